@@ -1,0 +1,65 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { catchError, defer, map, type Observable, of, switchMap, throwError } from 'rxjs';
+import { formatHostPort, parseHostPort, type HostPort } from '../config/address.js';
+import { resolveDialSettings } from '../config/resolve-dial-settings.js';
+import type { DialSettings } from '../config/settings.js';
+import type { Connection } from '../connection.js';
+import type { TransportError } from '../errors.js';
+import { fromNodeError } from '../node-errors.js';
+import { requestTunnel } from './request-tunnel.js';
+import { SessionManager } from './session-manager.js';
+
+/** Options of {@link dial}. */
+export interface DialOptions {
+  /** The session cache to use. Default: one process-wide manager whose idle sessions do not keep the process alive. */
+  readonly manager?: SessionManager;
+}
+
+let shared: SessionManager | undefined;
+
+/** The process-wide manager used when {@link DialOptions.manager} is not given. */
+export function defaultSessionManager(): SessionManager {
+  shared ??= new SessionManager();
+  return shared;
+}
+
+/**
+ * Opens one tunnel: session (connect → TLS verify → ALPN h2, or an existing session) → PUT → status
+ * 200 → {@link Connection}. Cold: subscribing dials, unsubscribing before it emits cancels and leaves
+ * no stream or socket behind. Errors are typed {@link TransportError}s, so RxJS operators compose.
+ *
+ * @example
+ * ```ts
+ * dial('tunnel.test:443', { host: ['tunnel.test'], path: '/tun', tls: {} })
+ *   .pipe(retry({ count: 3, delay: 100 }), timeout(5_000))
+ *   .subscribe((conn) => conn.toDuplex().pipe(process.stdout));
+ * ```
+ */
+export function dial(destination: string | HostPort, settings: DialSettings, options: DialOptions = {}): Observable<Connection> {
+  return defer(() => {
+    const plan = pipe(
+      typeof destination === 'string' ? parseHostPort(destination, 'destination', 443) : E.right(destination),
+      E.flatMap((target) => pipe(resolveDialSettings(settings), E.map((resolved) => ({ target, resolved })))),
+    );
+    if (E.isLeft(plan)) return throwError(() => plan.left);
+    const { target, resolved } = plan.right;
+    const manager = options.manager ?? defaultSessionManager();
+    return manager.lease(target, resolved).pipe(switchMap((lease) => requestTunnel(lease, formatHostPort(target), resolved)));
+  });
+}
+
+/**
+ * {@link dial} that never errors: emits `right(connection)` or `left(error)`.
+ *
+ * @example
+ * ```ts
+ * dialEither(dest, settings).subscribe(E.match((e) => log(e.severity, e.message), useConnection));
+ * ```
+ */
+export function dialEither(destination: string | HostPort, settings: DialSettings, options: DialOptions = {}): Observable<E.Either<TransportError, Connection>> {
+  return dial(destination, settings, options).pipe(
+    map((connection) => E.right(connection)),
+    catchError((error: unknown) => of(E.left(fromNodeError(error, String(destination))))),
+  );
+}

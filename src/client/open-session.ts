@@ -1,0 +1,94 @@
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { Observable } from 'rxjs';
+import type { HostPort } from '../config/address.js';
+import { formatHostPort } from '../config/address.js';
+import type { TransportSecurity } from '../config/settings.js';
+import { alpnMismatch, timeout, type TransportError } from '../errors.js';
+import { localSettings, MAX_SESSION_MEMORY_MB, widenSessionWindow } from '../flow-control.js';
+import { fromNodeError } from '../node-errors.js';
+
+/** Options for opening one HTTP/2 session. */
+export interface OpenSessionOptions {
+  readonly security: TransportSecurity;
+  readonly connectTimeoutMs: number;
+}
+
+/**
+ * Opens one HTTP/2 session: TCP connect → TLS handshake with SNI → certificate and host-name check
+ * (unless `allowInsecure`) → ALPN must be `h2` → HTTP/2 preface. Cold; unsubscribing before it emits
+ * destroys the socket. Errors are {@link TransportError}s.
+ *
+ * @example
+ * ```ts
+ * openSession({ host: '127.0.0.1', port: 8443 }, { security: { kind: 'h2c' }, connectTimeoutMs: 5000 })
+ *   .subscribe((session) => session.close());
+ * ```
+ */
+export function openSession(destination: HostPort, options: OpenSessionOptions): Observable<http2.ClientHttp2Session> {
+  return new Observable((subscriber) => {
+    const address = formatHostPort(destination);
+    let socket: net.Socket | undefined;
+    let session: http2.ClientHttp2Session | undefined;
+    let handedOff = false;
+    const fail = (error: TransportError) => {
+      cleanup();
+      subscriber.error(error);
+    };
+    const onError = (error: unknown) => fail(fromNodeError(error, address));
+    const timer = setTimeout(() => fail(timeout(`connecting to ${address}`, options.connectTimeoutMs)), options.connectTimeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      if (handedOff) return;
+      session?.destroy();
+      socket?.destroy();
+    };
+
+    const startHttp2 = (transport: net.Socket) => {
+      transport.off('error', onError);
+      session = http2.connect(`${options.security.kind === 'tls' ? 'https' : 'http'}://${address}`, {
+        createConnection: () => transport,
+        settings: localSettings(),
+        maxSessionMemory: MAX_SESSION_MEMORY_MB,
+        // Go's client assumes 100 until the peer's SETTINGS say otherwise; so do we.
+        peerMaxConcurrentStreams: 100,
+      });
+      session.once('error', onError);
+      session.once('connect', (ready: http2.ClientHttp2Session) => {
+        ready.off('error', onError);
+        clearTimeout(timer);
+        widenSessionWindow(ready);
+        handedOff = true;
+        subscriber.next(ready);
+        subscriber.complete();
+      });
+    };
+
+    const tcp = net.connect({ host: destination.host, port: destination.port, noDelay: true });
+    socket = tcp;
+    tcp.once('error', onError);
+    tcp.once('connect', () => {
+      const security = options.security;
+      if (security.kind === 'h2c') return startHttp2(tcp);
+      const serverName = security.serverName ?? destination.host;
+      const secure = tls.connect({
+        socket: tcp,
+        host: serverName,
+        // SNI cannot carry an IP literal; verification still checks it against the IP SANs.
+        servername: net.isIP(serverName) === 0 ? serverName : undefined,
+        ALPNProtocols: ['h2'],
+        rejectUnauthorized: !security.allowInsecure,
+        ca: security.ca as (string | Buffer)[] | undefined,
+        minVersion: 'TLSv1.2',
+      });
+      socket = secure;
+      secure.once('error', onError);
+      secure.once('secureConnect', () => {
+        if (secure.alpnProtocol !== 'h2') return fail(alpnMismatch(secure.alpnProtocol ?? false));
+        startHttp2(secure);
+      });
+    });
+    return cleanup;
+  });
+}

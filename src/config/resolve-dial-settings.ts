@@ -1,0 +1,118 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors.js';
+import { DEFAULT_HOSTS, type HostList } from './hosts.js';
+import { normalizePath } from './path.js';
+import {
+  DEFAULT_CONNECT_TIMEOUT_MS,
+  DEFAULT_HEALTH_CHECK_TIMEOUT_S,
+  DEFAULT_METHOD,
+  DEFAULT_READ_IDLE_TIMEOUT_S,
+  DEFAULT_RESPONSE_TIMEOUT_MS,
+  type DialSettings,
+  type HealthCheck,
+  type HttpSettings,
+  type ResolvedDialSettings,
+  type TransportSecurity,
+} from './settings.js';
+
+/**
+ * Validates {@link DialSettings} and fills defaults. No TLS and no explicit `h2c` is the v2ray
+ * "TLS must be enabled for http transport." warning.
+ *
+ * @example
+ * ```ts
+ * resolveDialSettings({ host: ['tunnel.test'], path: 'tun', tls: {} }); // right({ path: '/tun', … })
+ * resolveDialSettings({});                                            // left(TlsRequired)
+ * ```
+ */
+export function resolveDialSettings(settings: DialSettings): E.Either<InvalidConfig | TlsRequired, ResolvedDialSettings> {
+  try {
+    if (settings.tls !== undefined && settings.h2c === true) {
+      return E.left(invalidConfig('h2c', 'cannot be combined with TLS settings; choose one'));
+    }
+    if (settings.tls === undefined && settings.h2c !== true) return E.left(tlsRequired());
+    return E.right({
+      ...resolveHttp(settings),
+      security: resolveSecurity(settings),
+      healthCheck: resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_S),
+      zeroRtt: settings.zeroRtt === true,
+      connectTimeoutMs: positive('connectTimeout', settings.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS),
+      responseTimeoutMs: positive('responseTimeout', settings.responseTimeout, DEFAULT_RESPONSE_TIMEOUT_MS),
+    });
+  } catch (error) {
+    return E.left(error as InvalidConfig);
+  }
+}
+
+/** Host list, path, method and headers, validated; shared by client and server. Throws InvalidConfig. */
+export function resolveHttp(settings: HttpSettings): Pick<ResolvedDialSettings, 'hosts' | 'path' | 'method' | 'headers'> {
+  return {
+    hosts: resolveHosts(settings.host),
+    path: normalizePath(settings.path ?? ''),
+    method: resolveMethod(settings.method),
+    headers: resolveHeaders(settings.headers),
+  };
+}
+
+/** Health-check timing in ms; `defaultIdleS` differs between client (on) and server (off). Throws InvalidConfig. */
+export function resolveHealthCheck(settings: HttpSettings, defaultIdleS: number): HealthCheck {
+  const idle = nonNegative('readIdleTimeout', settings.readIdleTimeout, defaultIdleS);
+  const wait = nonNegative('healthCheckTimeout', settings.healthCheckTimeout, DEFAULT_HEALTH_CHECK_TIMEOUT_S);
+  if (idle > 0 && wait === 0) throw invalidConfig('healthCheckTimeout', 'must be above 0 when readIdleTimeout is set');
+  return { readIdleMs: idle * 1000, timeoutMs: wait * 1000 };
+}
+
+function resolveHosts(hosts: readonly string[] | undefined): HostList {
+  if (hosts === undefined || hosts.length === 0) return DEFAULT_HOSTS;
+  hosts.forEach((host, i) => {
+    if (!/^[^\s/?#@]+$/.test(host)) throw invalidConfig(`host[${i}]`, `"${host}" is not a host name`);
+  });
+  return hosts as unknown as HostList;
+}
+
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// HTTP/2 forbids connection-specific headers (RFC 9113 §8.2.2); Node would throw at request time.
+const FORBIDDEN_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host', 'content-length']);
+
+function resolveMethod(method: string | undefined): string {
+  if (method === undefined || method === '') return DEFAULT_METHOD;
+  if (!TOKEN.test(method)) throw invalidConfig('method', `"${method}" is not an HTTP method`);
+  return method.toUpperCase();
+}
+
+function resolveHeaders(headers: HttpSettings['headers']): Readonly<Record<string, readonly string[]>> {
+  const out: Record<string, readonly string[]> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const lower = name.toLowerCase();
+    if (!TOKEN.test(name)) throw invalidConfig(`headers.${name}`, 'is not a valid header name');
+    if (FORBIDDEN_HEADERS.has(lower)) throw invalidConfig(`headers.${name}`, 'is connection-specific and not allowed in HTTP/2');
+    const values = typeof value === 'string' ? [value] : value;
+    values.forEach((v) => {
+      if (typeof v !== 'string' || /[\r\n\0]/.test(v)) throw invalidConfig(`headers.${name}`, 'values must be strings without line breaks');
+    });
+    out[lower] = values;
+  }
+  return out;
+}
+
+function resolveSecurity(settings: DialSettings): TransportSecurity {
+  const tls = settings.tls;
+  if (tls === undefined) return { kind: 'h2c' };
+  const ca = tls.ca === undefined ? undefined : Array.isArray(tls.ca) ? (tls.ca as (string | Buffer)[]) : [tls.ca as string | Buffer];
+  if (tls.serverName !== undefined && !/^[^\s/]+$/.test(tls.serverName)) {
+    throw invalidConfig('tls.serverName', `"${tls.serverName}" is not a host name`);
+  }
+  return { kind: 'tls', serverName: tls.serverName || undefined, allowInsecure: tls.allowInsecure === true, ca };
+}
+
+function nonNegative(key: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalidConfig(key, `must be a non-negative number, got ${String(value)}`);
+  return value;
+}
+
+function positive(key: string, value: number | undefined, fallback: number): number {
+  const n = nonNegative(key, value, fallback);
+  if (n === 0) throw invalidConfig(key, 'must be above 0');
+  return n;
+}

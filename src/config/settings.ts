@@ -1,0 +1,72 @@
+import type { HostList } from './hosts.js';
+
+/** HTTP-level tunnel settings, as v2ray's `httpSettings` (with v2fly v5 / Xray additions). */
+export interface HttpSettings {
+  /** Host names; each tunnel's `:authority` is a random pick. Default `['www.example.com']`. */
+  readonly host?: readonly string[];
+  /** Request path; normalized (`''` → `/`). Default `/`. */
+  readonly path?: string;
+  /** Request method. Default `PUT`, as v2ray 4.34. */
+  readonly method?: string;
+  /** Extra request headers (client) or response headers (server). */
+  readonly headers?: Readonly<Record<string, string | readonly string[]>>;
+  /** Seconds without a frame from the peer before a PING is sent; 0 disables health checks. */
+  readonly readIdleTimeout?: number;
+  /** Seconds to wait for the PING answer before the session is dropped. */
+  readonly healthCheckTimeout?: number;
+}
+
+/** Client TLS settings. Verification is on unless `allowInsecure`. */
+export interface TlsClientSettings {
+  /** SNI and the name the certificate must carry. Default: the destination host. */
+  readonly serverName?: string;
+  /** Skip certificate and host-name verification (loudly discouraged). */
+  readonly allowInsecure?: boolean;
+  /** Trusted CA certificates (PEM). Default: Node's bundled roots. */
+  readonly ca?: string | Buffer | readonly (string | Buffer)[];
+}
+
+/** Settings of one dial: HTTP settings plus exactly one of TLS or explicit cleartext. */
+export interface DialSettings extends HttpSettings {
+  /** TLS settings; required unless `h2c` is set (v2ray refuses to dial without TLS). */
+  readonly tls?: TlsClientSettings;
+  /** Cleartext HTTP/2 with prior knowledge: for tests and servers behind a TLS-terminating proxy. */
+  readonly h2c?: boolean;
+  /** Hand out the connection before the 200 arrives (Xray's "real 0-RTT"); a non-200 fails it afterwards. */
+  readonly zeroRtt?: boolean;
+  /** Milliseconds allowed for TCP connect + TLS handshake. Default 10,000. */
+  readonly connectTimeout?: number;
+  /** Milliseconds allowed for the response headers of a tunnel request. Default 10,000. */
+  readonly responseTimeout?: number;
+}
+
+/** Health-check timing of a session, in milliseconds; `readIdleMs` 0 disables it. */
+export interface HealthCheck {
+  readonly readIdleMs: number;
+  readonly timeoutMs: number;
+}
+
+/** The TLS identity that, with the destination, keys the session cache. */
+export type TransportSecurity =
+  | { readonly kind: 'tls'; readonly serverName: string | undefined; readonly allowInsecure: boolean; readonly ca: readonly (string | Buffer)[] | undefined }
+  | { readonly kind: 'h2c' };
+
+/** {@link DialSettings} validated and filled with defaults. */
+export interface ResolvedDialSettings {
+  readonly hosts: HostList;
+  readonly path: string;
+  readonly method: string;
+  readonly headers: Readonly<Record<string, readonly string[]>>;
+  readonly security: TransportSecurity;
+  readonly healthCheck: HealthCheck;
+  readonly zeroRtt: boolean;
+  readonly connectTimeoutMs: number;
+  readonly responseTimeoutMs: number;
+}
+
+/** Client defaults: a dead peer is noticed within readIdle + timeout (30 s) even on an idle session. */
+export const DEFAULT_READ_IDLE_TIMEOUT_S = 15;
+export const DEFAULT_HEALTH_CHECK_TIMEOUT_S = 15;
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_RESPONSE_TIMEOUT_MS = 10_000;
+export const DEFAULT_METHOD = 'PUT';

@@ -1,0 +1,131 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors.js';
+import { JsonFields } from './json-fields.js';
+import type { HttpSettings } from './settings.js';
+
+/** One entry of v2ray's `tlsSettings.certificates`: files, or inline PEM (a string or its lines). */
+export interface CertificateEntry {
+  readonly usage: 'encipherment' | 'verify';
+  readonly certificateFile?: string;
+  readonly keyFile?: string;
+  readonly certificate?: string;
+  readonly key?: string;
+}
+
+/** v2ray's `tlsSettings`, the parts h2tunnel uses. */
+export interface StreamTlsSettings {
+  readonly serverName?: string;
+  readonly allowInsecure: boolean;
+  readonly certificates: readonly CertificateEntry[];
+}
+
+/** A parsed v2ray `streamSettings` object with network `http`. */
+export interface StreamSettings {
+  readonly http: HttpSettings;
+  /** Present exactly when `security` is `tls`. */
+  readonly tls: StreamTlsSettings | undefined;
+  /** Keys that v2ray knows but h2tunnel ignores (other transports, sockopt). */
+  readonly warnings: readonly string[];
+}
+
+// Sections that belong to other transports or to the socket layer: valid in a v2ray config, not ours.
+const IGNORED_STREAM_KEYS = new Set(['tcpSettings', 'kcpSettings', 'wsSettings', 'quicSettings', 'dsSettings', 'grpcSettings', 'sockopt', 'xtlsSettings', 'realitySettings']);
+// TLS keys that v2ray accepts and that do not change what goes on this wire.
+const IGNORED_TLS_KEYS = new Set(['alpn', 'disableSystemRoot', 'enableSessionResumption', 'pinnedPeerCertificateChainSha256', 'fingerprint', 'minVersion', 'maxVersion', 'cipherSuites', 'preferServerCipherSuites', 'disableSessionResumption', 'rejectUnknownSni']);
+
+/**
+ * Parses v2ray's `streamSettings` JSON (network `http`). Never throws: wrong types and unknown keys are
+ * an {@link InvalidConfig} naming the key.
+ *
+ * @example
+ * ```ts
+ * parseStreamSettings({ network: 'http', security: 'tls', httpSettings: { host: ['t.test'], path: '/tun' } });
+ * // right({ http: { host: ['t.test'], path: '/tun' }, tls: { allowInsecure: false, certificates: [] }, warnings: [] })
+ * ```
+ */
+export function parseStreamSettings(json: unknown): E.Either<InvalidConfig, StreamSettings> {
+  try {
+    const root = JsonFields.open(json, 'streamSettings');
+    const network = root.string('network') ?? 'tcp';
+    if (network !== 'http' && network !== 'h2') {
+      throw invalidConfig(root.key('network'), `must be "http" (or "h2"), got "${network}"`);
+    }
+    const security = root.string('security') ?? 'none';
+    if (security !== 'tls' && security !== 'none' && security !== '') {
+      throw invalidConfig(root.key('security'), `must be "tls" or "none", got "${security}"`);
+    }
+    const http = parseHttp(root.object('httpSettings'));
+    const tlsFields = root.object('tlsSettings');
+    const tls = security === 'tls' ? parseTls(tlsFields) : undefined;
+    const warnings: string[] = [];
+    if (security !== 'tls' && tlsFields !== undefined) warnings.push(`${tlsFields.prefix} is ignored because security is not "tls"`);
+    for (const key of root.unread()) {
+      const name = key.slice(root.prefix.length + 1);
+      if (!IGNORED_STREAM_KEYS.has(name)) throw invalidConfig(key, 'is not a known streamSettings key');
+      warnings.push(`${key} is ignored by the http transport`);
+    }
+    return E.right({ http, tls, warnings });
+  } catch (error) {
+    if (isInvalidConfig(error)) return E.left(error);
+    throw error;
+  }
+}
+
+function parseHttp(fields: JsonFields | undefined): HttpSettings {
+  if (fields === undefined) return {};
+  const headers = fields.object('headers');
+  const settings: HttpSettings = {
+    host: fields.strings('host'),
+    path: fields.string('path'),
+    method: fields.string('method'),
+    readIdleTimeout: fields.number('read_idle_timeout'),
+    healthCheckTimeout: fields.number('health_check_timeout'),
+    headers: headers === undefined ? undefined : Object.fromEntries(headers.entries().map(([name]) => [name, headers.strings(name) ?? []])),
+  };
+  rejectUnread(fields);
+  return dropUndefined(settings);
+}
+
+function parseTls(fields: JsonFields | undefined): StreamTlsSettings {
+  if (fields === undefined) return { allowInsecure: false, certificates: [] };
+  const certificates = (fields.objects('certificates') ?? []).map(parseCertificate);
+  const serverName = fields.string('serverName');
+  const allowInsecure = fields.boolean('allowInsecure') ?? false;
+  for (const key of fields.unread()) {
+    if (!IGNORED_TLS_KEYS.has(key.slice(fields.prefix.length + 1))) throw invalidConfig(key, 'is not a known tlsSettings key');
+  }
+  return dropUndefined({ serverName, allowInsecure, certificates });
+}
+
+function parseCertificate(fields: JsonFields): CertificateEntry {
+  const usage = fields.string('usage') ?? 'encipherment';
+  if (usage !== 'encipherment' && usage !== 'verify') {
+    throw invalidConfig(fields.key('usage'), `must be "encipherment" or "verify", got "${usage}"`);
+  }
+  const entry = dropUndefined({
+    usage: usage as CertificateEntry['usage'],
+    certificateFile: fields.string('certificateFile'),
+    keyFile: fields.string('keyFile'),
+    certificate: fields.strings('certificate')?.join('\n'),
+    key: fields.strings('key')?.join('\n'),
+  });
+  fields.raw('ocspStapling');
+  fields.raw('OneTimeLoading');
+  rejectUnread(fields);
+  if (entry.certificateFile === undefined && entry.certificate === undefined) {
+    throw invalidConfig(fields.prefix, 'needs certificateFile or certificate');
+  }
+  if (usage === 'encipherment' && entry.keyFile === undefined && entry.key === undefined) {
+    throw invalidConfig(fields.prefix, 'needs keyFile or key');
+  }
+  return entry;
+}
+
+function rejectUnread(fields: JsonFields): void {
+  const [first] = fields.unread();
+  if (first !== undefined) throw invalidConfig(first, 'is not a known key here');
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,188 @@
+import { constants, type Http2Session, type Http2Stream } from 'node:http2';
+import type { Duplex } from 'node:stream';
+import * as E from 'fp-ts/lib/Either.js';
+import { concatMap, from, ignoreElements, Observable, Subject, type Observer } from 'rxjs';
+import { sessionClosed, streamReset, type TransportError } from './errors.js';
+import { fromNodeError } from './node-errors.js';
+import { sessionFailure } from './session-failure.js';
+
+/** What is known about a tunnel's far end. */
+export interface ConnectionInfo {
+  /** The peer's address: the first `X-Forwarded-For` IP on a server behind a proxy. */
+  readonly remoteAddress: string | undefined;
+  /** The `:authority` the tunnel was requested with. */
+  readonly authority: string | undefined;
+  /** The request path. */
+  readonly path: string | undefined;
+}
+
+/** How a tunnel ended: `right` when both directions finished or it was closed locally. */
+export type ConnectionResult = E.Either<TransportError, void>;
+
+/**
+ * One tunnel: the bytes of one HTTP/2 stream, as subject-backed observables and as a Node `Duplex`.
+ *
+ * `output` emits incoming chunks while subscribed (the stream is paused when nobody listens, so
+ * HTTP/2 flow control holds the peer back); `input` and {@link Connection.write} send bytes up;
+ * completing `input` or calling {@link Connection.end} half-closes. {@link Connection.done} always
+ * resolves, with the typed error when the tunnel did not carry every byte.
+ *
+ * @example
+ * ```ts
+ * dial('tunnel.test:443', settings).subscribe((conn) => {
+ *   conn.output.subscribe((chunk) => console.log(chunk.length));
+ *   conn.input.next(Buffer.from('hello'));
+ *   conn.input.complete();
+ * });
+ * ```
+ */
+export class Connection {
+  /** Incoming bytes; completes when the peer ends its side, errors with a {@link TransportError}. */
+  readonly output: Observable<Buffer>;
+  /** Outgoing bytes: `next` writes, `complete` half-closes, `error` resets the stream. */
+  readonly input: Observer<Uint8Array>;
+  /** Resolves when the stream is closed, with why. Never rejects. */
+  readonly done: Promise<ConnectionResult>;
+
+  private readonly outputSubject = new Subject<Buffer>();
+  private readonly session: Http2Session | undefined;
+  private failure: TransportError | undefined;
+  private closedLocally = false;
+  private listeners = 0;
+
+  constructor(
+    private readonly stream: Http2Stream,
+    readonly info: ConnectionInfo,
+    private readonly address: string,
+  ) {
+    this.session = stream.session;
+    stream.on('error', (error) => this.fail(fromNodeError(error, address)));
+    this.done = new Promise((resolve) => stream.once('close', () => resolve(this.settle())));
+    this.output = new Observable<Buffer>((subscriber) => {
+      const inner = this.outputSubject.subscribe(subscriber);
+      if (++this.listeners === 1) this.flow(true);
+      return () => {
+        inner.unsubscribe();
+        if (--this.listeners === 0) this.flow(false);
+      };
+    });
+    const input = new Subject<Uint8Array>();
+    input.subscribe({
+      next: (chunk) => this.writable() && stream.write(chunk),
+      complete: () => void this.end(),
+      error: (error: unknown) => this.close(isError(error) ? fromNodeError(error, address) : undefined),
+    });
+    this.input = input;
+  }
+
+  /** Writes a chunk; resolves once the stream can take more, so awaiting writers keep memory bounded. */
+  write(chunk: Uint8Array): Promise<void> {
+    if (!this.writable()) return Promise.reject(this.failure ?? sessionClosed('tunnel is closed'));
+    if (this.stream.write(chunk)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const settle = () => {
+        this.stream.off('drain', settle);
+        this.stream.off('close', settle);
+        if (this.stream.destroyed && this.failure !== undefined) reject(this.failure);
+        else resolve();
+      };
+      this.stream.on('drain', settle);
+      this.stream.on('close', settle);
+    });
+  }
+
+  /**
+   * Sends every chunk of `source` with backpressure (each write waits for drain), then half-closes.
+   * The returned observable completes when all is handed to the stream.
+   */
+  send(source: Observable<Uint8Array>): Observable<never> {
+    return new Observable<never>((subscriber) =>
+      source
+        .pipe(
+          concatMap((chunk) => from(this.write(chunk))),
+          ignoreElements(),
+        )
+        .subscribe({
+          error: (error: unknown) => subscriber.error(error),
+          complete: () => {
+            void this.end().then(() => subscriber.complete());
+          },
+        }),
+    );
+  }
+
+  /** Half-closes: sends END_STREAM and keeps reading. */
+  end(): Promise<void> {
+    if (!this.writable()) return Promise.resolve();
+    return new Promise((resolve) => this.stream.end(resolve));
+  }
+
+  /** Closes both directions now. With `reason`, the tunnel ends with that error; without, cleanly. */
+  close(reason?: TransportError): void {
+    if (reason !== undefined) this.fail(reason);
+    else this.closedLocally = true;
+    if (!this.stream.destroyed) this.stream.close(reason === undefined ? constants.NGHTTP2_CANCEL : constants.NGHTTP2_INTERNAL_ERROR);
+  }
+
+  /**
+   * The tunnel as a Node `Duplex`, for `pipe`/`pipeline` code; backpressure is the stream's own.
+   * Use either this or `output`/`input`, not both. Errors on the duplex are Node's; `done` has the typed one.
+   */
+  toDuplex(): Duplex {
+    return this.stream;
+  }
+
+  /** Marks the tunnel failed with `error` (the first reason wins) without closing it. */
+  fail(error: TransportError): void {
+    this.failure ??= error;
+  }
+
+  private writable(): boolean {
+    return !this.stream.destroyed && !this.stream.writableEnded;
+  }
+
+  private flow(on: boolean): void {
+    if (on) {
+      this.stream.on('data', this.onData);
+      this.stream.once('end', this.onEnd);
+    } else {
+      this.stream.off('data', this.onData);
+      this.stream.off('end', this.onEnd);
+      this.stream.pause();
+    }
+  }
+
+  private readonly onData = (chunk: Buffer) => this.outputSubject.next(chunk);
+  private readonly onEnd = () => this.outputSubject.complete();
+
+  private settle(): ConnectionResult {
+    const error = this.failure ?? this.unexpectedClose();
+    if (error === undefined) {
+      this.outputSubject.complete();
+      return E.right(undefined);
+    }
+    this.outputSubject.error(error);
+    return E.left(error);
+  }
+
+  // A stream destroyed without an error (the socket closed cleanly, the session was torn down) has
+  // still lost bytes unless the peer had ended its side: that must not look like success.
+  private unexpectedClose(): TransportError | undefined {
+    if (this.closedLocally) return undefined;
+    const sessionError = this.session === undefined ? undefined : sessionFailure(this.session);
+    const rst = this.stream.rstCode;
+    if (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR) {
+      return sessionError ?? streamReset(rst, 'stream reset');
+    }
+    if (!peerEnded(this.stream)) return sessionError ?? sessionClosed('stream closed before the peer finished sending');
+    return undefined;
+  }
+}
+
+function peerEnded(stream: Http2Stream): boolean {
+  // `readableEnded` waits for a consumer to read the end; the internal flag is set when END_STREAM arrives.
+  const state = (stream as unknown as { _readableState?: { ended?: boolean } })._readableState;
+  return stream.readableEnded || state?.ended === true;
+}
+
+const isError = (u: unknown): u is Error => u instanceof Error;

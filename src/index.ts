@@ -1,0 +1,61 @@
+// The public API. Internals (session pool entries, hub handler, Node error mapping) stay out on purpose.
+
+// errors
+export type {
+  AlpnMismatch,
+  ConnectFailed,
+  InvalidConfig,
+  ListenFailed,
+  ProtocolError,
+  SessionClosed,
+  Severity,
+  StreamReset,
+  Timeout,
+  TlsRequired,
+  TlsVerifyFailed,
+  TransportError,
+  TransportErrorTag,
+  UnexpectedStatus,
+} from './errors.js';
+export {
+  isAlpnMismatch,
+  isConnectFailed,
+  isInvalidConfig,
+  isSessionClosed,
+  isStreamReset,
+  isTag,
+  isTimeout,
+  isTlsRequired,
+  isTlsVerifyFailed,
+  isTransportError,
+  isUnexpectedStatus,
+} from './errors.js';
+
+// config
+export { formatHostPort, parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from './config/address.js';
+export { DEFAULT_HOSTS, pickHost, type HostList } from './config/hosts.js';
+export { normalizePath } from './config/path.js';
+export { resolveDialSettings } from './config/resolve-dial-settings.js';
+export type { DialSettings, HealthCheck, HttpSettings, ResolvedDialSettings, TlsClientSettings, TransportSecurity } from './config/settings.js';
+export { parseStreamSettings, type CertificateEntry, type StreamSettings, type StreamTlsSettings } from './config/stream-settings.js';
+
+// protocol rules
+export { remoteAddress } from './protocol/remote-address.js';
+export { tunnelRequestHeaders } from './protocol/request-headers.js';
+export { routeRequest, type RouteDecision, type RouteRules } from './protocol/route.js';
+export { checkStatus } from './protocol/status.js';
+
+// client
+export { dial, dialEither, defaultSessionManager, type DialOptions } from './client/dial.js';
+export { SessionManager, type SessionEvent, type SessionLease, type SessionManagerOptions, type SessionManagerStats } from './client/session-manager.js';
+
+// connection
+export { Connection, type ConnectionInfo, type ConnectionResult } from './connection.js';
+
+// server
+export { listen, type TunnelServer } from './server/listen.js';
+export type { ServerEvent } from './server/server-events.js';
+export type { ListenOptions, ServerTlsSettings } from './server/server-options.js';
+
+// tls
+export { selfSignedCertificate, type CertificatePair } from './tls/self-signed.js';

@@ -1,0 +1,50 @@
+import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { Subject } from 'rxjs';
+import { Connection } from '../connection.js';
+import { remoteAddress } from '../protocol/remote-address.js';
+import { routeRequest, type RouteRules } from '../protocol/route.js';
+import type { ServerEvent } from './server-events.js';
+
+/** What the hub needs to answer a stream. */
+export interface HubContext {
+  readonly rules: RouteRules;
+  /** Extra response headers. */
+  readonly headers: Readonly<Record<string, readonly string[]>>;
+  readonly connections: Subject<Connection>;
+  readonly events: Subject<ServerEvent>;
+}
+
+/**
+ * Answers one tunnel request as v2ray's hub: 404 for a wrong Host or path (never reaching the
+ * application, and saying nothing about where tunnels go), otherwise `cache-control: no-store` and
+ * status 200 at once, then the stream is the tunnel. With nobody subscribed to the connections, 503:
+ * a tunnel is never accepted only to be dropped.
+ */
+export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, context: HubContext): void {
+  const authority = headers[':authority'] ?? headers.host;
+  const path = headers[':path'];
+  const remote = remoteAddress(headers['x-forwarded-for'], stream.session?.socket?.remoteAddress);
+  // A reset or failing stream must never take the process down; the Connection reports it once accepted.
+  stream.on('error', () => undefined);
+  const decision = routeRequest({ authority, path }, context.rules);
+  if (decision._tag === 'Reject' || !context.connections.observed) {
+    const status = decision._tag === 'Reject' ? decision.status : 503;
+    const reason = decision._tag === 'Reject' ? decision.reason : 'no-handler';
+    respond(stream, { ':status': status }, true);
+    context.events.next({ type: 'rejected', status, reason, authority, path, remoteAddress: remote });
+    return;
+  }
+  respond(stream, { ...context.headers, ':status': 200, 'cache-control': 'no-store' }, false);
+  if (stream.destroyed) return;
+  context.connections.next(new Connection(stream, { remoteAddress: remote, authority, path }, remote ?? 'client'));
+}
+
+function respond(stream: ServerHttp2Stream, headers: OutgoingHttpHeaders, endStream: boolean): void {
+  if (stream.destroyed || stream.headersSent) return;
+  try {
+    stream.respond(headers, { endStream });
+  } catch {
+    // The peer reset the stream between arrival and answer: nothing left to answer.
+    stream.close(constants.NGHTTP2_CANCEL);
+  }
+}

@@ -1,0 +1,125 @@
+import * as http2 from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import * as E from 'fp-ts/lib/Either.js';
+import { Observable, Subject } from 'rxjs';
+import { formatHostPort, parseListenAddress, type ListenAddress } from '../config/address.js';
+import type { HostList } from '../config/hosts.js';
+import { resolveHealthCheck, resolveHttp } from '../config/resolve-dial-settings.js';
+import type { Connection } from '../connection.js';
+import { invalidConfig, isTransportError, listenFailed, type TransportError } from '../errors.js';
+import { localSettings, MAX_SESSION_MEMORY_MB } from '../flow-control.js';
+import { handleTunnelStream, type HubContext } from './hub.js';
+import type { ServerEvent } from './server-events.js';
+import type { ListenOptions } from './server-options.js';
+import { SessionTracker } from './session-tracker.js';
+
+/** A listening tunnel server. */
+export interface TunnelServer {
+  /** The bound TCP address, or the unix socket path. */
+  readonly address: AddressInfo | string;
+  /** Accepted tunnels. Subscribe before clients dial: with no subscriber, tunnels are refused (503). */
+  readonly connections: Observable<Connection>;
+  /** Rejections (404), sessions opened and closed, session errors. */
+  readonly events: Observable<ServerEvent>;
+  /** Open sessions and tunnels right now. */
+  stats(): { readonly sessions: number; readonly tunnels: number };
+  /** Stops accepting, sends GOAWAY, lets tunnels finish for `drainMs`, then destroys what is left. */
+  close(drainMs?: number): Promise<void>;
+}
+
+/**
+ * Starts a tunnel server answering like v2ray's hub: TLS with ALPN h2, or h2c. Rejects with a typed
+ * error when the options are invalid or the address cannot be bound.
+ *
+ * @example
+ * ```ts
+ * const server = await listen({ listen: '127.0.0.1:0', h2c: true, host: ['tunnel.test'], path: '/tun' });
+ * server.connections.subscribe((conn) => conn.toDuplex().pipe(conn.toDuplex())); // echo
+ * ```
+ */
+export async function listen(options: ListenOptions): Promise<TunnelServer> {
+  const config = resolveServerConfig(options);
+  if (E.isLeft(config)) throw config.left;
+  const { address, rules, headers, healthCheck } = config.right;
+  const connections = new Subject<Connection>();
+  const events = new Subject<ServerEvent>();
+  const context: HubContext = { rules, headers, connections, events };
+  const serverOptions: http2.SecureServerOptions = {
+    settings: localSettings({
+      maxConcurrentStreams: options.maxConcurrentStreams ?? 250,
+      maxHeaderListSize: options.maxHeaderListSize ?? 16_384,
+    }),
+    maxSessionMemory: MAX_SESSION_MEMORY_MB,
+    // Refuse HTTP/1.1 on the tunnel port rather than answering it: v2ray's hub is HTTP/2 only.
+    allowHTTP1: false,
+  };
+  const server =
+    options.tls !== undefined
+      ? http2.createSecureServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, ALPNProtocols: ['h2'], minVersion: 'TLSv1.2', handshakeTimeout: options.handshakeTimeoutMs ?? 10_000 })
+      : http2.createServer(serverOptions);
+  const tracker = new SessionTracker(server, events, {
+    healthCheck,
+    h2c: options.tls === undefined,
+    headerTimeoutMs: options.headerTimeoutMs ?? 4_000,
+    idleTimeoutMs: options.idleSessionTimeoutMs ?? 300_000,
+    maxSessionsPerAddress: options.maxSessionsPerAddress ?? 0,
+  });
+  server.on('stream', (stream, requestHeaders) => handleTunnelStream(stream, requestHeaders, context));
+
+  const bound = await bind(server, address);
+  return {
+    address: bound,
+    connections: connections.asObservable(),
+    events: events.asObservable(),
+    stats: () => tracker.stats(),
+    close: async (drainMs = 0) => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await tracker.closeAll(drainMs);
+      await stopped;
+      connections.complete();
+      events.complete();
+    },
+  };
+}
+
+interface ServerConfig {
+  readonly address: ListenAddress;
+  readonly rules: HubContext['rules'];
+  readonly headers: HubContext['headers'];
+  readonly healthCheck: ReturnType<typeof resolveHealthCheck>;
+}
+
+function resolveServerConfig(options: ListenOptions): E.Either<TransportError, ServerConfig> {
+  try {
+    if (options.tls !== undefined && options.h2c === true) return E.left(invalidConfig('h2c', 'cannot be combined with TLS settings; choose one'));
+    if (options.tls === undefined && options.h2c !== true) return E.left(invalidConfig('tls', 'a server needs a certificate and key, or h2c: true'));
+    const address = typeof options.listen === 'string' ? parseListenAddress(options.listen) : E.right(options.listen);
+    if (E.isLeft(address)) return address;
+    const http = resolveHttp(options);
+    return E.right({
+      address: address.right,
+      // With no host configured accept any Host (v2fly v5, Xray); v2ray 4.34 would accept only its default.
+      rules: { hosts: options.host === undefined || options.host.length === 0 ? undefined : (http.hosts as HostList), path: http.path },
+      headers: http.headers,
+      healthCheck: resolveHealthCheck(options, 0),
+    });
+  } catch (error) {
+    if (isTransportError(error)) return E.left(error);
+    throw error;
+  }
+}
+
+function bind(server: http2.Http2Server | http2.Http2SecureServer, address: ListenAddress): Promise<AddressInfo | string> {
+  const label = address.kind === 'unix' ? `unix:${address.path}` : formatHostPort(address);
+  return new Promise((resolve, reject) => {
+    const onError = (error: Error) => reject(listenFailed(label, error));
+    server.once('error', onError);
+    const onListening = () => {
+      server.off('error', onError);
+      const bound = server.address();
+      resolve(bound ?? label);
+    };
+    if (address.kind === 'unix') server.listen(address.path, onListening);
+    else server.listen(address.port, address.host, onListening);
+  });
+}

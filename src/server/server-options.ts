@@ -1,0 +1,30 @@
+import type { ListenAddress } from '../config/address.js';
+import type { HttpSettings } from '../config/settings.js';
+
+/** A server's certificate and key, PEM. */
+export interface ServerTlsSettings {
+  readonly cert: string | Buffer;
+  readonly key: string | Buffer;
+}
+
+/** Options of {@link listen}. */
+export interface ListenOptions extends Omit<HttpSettings, 'method'> {
+  /** `host:port` (port 0 picks a free one), `unix:/path`, or the parsed form. */
+  readonly listen: string | ListenAddress;
+  /** TLS with ALPN h2. Exactly one of `tls` and `h2c`. */
+  readonly tls?: ServerTlsSettings;
+  /** Cleartext HTTP/2 with prior knowledge (v2ray without `security: tls`, or behind a TLS proxy). */
+  readonly h2c?: boolean;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS we advertise. Default 250, as Go servers. */
+  readonly maxConcurrentStreams?: number;
+  /** Milliseconds allowed for the TLS handshake. Default 10,000. */
+  readonly handshakeTimeoutMs?: number;
+  /** Milliseconds an h2c connection may take to send its first request headers. Default 4,000 (v2ray). */
+  readonly headerTimeoutMs?: number;
+  /** Close (GOAWAY) a session after this many ms with no frames at all. Default 300,000; 0 never. */
+  readonly idleSessionTimeoutMs?: number;
+  /** Largest request header block accepted, in bytes. Default 16,384. */
+  readonly maxHeaderListSize?: number;
+  /** At most this many sessions from one remote address; 0 for no cap. Default 0 (proxies share one address). */
+  readonly maxSessionsPerAddress?: number;
+}
