@@ -1,0 +1,122 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A program started by a test, with its output kept for diagnostics. */
+export interface RunningProcess {
+  readonly child: ChildProcess;
+  /** stdout and stderr so far, interleaved. */
+  output(): string;
+  /** Resolves with the exit code (or signal name) once the process has exited. */
+  readonly exited: Promise<number | string>;
+  /** Kills the process (SIGTERM, then SIGKILL after `graceMs`) and waits for it to exit. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Spawns `command` with its output captured and no stdin; nothing is inherited from the test's terminal.
+ *
+ * @example
+ * ```ts
+ * const v2ray = startProcess('v2ray', ['-config', file]);
+ * await waitForPort(port, v2ray);
+ * after(() => v2ray.stop());
+ * ```
+ */
+export function startProcess(command: string, args: readonly string[], options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {}): RunningProcess {
+  const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  // Keep only the tail: a chatty process must not grow the test's memory.
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString('utf8')).slice(-64_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<number | string>((resolve) => {
+    child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
+    child.once('error', (error) => {
+      keep(Buffer.from(`spawn failed: ${error.message}\n`));
+      resolve('spawn-error');
+    });
+  });
+  return {
+    child,
+    output: () => log,
+    exited,
+    stop: async (graceMs = 3_000) => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * A TCP port on 127.0.0.1 that was free a moment ago, for programs that cannot bind port 0 and report it.
+ *
+ * @example
+ * ```ts
+ * const port = await freePort();
+ * ```
+ */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Resolves once 127.0.0.1:`port` accepts a TCP connection; rejects after `timeoutMs`, or at once if
+ * `owner` exits first, with the owner's output in the message.
+ *
+ * @example
+ * ```ts
+ * await waitForPort(port, caddy, 10_000);
+ * ```
+ */
+export async function waitForPort(port: number, owner?: RunningProcess, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void owner?.exited.then(() => (exited = true));
+  for (;;) {
+    if (await accepts(port)) return;
+    if (exited) throw new Error(`process exited before port ${port} opened:\n${owner?.output() ?? ''}`);
+    if (Date.now() > deadline) throw new Error(`port ${port} did not open within ${timeoutMs} ms:\n${owner?.output() ?? ''}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * A fresh directory under the OS temp dir, and a function that removes it.
+ *
+ * @example
+ * ```ts
+ * const dir = await tempDir('v2ray-');
+ * after(() => dir.remove());
+ * ```
+ */
+export async function tempDir(prefix: string): Promise<{ readonly path: string; remove(): Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), `h2t-${prefix}`));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
