@@ -169,7 +169,9 @@ export class Connection {
   // still lost bytes unless the peer had ended its side: that must not look like success.
   private unexpectedClose(): TransportError | undefined {
     if (this.closedLocally) return undefined;
-    const sessionError = this.session === undefined ? undefined : sessionFailure(this.session);
+    // A session torn down under the stream (socket closed or reset) closes it with CANCEL: that is the
+    // connection lost, not a reset the peer chose.
+    const sessionError = this.session === undefined ? undefined : (sessionFailure(this.session) ?? (this.session.destroyed ? sessionClosed('connection lost') : undefined));
     const rst = this.stream.rstCode;
     if (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR) {
       return sessionError ?? streamReset(rst, 'stream reset');

@@ -1,4 +1,5 @@
 import {
+  alpnMismatch,
   connectFailed,
   isTransportError,
   protocolError,
@@ -54,6 +55,8 @@ export function fromNodeError(error: unknown, address: string): TransportError {
   if (code !== undefined && CONNECT_CODES.has(code)) return connectFailed(address, error);
   if (code !== undefined && SESSION_CODES.has(code)) return sessionClosed(code === 'ERR_HTTP2_GOAWAY_SESSION' ? 'GOAWAY received' : 'connection lost', error);
   if (code === 'ERR_HTTP2_STREAM_ERROR') return streamReset(rstCodeOf(error), 'stream error', error);
+  // A server that speaks only HTTP/1.1 refuses our ALPN offer of h2 with alert 120: a wrong ALPN, not a bad certificate.
+  if (code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') return alpnMismatch(false);
   if (code?.startsWith('ERR_SSL') === true || code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return tlsVerifyFailed('handshake failed', error);
   return protocolError('transport failure', error);
 }

@@ -200,7 +200,9 @@ export class SessionManager {
     entry.state = 'ready';
     const stopHealth = watchHealth(session, settings.healthCheck, (reason) => {
       markSessionFailed(session, reason);
-      session.destroy();
+      // Destroying with the reason fails every open stream with it; a bare destroy() closes them with
+      // NO_ERROR, which Node reports as a clean end and a cut-off tunnel would look complete.
+      session.destroy(reason);
     });
     session.on('remoteSettings', (remote) => {
       if (remote.maxConcurrentStreams !== undefined) entry.streamLimit = remote.maxConcurrentStreams;
@@ -254,7 +256,7 @@ export class SessionManager {
       session.once('close', () => resolve());
       const force = setTimeout(() => {
         markSessionFailed(session, reason);
-        session.destroy();
+        session.destroy(reason);
       }, drainMs);
       session.once('close', () => clearTimeout(force));
       session.close();

@@ -51,8 +51,10 @@ export class SessionTracker {
             if (session.destroyed) return resolve();
             session.once('close', () => resolve());
             const force = setTimeout(() => {
-              markSessionFailed(session, sessionClosed('server shut down'));
-              session.destroy();
+              const reason = sessionClosed('server shut down');
+              markSessionFailed(session, reason);
+              // With the reason, open streams fail; a bare destroy() would end them as if complete.
+              session.destroy(reason);
             }, drainMs);
             session.once('close', () => clearTimeout(force));
             session.close();
@@ -74,13 +76,14 @@ export class SessionTracker {
     widenSessionWindow(session);
     const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => {
       markSessionFailed(session, reason);
-      session.destroy();
+      session.destroy(reason);
     });
     // h2c has no handshake to time out; v2ray gives a cleartext client 4 s to send its request headers.
     const headerTimer = this.limits.h2c
       ? setTimeout(() => {
-          markSessionFailed(session, timeout('reading request headers', this.limits.headerTimeoutMs));
-          session.destroy();
+          const reason = timeout('reading request headers', this.limits.headerTimeoutMs);
+          markSessionFailed(session, reason);
+          session.destroy(reason);
         }, this.limits.headerTimeoutMs)
       : undefined;
     session.once('stream', () => clearTimeout(headerTimer));

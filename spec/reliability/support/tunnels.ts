@@ -1,0 +1,34 @@
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { dial } from '../../../src/client/dial.js';
+import type { SessionManager } from '../../../src/client/session-manager.js';
+import type { DialSettings } from '../../../src/config/settings.js';
+import type { Connection } from '../../../src/connection.js';
+
+/** Dials one tunnel on `manager`, resolving with the connection or rejecting with the typed error. */
+export function openTunnel(manager: SessionManager, address: string, settings: DialSettings): Promise<Connection> {
+  return firstValueFrom(dial(address, settings, { manager }));
+}
+
+/** Sends `payload`, half-closes, and resolves with every byte that came back. */
+export async function roundTrip(connection: Connection, payload: Buffer): Promise<Buffer> {
+  const received = lastValueFrom(connection.output.pipe(toArray()), { defaultValue: [] as Buffer[] });
+  await connection.write(payload);
+  await connection.end();
+  return Buffer.concat(await received);
+}
+
+/** A deterministic payload of `size` bytes, so a swapped or lost chunk shows. */
+export function pattern(size: number, seed = 0): Buffer {
+  const out = Buffer.alloc(size);
+  for (let i = 0; i < size; i++) out[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
+  return out;
+}
+
+/** Resolves when `predicate` holds, checking every 20 ms; rejects after `ms`. */
+export async function eventually(predicate: () => boolean, ms: number, what: string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

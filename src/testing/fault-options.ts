@@ -1,0 +1,65 @@
+import type { CertificatePair } from '../tls/self-signed.js';
+
+/** What the fault server does with the body of a tunnel it accepted (status 200). */
+export type TunnelBody =
+  /** Writes every byte back (the default). */
+  | 'echo'
+  /** Reads and drops every byte; ends its side when the client ends. */
+  | 'discard'
+  /** Never reads: HTTP/2 flow control must stop the writer. */
+  | 'stall';
+
+/**
+ * How a {@link startFaultServer} misbehaves. With no option it is a well-behaved TLS echo server that
+ * accepts any Host and path. Options combine: `{ failFirst: 2, resetAfterBytes: 1024 }` answers the
+ * first two tunnels 503 and resets every later one after 1 KiB.
+ *
+ * @example
+ * ```ts
+ * await startFaultServer({ status: 404 });                 // every tunnel answered 404
+ * await startFaultServer({ responseDelayMs: 2_000 });      // headers come 2 s late
+ * await startFaultServer({ resetAfterBytes: 65_536 });     // RST_STREAM after 64 KiB upstream
+ * await startFaultServer({ goawayAfterStreams: 3 });       // GOAWAY once a session has 3 streams
+ * await startFaultServer({ silentAfterStreams: 0 });       // TLS handshake, then nothing (no PING answers)
+ * await startFaultServer({ dropAfterBytes: 100_000 });     // TCP reset after 100 kB either way
+ * await startFaultServer({ alpn: 'http/1.1' });            // the wrong ALPN
+ * await startFaultServer({ failFirst: 2 });                // 503, 503, then echo (retry examples)
+ * await startFaultServer({ h2c: true, body: 'stall' });    // cleartext; never reads a tunnel
+ * ```
+ */
+export interface FaultServerOptions {
+  /** Cleartext HTTP/2 with prior knowledge instead of TLS. Default false. */
+  readonly h2c?: boolean;
+  /** The certificate to serve; default a throwaway one for `tunnel.test`, `localhost` and `127.0.0.1`. */
+  readonly certificate?: CertificatePair;
+  /** TCP port on 127.0.0.1; default 0 (a free one). */
+  readonly port?: number;
+  /** Status of every tunnel response. Default 200 (then `body` decides what happens). */
+  readonly status?: number;
+  /** Milliseconds to wait before sending the response headers. Default 0. */
+  readonly responseDelayMs?: number;
+  /** What a 200 tunnel does with its bytes. Default `'echo'`. */
+  readonly body?: TunnelBody;
+  /** Reset (RST_STREAM) a tunnel once this many request-body bytes arrived. */
+  readonly resetAfterBytes?: number;
+  /** The RST_STREAM code used by `resetAfterBytes`. Default 2 (INTERNAL_ERROR). */
+  readonly resetCode?: number;
+  /** Send GOAWAY (NO_ERROR) on a session once it has accepted this many streams; they still finish. */
+  readonly goawayAfterStreams?: number;
+  /**
+   * Go silent on a session once it has answered this many streams (the next one gets nothing): the
+   * TCP connection stays open but nothing is read or written any more, so PINGs go unanswered.
+   * 0 means right after the TLS handshake (or at once for h2c).
+   */
+  readonly silentAfterStreams?: number;
+  /** Reset the TCP connection once this many bytes (both directions together) went through it. */
+  readonly dropAfterBytes?: number;
+  /** Offer this ALPN protocol instead of h2 (e.g. `'http/1.1'`); such a server never speaks HTTP/2. */
+  readonly alpn?: string;
+  /** Answer the first `failFirst` tunnels (counted over the server's life) with `failStatus`. */
+  readonly failFirst?: number;
+  /** Status for the `failFirst` tunnels. Default 503. */
+  readonly failStatus?: number;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS to advertise. Default 250, as Go servers. */
+  readonly maxConcurrentStreams?: number;
+}
