@@ -1,0 +1,78 @@
+import type { AddressInfo } from 'node:net';
+import type { Subscription } from 'rxjs';
+import type { Connection } from '../../src/connection.js';
+import type { ServerEvent } from '../../src/server/server-events.js';
+import type { ListenOptions } from '../../src/server/server-options.js';
+import { listen, type TunnelServer } from '../../src/server/listen.js';
+import { testCertificate } from './certs.js';
+
+/** What a tunnel server started in-process does with each accepted tunnel. */
+export type TunnelHandler = (connection: Connection) => void;
+
+/** A tunnel server on 127.0.0.1, port 0, with what tests need to reach and inspect it. */
+export interface InProcessServer {
+  readonly port: number;
+  /** `127.0.0.1:port`, for `dial`. */
+  readonly address: string;
+  /** The certificate it serves (PEM); trust it as the client's CA. Undefined for h2c. */
+  readonly cert: string | undefined;
+  readonly server: TunnelServer;
+  /** Every server event so far, in order. */
+  readonly events: ServerEvent[];
+  /** Accepted tunnels so far. */
+  readonly accepted: Connection[];
+  close(): Promise<void>;
+}
+
+/** Pipes every byte of a tunnel back to its sender, ending when the sender ends. */
+export const echo: TunnelHandler = (connection) => {
+  const duplex = connection.toDuplex();
+  duplex.pipe(duplex);
+};
+
+/**
+ * Starts {@link listen} on 127.0.0.1:0 (TLS with the shared test certificate unless `h2c`), answering
+ * tunnels with `handler` (echo by default). `close` is safe to call twice.
+ *
+ * @example
+ * ```ts
+ * const peer = await startServer({ host: ['tunnel.test'], path: '/tun' });
+ * after(() => peer.close());
+ * ```
+ */
+export async function startServer(options: Partial<ListenOptions> = {}, handler: TunnelHandler = echo): Promise<InProcessServer> {
+  const pair = options.h2c === true ? undefined : await testCertificate();
+  const server = await listen({ listen: '127.0.0.1:0', ...(pair === undefined ? {} : { tls: pair }), ...options });
+  const events: ServerEvent[] = [];
+  const accepted: Connection[] = [];
+  const subscriptions: Subscription[] = [
+    server.events.subscribe((event) => events.push(event)),
+    server.connections.subscribe((connection) => {
+      accepted.push(connection);
+      handler(connection);
+    }),
+  ];
+  const port = (server.address as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    port,
+    address: `127.0.0.1:${port}`,
+    cert: pair?.cert,
+    server,
+    events,
+    accepted,
+    close: () => {
+      closing ??= server.close(0).finally(() => subscriptions.forEach((s) => s.unsubscribe()));
+      return closing;
+    },
+  };
+}
+
+/** Resolves once `predicate` holds, polling every 10 ms; rejects after `ms` naming `what`. */
+export async function eventually(predicate: () => boolean, what: string, ms = 5_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
