@@ -1,0 +1,85 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { parseHostPort, type HostPort } from '../config/address.js';
+import { loadDialSettings, readPemFile } from '../config/load-stream-settings.js';
+import { resolveDialSettings } from '../config/resolve-dial-settings.js';
+import type { DialSettings, TlsClientSettings } from '../config/settings.js';
+import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors.js';
+
+/** The `h2tunnel client` flags, as the argument parser hands them over. */
+export interface ClientFlags {
+  readonly listen: string;
+  readonly server: string;
+  readonly serverName?: string;
+  readonly ca?: string;
+  readonly insecure?: boolean;
+  readonly host?: readonly string[];
+  readonly path?: string;
+  readonly readIdleTimeout?: number;
+  readonly healthCheckTimeout?: number;
+  readonly h2c?: boolean;
+  readonly streamSettings?: string;
+}
+
+/** Everything `h2tunnel client` needs, validated. */
+export interface ClientConfig {
+  readonly listen: HostPort;
+  readonly server: HostPort;
+  readonly settings: DialSettings;
+  /** Keys of the JSON file that were ignored. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Turns client flags (and the `--stream-settings` file they may name) into a validated config; flags
+ * override the file. TLS is on unless `--h2c`, as v2ray refuses to dial the http transport without it.
+ *
+ * @example
+ * ```ts
+ * await clientConfig({ listen: '127.0.0.1:1080', server: 'tunnel.example:443', host: ['tunnel.example'] });
+ * ```
+ */
+export async function clientConfig(flags: ClientFlags): Promise<E.Either<InvalidConfig | TlsRequired, ClientConfig>> {
+  const listen = parseHostPort(flags.listen, '--listen');
+  if (E.isLeft(listen)) return listen;
+  const server = parseHostPort(flags.server, '--server', 443);
+  if (E.isLeft(server)) return server;
+  if (flags.ca !== undefined && flags.insecure === true) return E.left(invalidConfig('--insecure', 'cannot be combined with --ca; choose one'));
+  const tlsFlags = [flags.ca !== undefined && '--ca', flags.insecure === true && '--insecure', flags.serverName !== undefined && '--server-name'].filter(Boolean);
+  if (flags.h2c === true && tlsFlags.length > 0) return E.left(invalidConfig('--h2c', `cannot be combined with ${tlsFlags.join(', ')}`));
+
+  const loaded = flags.streamSettings === undefined ? E.right({ settings: { tls: {} } as DialSettings, warnings: [] }) : await loadDialSettings(flags.streamSettings);
+  if (E.isLeft(loaded)) return loaded;
+  const base = loaded.right.settings;
+  const ca = flags.ca === undefined ? E.right(undefined) : await readPemFile(flags.ca, '--ca');
+  if (E.isLeft(ca)) return ca;
+
+  let tls: TlsClientSettings | undefined;
+  if (flags.h2c !== true && (base.tls !== undefined || tlsFlags.length > 0)) {
+    tls = {
+      ...base.tls,
+      ...(flags.serverName === undefined ? {} : { serverName: flags.serverName }),
+      ...(ca.right === undefined ? {} : { ca: ca.right }),
+      ...(flags.insecure === true ? { allowInsecure: true } : {}),
+    };
+  }
+  if (tls === undefined && flags.h2c !== true) return E.left(withHint(tlsRequired(), flags.streamSettings));
+
+  const settings: DialSettings = {
+    ...base,
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.path === undefined ? {} : { path: flags.path }),
+    ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeout: flags.readIdleTimeout }),
+    ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeout: flags.healthCheckTimeout }),
+    tls,
+    h2c: flags.h2c === true ? true : undefined,
+  };
+  // Validate now, so a bad host name or timeout stops the start instead of failing every tunnel later.
+  const resolved = resolveDialSettings(settings);
+  if (E.isLeft(resolved)) return resolved;
+  return E.right({ listen: listen.right, server: server.right, settings, warnings: loaded.right.warnings });
+}
+
+function withHint(error: TlsRequired, file: string | undefined): TlsRequired {
+  error.message = `${error.message} ${file ?? 'The stream settings'} has no "security": "tls"; set it, or pass --h2c for a cleartext server.`;
+  return error;
+}

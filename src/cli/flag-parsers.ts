@@ -1,0 +1,39 @@
+import { InvalidArgumentError } from 'commander';
+
+/**
+ * Parses a flag given in seconds: a non-negative number.
+ *
+ * @example
+ * ```ts
+ * seconds('2.5'); // 2.5
+ * ```
+ */
+export function seconds(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError('want a non-negative number of seconds.');
+  return value;
+}
+
+/** Parses a whole number of days, at least 1. */
+export function days(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError('want a whole number of days, at least 1.');
+  return value;
+}
+
+/**
+ * Parses a comma-separated list of names (`--host a.test,b.test`).
+ *
+ * @example
+ * ```ts
+ * nameList('a.test, b.test'); // ['a.test', 'b.test']
+ * ```
+ */
+export function nameList(text: string): string[] {
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
+  if (names.length === 0) throw new InvalidArgumentError('want one or more names separated by commas.');
+  return names;
+}

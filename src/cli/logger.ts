@@ -1,0 +1,55 @@
+import pino, { type Logger } from 'pino';
+import { isTransportError, type Severity } from '../errors.js';
+
+/** Log levels `--log-level` accepts. */
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * A pino logger writing one JSON object per line to stderr, synchronously so nothing is lost when the
+ * process exits right after a line. stdout stays free for command output (`h2tunnel cert`).
+ *
+ * @example
+ * ```ts
+ * const log = createLogger('info');
+ * log.info({ address: '127.0.0.1:1080' }, 'client listening');
+ * ```
+ */
+export function createLogger(level: LogLevel): Logger {
+  return pino(
+    {
+      level,
+      base: { pid: process.pid },
+      formatters: { level: (label) => ({ level: label }) },
+    },
+    pino.destination({ dest: 2, sync: true }),
+  );
+}
+
+/**
+ * The fields of an error worth a log line: tag, severity, code, message and the cause's message,
+ * never a stack or an object that might hold key material.
+ *
+ * @example
+ * ```ts
+ * log.warn(errorFields(error), 'tunnel failed');
+ * ```
+ */
+export function errorFields(error: unknown): Record<string, unknown> {
+  if (isTransportError(error)) {
+    const cause = error.cause instanceof Error ? error.cause.message : error.cause === undefined ? undefined : String(error.cause);
+    return { tag: error._tag, severity: error.severity, code: error.code, error: error.message, ...(cause === undefined ? {} : { cause }) };
+  }
+  return { error: error instanceof Error ? error.message : String(error) };
+}
+
+/** The pino level for a transport error's severity (v2ray's `warning` is pino's `warn`). */
+export function levelOf(severity: Severity): 'debug' | 'info' | 'warn' | 'error' {
+  return severity === 'warning' ? 'warn' : severity;
+}
+
+/** Logs `error` at the level its severity asks for. */
+export function logError(log: Logger, error: unknown, msg: string, fields: Record<string, unknown> = {}): void {
+  const level = isTransportError(error) ? levelOf(error.severity) : 'error';
+  log[level]({ ...fields, ...errorFields(error) }, msg);
+}

@@ -1,0 +1,152 @@
+import { Command, Option } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import { writeCertificate, type CertFlags } from './cert-command.js';
+import { clientConfig, type ClientFlags } from './client-config.js';
+import { days, nameList, seconds } from './flag-parsers.js';
+import { createLogger, LOG_LEVELS, type LogLevel } from './logger.js';
+import { runClient, type RunOptions } from './run-client.js';
+import { runServer } from './run-server.js';
+import { serverConfig, type ServerFlags } from './server-config.js';
+import { packageVersion } from './version.js';
+
+/** Flags every long-running command takes. */
+interface CommonFlags {
+  readonly logLevel: LogLevel;
+  readonly statsInterval: number;
+  readonly drainTimeout: number;
+}
+
+/** Where the program writes: stdout for command output, stderr for help-on-error and problems. */
+export interface ProgramOutput {
+  readonly out: (text: string) => void;
+  readonly err: (text: string) => void;
+}
+
+const CLIENT_EXAMPLES = `
+Examples:
+  # local port 1080 -> tunnels to tunnel.example:443, verified against the system CAs
+  h2tunnel client --listen 127.0.0.1:1080 --server tunnel.example:443 --host tunnel.example --path /tun
+
+  # a self-signed server (see "h2tunnel cert"): trust its certificate, check the name it carries
+  h2tunnel client --listen 127.0.0.1:1080 --server 203.0.113.7:443 --server-name tunnel.example --ca cert.pem
+
+  # reuse a v2ray outbound's streamSettings JSON; flags override it
+  h2tunnel client --listen 127.0.0.1:1080 --server tunnel.example:443 --stream-settings stream.json
+`;
+
+const SERVER_EXAMPLES = `
+Examples:
+  # TLS on 443; tunnels for Host tunnel.example and paths under /tun go to local port 22
+  h2tunnel server --listen 0.0.0.0:443 --forward 127.0.0.1:22 --cert cert.pem --key key.pem --host tunnel.example --path /tun
+
+  # cleartext HTTP/2 behind a TLS-terminating proxy (caddy: reverse_proxy h2c://127.0.0.1:8443)
+  h2tunnel server --listen 127.0.0.1:8443 --forward 127.0.0.1:22 --h2c
+
+  # on a unix socket, configured from a v2ray inbound's streamSettings JSON
+  h2tunnel server --listen unix:/run/h2tunnel.sock --forward 127.0.0.1:22 --stream-settings stream.json
+`;
+
+const CERT_EXAMPLES = `
+Examples:
+  h2tunnel cert --name tunnel.example
+  h2tunnel cert --name tunnel.example,203.0.113.7 --out /etc/h2tunnel --days 90
+`;
+
+const ROOT_EXAMPLES = `
+Examples:
+  h2tunnel cert --name tunnel.example --out ./tls
+  h2tunnel server --listen 0.0.0.0:443 --forward 127.0.0.1:22 --cert tls/cert.pem --key tls/key.pem --host tunnel.example
+  h2tunnel client --listen 127.0.0.1:2222 --server tunnel.example:443 --ca tls/cert.pem --host tunnel.example
+  ssh -p 2222 127.0.0.1
+
+Wire-compatible with the "http" transport of v2ray 4.x, v2fly v5 and Xray: either end may be v2ray.
+Logs are JSON lines on stderr. Bad input exits with status 2.
+`;
+
+/**
+ * The `h2tunnel` command line: `client`, `server` and `cert`. Parsing errors throw commander's
+ * `CommanderError` (after printing one line); configuration errors throw typed {@link InvalidConfig}s.
+ *
+ * @example
+ * ```ts
+ * await buildProgram({ out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).parseAsync(process.argv);
+ * ```
+ */
+export function buildProgram(output: ProgramOutput): Command {
+  const program = new Command('h2tunnel')
+    .description('Byte tunnels over HTTP/2, wire-compatible with the v2ray "http" transport.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .exitOverride()
+    .configureOutput({
+      writeOut: output.out,
+      writeErr: output.err,
+      outputError: (text, write) => write(`h2tunnel: ${text.replace(/^error: /, '')}`),
+    })
+    .addHelpText('after', ROOT_EXAMPLES);
+
+  withCommon(
+    program
+      .command('client')
+      .description('accept local TCP connections and carry each through its own tunnel to a server')
+      .requiredOption('--listen <host:port>', 'local address to accept TCP connections on')
+      .requiredOption('--server <host:port>', 'the tunnel server (port defaults to 443)')
+      .option('--server-name <name>', 'TLS server name (SNI) the certificate must carry; default: the --server host')
+      .addOption(new Option('--ca <file>', 'trust only this CA certificate (PEM)').conflicts('insecure'))
+      .option('--insecure', 'do not verify the server certificate (never on an untrusted network)')
+      .option('--host <names>', 'Host names, comma-separated; each tunnel picks one at random', nameList)
+      .option('--path <path>', 'request path (default /)')
+      .option('--read-idle-timeout <seconds>', 'PING the server after this much silence; 0 disables (default 15)', seconds)
+      .option('--health-check-timeout <seconds>', 'drop the session when a PING gets no answer in time (default 15)', seconds)
+      .option('--h2c', 'cleartext HTTP/2, for a server behind a TLS-terminating proxy on a trusted network')
+      .addHelpText('after', CLIENT_EXAMPLES),
+  ).action(async (flags: ClientFlags & CommonFlags) => {
+    const config = await clientConfig(flags);
+    if (E.isLeft(config)) throw config.left;
+    await runClient(config.right, runOptions(flags));
+  });
+
+  withCommon(
+    program
+      .command('server')
+      .description('accept tunnels and forward each to a TCP address')
+      .requiredOption('--listen <host:port|unix:path>', 'address to accept tunnels on')
+      .requiredOption('--forward <host:port>', 'TCP address each tunnel is connected to')
+      .option('--cert <file>', 'TLS certificate chain (PEM)')
+      .option('--key <file>', 'TLS private key (PEM)')
+      .option('--h2c', 'cleartext HTTP/2 (with prior knowledge), behind a TLS-terminating proxy')
+      .option('--host <names>', 'accepted Host names, comma-separated; others get 404 (default: any)', nameList)
+      .option('--path <path>', 'accepted path prefix; others get 404 (default /)')
+      .addHelpText('after', SERVER_EXAMPLES),
+  ).action(async (flags: ServerFlags & CommonFlags) => {
+    const config = await serverConfig(flags);
+    if (E.isLeft(config)) throw config.left;
+    await runServer(config.right, runOptions(flags));
+  });
+
+  program
+    .command('cert')
+    .description('write a self-signed certificate and key (cert.pem, key.pem) for a quick start')
+    .requiredOption('--name <names>', 'DNS names or IPs the certificate is for, comma-separated', nameList)
+    .option('--out <dir>', 'directory to write into', '.')
+    .option('--days <n>', 'validity in days', days, 365)
+    .addHelpText('after', CERT_EXAMPLES)
+    .action(async (flags: CertFlags) => {
+      const result = await writeCertificate(flags);
+      output.out(`${result.instructions}\n`);
+    });
+
+  return program;
+}
+
+function withCommon(command: Command): Command {
+  return command
+    .option('--stream-settings <file>', "v2ray streamSettings JSON (network http); flags override it")
+    .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
+    .option('--stats-interval <seconds>', 'log open tunnels, sessions and bytes this often; 0 never', seconds, 0)
+    .option('--drain-timeout <seconds>', 'on SIGINT/SIGTERM, how long open tunnels may finish', seconds, 10);
+}
+
+function runOptions(flags: CommonFlags): RunOptions {
+  return { log: createLogger(flags.logLevel), statsIntervalS: flags.statsInterval, drainTimeoutS: flags.drainTimeout };
+}

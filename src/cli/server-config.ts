@@ -1,0 +1,79 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from '../config/address.js';
+import { checkServerTls, loadListenSettings, readPemFile } from '../config/load-stream-settings.js';
+import { invalidConfig, type InvalidConfig } from '../errors.js';
+import type { ListenOptions, ServerTlsSettings } from '../server/server-options.js';
+
+/** The `h2tunnel server` flags, as the argument parser hands them over. */
+export interface ServerFlags {
+  readonly listen: string;
+  readonly forward: string;
+  readonly cert?: string;
+  readonly key?: string;
+  readonly h2c?: boolean;
+  readonly host?: readonly string[];
+  readonly path?: string;
+  readonly streamSettings?: string;
+}
+
+/** Everything `h2tunnel server` needs, validated. */
+export interface ServerConfig {
+  readonly options: ListenOptions & { readonly listen: ListenAddress };
+  readonly forward: HostPort;
+  /** Keys of the JSON file that were ignored. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Turns server flags (and the `--stream-settings` file they may name) into {@link ListenOptions};
+ * flags override the file. TLS needs a certificate and key that belong together; a file without
+ * `security: tls` means h2c, as a v2ray server.
+ *
+ * @example
+ * ```ts
+ * await serverConfig({ listen: '0.0.0.0:443', forward: '127.0.0.1:22', cert: 'cert.pem', key: 'key.pem' });
+ * ```
+ */
+export async function serverConfig(flags: ServerFlags): Promise<E.Either<InvalidConfig, ServerConfig>> {
+  const listen = parseListenAddress(flags.listen, '--listen');
+  if (E.isLeft(listen)) return listen;
+  const forward = parseHostPort(flags.forward, '--forward');
+  if (E.isLeft(forward)) return forward;
+  if ((flags.cert === undefined) !== (flags.key === undefined)) {
+    return E.left(invalidConfig(flags.cert === undefined ? '--key' : '--cert', 'needs --cert FILE and --key FILE together'));
+  }
+  const tlsFlags = flags.cert !== undefined;
+  if (tlsFlags && flags.h2c === true) return E.left(invalidConfig('--h2c', 'cannot be combined with --cert and --key; choose one'));
+  if (!tlsFlags && flags.h2c !== true && flags.streamSettings === undefined) {
+    return E.left(invalidConfig('--cert', 'a server needs --cert FILE --key FILE (TLS), or --h2c behind a TLS-terminating proxy'));
+  }
+
+  const loaded = flags.streamSettings === undefined ? undefined : await loadListenSettings(flags.streamSettings);
+  if (loaded !== undefined && E.isLeft(loaded)) return loaded;
+  const base = loaded?.right;
+
+  let security: Pick<ListenOptions, 'tls' | 'h2c'>;
+  if (flags.h2c === true) security = { h2c: true };
+  else if (tlsFlags) {
+    const pair = await readPair(flags.cert as string, flags.key as string);
+    if (E.isLeft(pair)) return pair;
+    security = { tls: pair.right };
+  } else security = base?.tls !== undefined ? { tls: base.tls } : { h2c: true };
+
+  const options = {
+    ...base?.http,
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.path === undefined ? {} : { path: flags.path }),
+    ...security,
+    listen: listen.right,
+  };
+  return E.right({ options, forward: forward.right, warnings: base?.warnings ?? [] });
+}
+
+async function readPair(certFile: string, keyFile: string): Promise<E.Either<InvalidConfig, ServerTlsSettings>> {
+  const cert = await readPemFile(certFile, '--cert');
+  if (E.isLeft(cert)) return cert;
+  const key = await readPemFile(keyFile, '--key');
+  if (E.isLeft(key)) return key;
+  return checkServerTls({ cert: cert.right, key: key.right }, '--cert', '--key');
+}

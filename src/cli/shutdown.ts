@@ -1,0 +1,48 @@
+import type { Logger } from 'pino';
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+/**
+ * Resolves with the first SIGINT or SIGTERM, so the caller can drain; a second one exits at once
+ * (status 130), for an operator who does not want to wait for the drain. `stop()` removes the handlers.
+ *
+ * @example
+ * ```ts
+ * const signal = await shutdownSignal(log).received;
+ * await server.close(drainMs);
+ * ```
+ */
+export function shutdownSignal(log: Logger): { readonly received: Promise<NodeJS.Signals>; stop(): void } {
+  let first: NodeJS.Signals | undefined;
+  let resolveReceived: (signal: NodeJS.Signals) => void = () => undefined;
+  const received = new Promise<NodeJS.Signals>((resolve) => (resolveReceived = resolve));
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (first === undefined) {
+      first = signal;
+      resolveReceived(signal);
+      return;
+    }
+    log.warn({ signal }, 'second signal: exiting without waiting for open tunnels');
+    process.exit(130);
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+  return {
+    received,
+    stop: () => SIGNALS.forEach((signal) => process.off(signal, onSignal)),
+  };
+}
+
+/**
+ * Resolves when every promise in `pending` has settled or `deadline` (epoch ms) has passed, whichever is
+ * first: the last phase of a drain, for the bytes still on their way to local sockets.
+ */
+export async function settleBy(pending: Iterable<Promise<unknown>>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  const settled = Promise.allSettled([...pending]).then(() => true);
+  try {
+    return await Promise.race([settled, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,102 @@
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import { dial } from '../client/dial.js';
+import type { SessionManager } from '../client/session-manager.js';
+import { formatHostPort, type HostPort } from '../config/address.js';
+import type { DialSettings } from '../config/settings.js';
+import { listenFailed } from '../errors.js';
+import { bridge } from './bridge.js';
+import { logError } from './logger.js';
+import { settleBy } from './shutdown.js';
+import { Traffic } from './traffic.js';
+
+/** Options of {@link startTunnelClient}. */
+export interface TunnelClientOptions {
+  /** Local address that accepts TCP connections; port 0 picks a free one. */
+  readonly listen: HostPort;
+  /** The tunnel server. */
+  readonly server: HostPort;
+  readonly settings: DialSettings;
+  readonly manager: SessionManager;
+  readonly log: Logger;
+  /** Called when a tunnel is open, with the time from accepting the socket to the 200. */
+  readonly onOpened?: (tunnel: number, ms: number) => void;
+}
+
+/** A running local listener that turns TCP connections into tunnels. */
+export interface TunnelClient {
+  readonly address: AddressInfo;
+  readonly traffic: Traffic;
+  /** Tunnels open right now. */
+  open(): number;
+  /** Stops accepting; open tunnels get until `deadline` (epoch ms) to finish, then their sockets are cut. */
+  close(deadline: number): Promise<void>;
+}
+
+/**
+ * Listens on `listen`; each accepted TCP connection becomes one tunnel via {@link dial}, bridged with
+ * backpressure and half-close. A tunnel that fails to open or breaks closes its local connection and
+ * is logged with its tag, severity and code; the listener keeps serving.
+ *
+ * @example
+ * ```ts
+ * const client = await startTunnelClient({ listen, server, settings, manager, log });
+ * ```
+ */
+export async function startTunnelClient(options: TunnelClientOptions): Promise<TunnelClient> {
+  const { log, manager, settings } = options;
+  const traffic = new Traffic('up');
+  const bridges = new Set<Promise<unknown>>();
+  const serverLabel = formatHostPort(options.server);
+  let next = 0;
+
+  const onSocket = (socket: Socket) => {
+    const tunnel = ++next;
+    const started = performance.now();
+    socket.setNoDelay(true);
+    socket.on('error', () => undefined);
+    traffic.track(socket);
+    const subscription = dial(options.server, settings, { manager }).subscribe({
+      next: (connection) => {
+        const ms = performance.now() - started;
+        options.onOpened?.(tunnel, ms);
+        log.debug({ tunnel, ms: Math.round(ms * 10) / 10 }, 'tunnel opened');
+        const done = bridge(socket, connection, { socketAddress: `local ${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}` }).then((result) => {
+          if (result.error !== undefined) logError(log, result.error, 'tunnel failed', { tunnel, bytesUp: result.toTunnel, bytesDown: result.fromTunnel });
+          else log.debug({ tunnel, bytesUp: result.toTunnel, bytesDown: result.fromTunnel }, 'tunnel closed');
+        });
+        bridges.add(done);
+        void done.finally(() => bridges.delete(done));
+      },
+      error: (error: unknown) => {
+        logError(log, error, 'tunnel failed to open', { tunnel, server: serverLabel });
+        socket.destroy();
+      },
+    });
+    // The local side gave up while the tunnel was still opening: cancel the dial, leave nothing behind.
+    socket.once('close', () => subscription.unsubscribe());
+  };
+
+  const local = createServer({ allowHalfOpen: true }, onSocket);
+  const address = await bind(local, options.listen);
+  return {
+    address,
+    traffic,
+    open: () => bridges.size,
+    close: async (deadline) => {
+      const stopped = new Promise<void>((resolve) => local.close(() => resolve()));
+      await manager.close(Math.max(0, deadline - Date.now()));
+      // The sessions are gone; the last bytes may still be on their way to local sockets.
+      await settleBy(bridges, deadline);
+      traffic.destroyAll();
+      await stopped;
+    },
+  };
+}
+
+function bind(server: Server, address: HostPort): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (error) => reject(listenFailed(formatHostPort(address), error)));
+    server.listen(address.port, address.host, () => resolve(server.address() as AddressInfo));
+  });
+}
