@@ -44,7 +44,10 @@ export class PooledSession {
 
   /** Whether a new tunnel may take a stream here. */
   hasRoom(): boolean {
-    return this.state !== 'draining' && this.reserved < this.streamLimit;
+    // Eviction runs through the manager's mutex after the session's events; a lease queued before it
+    // must still not get a session that is already closing or destroyed.
+    const gone = this.session !== undefined && (this.session.closed || this.session.destroyed);
+    return this.state !== 'draining' && !gone && this.reserved < this.streamLimit;
   }
 
   /** Fails every waiter of a session still connecting. */

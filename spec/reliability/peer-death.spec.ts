@@ -1,0 +1,96 @@
+import { strict as assert } from 'node:assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import * as E from 'fp-ts/lib/Either.js';
+import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
+import { isSessionClosed, isTransportError } from '../../src/errors.js';
+import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
+import { expectNoLeakedSockets, tcpHandles } from './support/handles.js';
+import { openTunnel, pattern, roundTrip } from './support/tunnels.js';
+
+const FAST_HEALTH = { readIdleTimeout: 0.5, healthCheckTimeout: 1 };
+
+// A fault server in its own process, so the test can kill it like a crashed peer.
+const CHILD_SERVER = `
+import { startFaultServer } from './src/testing/index.ts';
+const server = await startFaultServer({ h2c: process.env.H2C === '1' });
+process.stdout.write(JSON.stringify({ port: server.port, cert: server.certificate?.cert }) + '\\n');
+`;
+
+async function startChildServer(h2c: boolean): Promise<{ child: ChildProcess; port: number; cert: string | undefined }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CHILD_SERVER], {
+    cwd: process.cwd(),
+    env: { ...process.env, H2C: h2c ? '1' : '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  const { port, cert } = JSON.parse(line.toString()) as { port: number; cert?: string };
+  return { child, port, cert };
+}
+
+describe('reliability: peer death', function () {
+  this.timeout(20_000);
+  let manager: SessionManager;
+  let events: SessionEvent[];
+  let child: ChildProcess | undefined;
+  let server: FaultServer | undefined;
+  let baseline: number;
+
+  beforeEach(() => {
+    baseline = tcpHandles();
+    manager = new SessionManager();
+    events = [];
+    manager.events.subscribe((event) => events.push(event));
+  });
+  afterEach(async () => {
+    child?.kill('SIGKILL');
+    child = undefined;
+    await manager.close();
+    await server?.close();
+    server = undefined;
+    await expectNoLeakedSockets(baseline);
+  });
+
+  for (const h2c of [false, true]) {
+    it(`ends every open tunnel with a typed error when the server process is killed mid-transfer (${h2c ? 'h2c' : 'TLS'})`, async () => {
+      const peer = await startChildServer(h2c);
+      child = peer.child;
+      const settings = h2c
+        ? { host: ['tunnel.test'], h2c: true, ...FAST_HEALTH }
+        : { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: peer.cert }, ...FAST_HEALTH };
+      const address = `127.0.0.1:${peer.port}`;
+      const tunnels = await Promise.all([1, 2, 3].map(() => openTunnel(manager, address, settings)));
+      // Keep data moving on every tunnel while the peer dies.
+      const writers = tunnels.map(async (connection) => {
+        connection.output.subscribe({ error: () => undefined });
+        for (let i = 0; i < 200; i++) await connection.write(pattern(64 * 1024, i));
+      });
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      child.kill('SIGKILL');
+      const killedAt = Date.now();
+      const results = await Promise.all(tunnels.map((connection) => connection.done));
+      const detectedMs = Date.now() - killedAt;
+      await Promise.allSettled(writers);
+      for (const result of results) assert.ok(E.isLeft(result) && isTransportError(result.left), JSON.stringify(result));
+      assert.ok(results.every((result) => E.isLeft(result) && isSessionClosed(result.left)), results.map((r) => JSON.stringify(r)).join('\n'));
+      console.log(`      ${h2c ? 'h2c' : 'TLS'}: all 3 tunnels failed ${detectedMs} ms after the kill`);
+      // The dead session is out of the cache: a new tunnel goes to a fresh session on a new server.
+      const revived = await startChildServer(h2c);
+      child = revived.child;
+      const next = await openTunnel(manager, `127.0.0.1:${revived.port}`, h2c ? settings : { ...settings, tls: { serverName: 'tunnel.test', ca: revived.cert } });
+      assert.equal((await roundTrip(next, Buffer.from('alive'))).toString(), 'alive');
+    });
+  }
+
+  it('ends an idle tunnel at once when the TCP connection is reset, and reconnects for the next', async () => {
+    server = await startFaultServer();
+    const connection = await openTunnel(manager, server.address, server.dialSettings);
+    connection.output.subscribe({ error: () => undefined });
+    server.dropConnections();
+    const result = await connection.done;
+    assert.ok(E.isLeft(result) && isSessionClosed(result.left), JSON.stringify(result));
+    const next = await openTunnel(manager, server.address, server.dialSettings);
+    assert.equal((await roundTrip(next, Buffer.from('again'))).toString(), 'again');
+    assert.equal(events.filter((e) => e.type === 'opened').length, 2);
+  });
+});
