@@ -120,3 +120,40 @@ export async function tempDir(prefix: string): Promise<{ readonly path: string; 
   const path = await mkdtemp(join(tmpdir(), `h2t-${prefix}`));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
+
+/** What a program that ran to completion printed. */
+export interface ProgramResult {
+  readonly code: number | string;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/**
+ * Runs `command` to completion with `input` on stdin; kills it after `timeoutMs` (the result then
+ * carries the signal name as `code`).
+ *
+ * @example
+ * ```ts
+ * const result = await runProgram('curl', ['-sk', url], Buffer.from('hello'));
+ * ```
+ */
+export function runProgram(command: string, args: readonly string[], input: Buffer, timeoutMs = 20_000): Promise<ProgramResult> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      resolve({ code: 'spawn-error', stdout: Buffer.alloc(0), stderr: error.message });
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? signal ?? 'unknown', stdout: Buffer.concat(stdout), stderr });
+    });
+  });
+}
