@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'rxjs';
+import type { DialSettings } from '../../src/config/settings.js';
 import type { Connection } from '../../src/connection.js';
 import type { ServerEvent } from '../../src/server/server-events.js';
 import type { ListenOptions } from '../../src/server/server-options.js';
@@ -75,4 +76,13 @@ export async function eventually(predicate: () => boolean, what: string, ms = 5_
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/**
+ * Client settings that reach `peer`: its host and path, TLS trusting its certificate with server name
+ * `tunnel.test` (or h2c), and health checks off so no timer outlives a test.
+ */
+export function dialSettingsFor(peer: InProcessServer, extra: DialSettings = {}): DialSettings {
+  const security: DialSettings = peer.cert === undefined ? { h2c: true } : { tls: { serverName: 'tunnel.test', ca: peer.cert } };
+  return { host: ['tunnel.test'], path: '/tun', readIdleTimeout: 0, ...security, ...extra };
 }

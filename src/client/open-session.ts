@@ -77,7 +77,9 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
         host: serverName,
         // SNI cannot carry an IP literal; verification still checks it against the IP SANs.
         servername: net.isIP(serverName) === 0 ? serverName : undefined,
-        ALPNProtocols: ['h2'],
+        // h2 is required (checked below), but offering http/1.1 after it lets an HTTP/1.1-only server
+        // answer with what it speaks instead of a bare handshake alert, so the error can name it.
+        ALPNProtocols: ['h2', 'http/1.1'],
         rejectUnauthorized: !security.allowInsecure,
         ca: security.ca as (string | Buffer)[] | undefined,
         minVersion: 'TLSv1.2',
