@@ -1,4 +1,6 @@
-// Builds the dual package: ESM into dist/esm, CommonJS into dist/cjs, each with its own .d.ts.
+// Builds the dual package: ESM into dist/esm (library, CLI and demo), CommonJS into dist/cjs (the
+// library entries only: the CLI uses import.meta and top-level await, and runs as ESM from bin/).
+// Each build has its own .d.ts.
 // The package is "type": "module", so dist/cjs gets a package.json of its own that makes Node (and
 // TypeScript's nodenext resolution) read its .js and .d.ts files as CommonJS.
 import { spawnSync } from 'node:child_process';

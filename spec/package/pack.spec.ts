@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// What a user gets from `npm install h2tunnel`: build, pack, install the tarball into a fresh project
+// (offline: dependencies come from the npm cache), then use it from ESM, CommonJS and strict TypeScript.
+
+const root = dirname(dirname(dirname(fileURLToPath(import.meta.url))));
+const fixtures = join(root, 'spec/package/consumer');
+const require = createRequire(import.meta.url);
+const tsc = require.resolve('typescript/bin/tsc');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+
+interface Output {
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], cwd: string, timeoutMs = 60_000): Promise<Output> {
+  return new Promise((resolve, reject) => {
+    execFile(command, args, { cwd, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`${command} ${args.join(' ')} failed: ${error.message}\n${stdout}\n${stderr}`));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+interface PackResult {
+  readonly filename: string;
+  readonly files: readonly { readonly path: string }[];
+}
+
+describe('package: npm pack, install into a fresh project, use it', function () {
+  this.timeout(120_000);
+  let work: string;
+  let app: string;
+  let packed: PackResult;
+
+  before(async function () {
+    this.timeout(240_000);
+    work = await mkdtemp(join(tmpdir(), 'h2tunnel-pack-'));
+    app = join(work, 'app');
+    await run(npm, ['run', 'build'], root, 180_000);
+    // The build already ran; prepack would only run it again.
+    const { stdout } = await run(npm, ['pack', '--ignore-scripts', '--json', '--pack-destination', work], root);
+    const [result] = JSON.parse(stdout) as PackResult[];
+    assert.ok(result, 'npm pack printed no result');
+    packed = result;
+    await mkdir(app);
+    await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
+    const typesNode = (JSON.parse(await readFile(require.resolve('@types/node/package.json'), 'utf8')) as { version: string }).version;
+    await run(npm, ['install', '--offline', '--no-audit', '--no-fund', join(work, packed.filename), `@types/node@${typesNode}`], app, 120_000);
+    await copyFile(join(fixtures, 'esm.mjs'), join(app, 'esm.mjs'));
+    await copyFile(join(fixtures, 'cjs.cjs'), join(app, 'cjs.cjs'));
+    await copyFile(join(fixtures, 'consumer.mts.txt'), join(app, 'consumer.mts'));
+    await copyFile(join(fixtures, 'consumer.cts.txt'), join(app, 'consumer.cts'));
+  });
+
+  after(async () => {
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
+  });
+
+  it('ships only the builds, the CLI, README, LICENSE and package.json', () => {
+    const paths = packed.files.map((file) => file.path);
+    const outside = paths.filter((path) => !/^(dist\/(esm|cjs)\/|bin\/)/.test(path) && !['README.md', 'LICENSE', 'package.json'].includes(path));
+    assert.deepEqual(outside, []);
+    for (const entry of ['dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', 'dist/esm/testing/index.js', 'dist/cjs/testing/index.d.ts', 'LICENSE', 'README.md']) {
+      assert.ok(paths.includes(entry), `${entry} is missing from the tarball`);
+    }
+  });
+
+  it('works from import: both entries load and a tunnel echoes', async () => {
+    const { stdout } = await run(process.execPath, ['esm.mjs'], app);
+    assert.deepEqual(JSON.parse(stdout), { reply: 'hello from esm', parsed: 'Right', guard: 'function' });
+  });
+
+  it('works from require: both entries load and a tunnel echoes', async () => {
+    const { stdout } = await run(process.execPath, ['cjs.cjs'], app);
+    assert.deepEqual(JSON.parse(stdout), { reply: 'hello from cjs', parsed: 'Right', guard: 'function' });
+  });
+
+  it('exposes the same names from import and require', async () => {
+    const script = [
+      "const cjs = require('h2tunnel'); const cjsTesting = require('h2tunnel/testing');",
+      "Promise.all([import('h2tunnel'), import('h2tunnel/testing')]).then(([esm, esmTesting]) => console.log(JSON.stringify({",
+      '  main: [Object.keys(cjs).sort(), Object.keys(esm).filter((k) => k !== "default").sort()],',
+      '  testing: [Object.keys(cjsTesting).sort(), Object.keys(esmTesting).filter((k) => k !== "default").sort()] })));',
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['-e', script], app);
+    const names = JSON.parse(stdout) as { main: [string[], string[]]; testing: [string[], string[]] };
+    assert.deepEqual(names.main[0], names.main[1]);
+    assert.deepEqual(names.testing[0], names.testing[1]);
+    assert.ok(names.main[0].includes('dial') && names.testing[0].includes('startFaultServer'));
+  });
+
+  it('type-checks a consumer under tsc --module nodenext --strict, as ESM and as CommonJS', async () => {
+    const args = ['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--noEmit', '--types', 'node', 'consumer.mts', 'consumer.cts'];
+    await run(process.execPath, [tsc, ...args], app);
+  });
+});
