@@ -66,7 +66,7 @@ describe('reliability: health checks against a peer that stops answering', funct
     await server.close();
     server = await startFaultServer({ silentAfterStreams: 0 });
     // Health checks off: only the dial's own response deadline stands between the caller and a hang.
-    const error = await openTunnel(manager, server.address, { ...server.dialSettings, readIdleTimeout: 0, responseTimeout: 500 }).then(
+    const error = await openTunnel(manager, server.address, { ...server.dialSettings, readIdleTimeout: 0, connectTimeout: 500, responseTimeout: 500 }).then(
       () => undefined,
       (e: unknown) => e,
     );

@@ -5,7 +5,7 @@ import { Observable } from 'rxjs';
 import type { HostPort } from '../config/address.js';
 import { formatHostPort } from '../config/address.js';
 import type { TransportSecurity } from '../config/settings.js';
-import { alpnMismatch, timeout, type TransportError } from '../errors.js';
+import { alpnMismatch, sessionClosed, timeout, type TransportError } from '../errors.js';
 import { localSettings, MAX_SESSION_MEMORY_MB, widenSessionWindow } from '../flow-control.js';
 import { fromNodeError } from '../node-errors.js';
 
@@ -55,13 +55,31 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
         peerMaxConcurrentStreams: 100,
       });
       session.once('error', onError);
-      session.once('connect', (ready: http2.ClientHttp2Session) => {
-        ready.off('error', onError);
+      // A peer that hangs up before the HTTP/2 preface completes closes the session without an error;
+      // without this the dial would hang until the connect timeout.
+      session.once('close', () => {
+        if (!handedOff) fail(sessionClosed('connection closed during the HTTP/2 handshake'));
+      });
+      // Ready once connected *and* the peer's first SETTINGS arrived: until then its
+      // SETTINGS_MAX_CONCURRENT_STREAMS is unknown, and streams past it would be refused.
+      let connected = false;
+      let settled = false;
+      const ready = () => {
+        if (!connected || !settled || session === undefined) return;
+        session.off('error', onError);
         clearTimeout(timer);
-        widenSessionWindow(ready);
+        widenSessionWindow(session);
         handedOff = true;
-        subscriber.next(ready);
+        subscriber.next(session);
         subscriber.complete();
+      };
+      session.once('connect', () => {
+        connected = true;
+        ready();
+      });
+      session.once('remoteSettings', () => {
+        settled = true;
+        ready();
       });
     };
 

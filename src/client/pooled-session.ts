@@ -15,6 +15,8 @@ export class PooledSession {
   state: 'connecting' | 'ready' | 'draining' = 'connecting';
   /** Tunnels holding or waiting for a stream on this session. */
   reserved = 0;
+  /** Tunnels handed a stream slot here (at most `streamLimit`). */
+  active = 0;
   /** The peer's SETTINGS_MAX_CONCURRENT_STREAMS, once known. */
   streamLimit = ASSUMED_STREAM_LIMIT;
   idleTimer: NodeJS.Timeout | undefined;

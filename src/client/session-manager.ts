@@ -79,29 +79,42 @@ export class SessionManager {
       let cancelled = false;
       let handedOff = false;
       let waiting: Subscription | undefined;
-      this.mutex
-        .runExclusive(() => {
-          if (cancelled) return;
-          if (this.closed) throw sessionClosed('the session manager is closed');
-          entry = this.reserve(destination, settings);
-        })
-        .then(
-          () => {
-            const reserved = entry;
-            if (reserved === undefined || cancelled) return;
-            // A connected session is handed out directly: `ready` may already have reset its share.
-            const source = reserved.session !== undefined ? of(reserved.session) : reserved.ready;
-            waiting = source.subscribe({
-              next: (session) => {
-                handedOff = true;
-                subscriber.next(this.leaseOf(reserved, session));
-                subscriber.complete();
-              },
-              error: (error: unknown) => subscriber.error(error),
-            });
-          },
-          (error: unknown) => subscriber.error(error),
-        );
+      const take = (): void => {
+        this.mutex
+          .runExclusive(() => {
+            if (cancelled) return;
+            if (this.closed) throw sessionClosed('the session manager is closed');
+            entry = this.reserve(destination, settings);
+          })
+          .then(
+            () => {
+              const reserved = entry;
+              if (reserved === undefined || cancelled) return;
+              // A connected session is handed out directly: `ready` may already have reset its share.
+              const source = reserved.session !== undefined ? of(reserved.session) : reserved.ready;
+              waiting = source.subscribe({
+                next: (session) =>
+                  void this.mutex.runExclusive(() => this.admit(reserved)).then((admitted) => {
+                    if (cancelled) {
+                      if (admitted) reserved.active--;
+                      return;
+                    }
+                    // Reserved before the peer's SETTINGS said how many streams it takes: try another session.
+                    if (!admitted) {
+                      entry = undefined;
+                      return take();
+                    }
+                    handedOff = true;
+                    subscriber.next(this.leaseOf(reserved, session));
+                    subscriber.complete();
+                  }),
+                error: (error: unknown) => subscriber.error(error),
+              });
+            },
+            (error: unknown) => subscriber.error(error),
+          );
+      };
+      take();
       return () => {
         cancelled = true;
         waiting?.unsubscribe();
@@ -158,6 +171,17 @@ export class SessionManager {
     return entry;
   }
 
+  // Runs under the mutex: a stream slot within the peer's SETTINGS_MAX_CONCURRENT_STREAMS, or the
+  // reservation is given back (the caller reserves again, on a session with room or a new one).
+  private admit(entry: PooledSession): boolean {
+    if (entry.active < entry.streamLimit) {
+      entry.active++;
+      return true;
+    }
+    entry.reserved--;
+    return false;
+  }
+
   private leaseOf(entry: PooledSession, session: ClientHttp2Session): SessionLease {
     let released = false;
     return {
@@ -166,6 +190,7 @@ export class SessionManager {
       release: () => {
         if (released) return;
         released = true;
+        entry.active--;
         this.release(entry);
       },
       evict: (reason) => {
@@ -198,6 +223,8 @@ export class SessionManager {
   private adopt(entry: PooledSession, session: ClientHttp2Session, settings: ResolvedDialSettings): void {
     entry.session = session;
     entry.state = 'ready';
+    // openSession emits after the peer's first SETTINGS, so its stream limit is known before any stream.
+    entry.streamLimit = session.remoteSettings.maxConcurrentStreams ?? entry.streamLimit;
     const stopHealth = watchHealth(session, settings.healthCheck, (reason) => {
       markSessionFailed(session, reason);
       // Destroying with the reason fails every open stream with it; a bare destroy() closes them with
