@@ -157,3 +157,24 @@ export function runProgram(command: string, args: readonly string[], input: Buff
     });
   });
 }
+
+/**
+ * Resolves once `owner` has printed a line matching `pattern`; rejects after `timeoutMs` or when it
+ * exits first. For programs where probing the port would itself start work (a v2ray client turns
+ * every accepted TCP connection into a tunnel).
+ *
+ * @example
+ * ```ts
+ * await waitForOutput(v2ray, /V2Ray [\d.]+ started/);
+ * ```
+ */
+export async function waitForOutput(owner: RunningProcess, pattern: RegExp, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exited = false;
+  void owner.exited.then(() => (exited = true));
+  while (!pattern.test(owner.output())) {
+    if (exited) throw new Error(`process exited before printing ${String(pattern)}:\n${owner.output()}`);
+    if (Date.now() > deadline) throw new Error(`no ${String(pattern)} within ${timeoutMs} ms:\n${owner.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

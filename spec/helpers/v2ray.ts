@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFiles } from './cert-files.js';
-import { freePort, startProcess, tempDir, waitForPort, type RunningProcess } from './process.js';
+import { freePort, startProcess, tempDir, waitForOutput, waitForPort, type RunningProcess } from './process.js';
 
 /** A running v2ray 4.34 process and the loopback port it listens on. */
 export interface V2rayInstance {
@@ -66,7 +66,7 @@ export async function startV2rayServer(options: V2rayServerOptions): Promise<V2r
     ],
     outbounds: [{ protocol: 'freedom' }],
   };
-  return run(config, port);
+  return run(config, port, 'probe');
 }
 
 /**
@@ -98,7 +98,8 @@ export async function startV2rayClient(options: V2rayClientOptions): Promise<V2r
       },
     ],
   };
-  return run(config, port);
+  // Probing the client's port would open a tunnel; its start-up line comes once every inbound listens.
+  return run(config, port, 'log');
 }
 
 function streamSettings(options: { readonly tls?: unknown; readonly host?: readonly string[]; readonly path?: string }, tlsSettings: object | undefined): object {
@@ -106,14 +107,15 @@ function streamSettings(options: { readonly tls?: unknown; readonly host?: reado
   return tlsSettings === undefined ? { network: 'http', security: 'none', httpSettings } : { network: 'http', security: 'tls', httpSettings, tlsSettings };
 }
 
-async function run(config: object, port: number): Promise<V2rayInstance> {
+async function run(config: object, port: number, ready: 'probe' | 'log'): Promise<V2rayInstance> {
   const dir = await tempDir('v2ray-');
   const file = join(dir.path, 'config.json');
   await writeFile(file, JSON.stringify(config, null, 2));
   // v2ray looks for geoip/geosite assets next to itself unless told; point it at a writable empty dir.
   const child: RunningProcess = startProcess('v2ray', ['-config', file], { cwd: dir.path, env: { ...process.env, 'v2ray.location.asset': dir.path } });
   try {
-    await waitForPort(port, child, 15_000);
+    if (ready === 'probe') await waitForPort(port, child, 15_000);
+    else await waitForOutput(child, /V2Ray [\d.]+ started/, 15_000);
   } catch (error) {
     await child.stop();
     await dir.remove();
