@@ -68,7 +68,17 @@ describe('package: npm pack, install into a fresh project, use it', function () 
     const paths = packed.files.map((file) => file.path);
     const outside = paths.filter((path) => !/^(dist\/(esm|cjs)\/|bin\/)/.test(path) && !['README.md', 'LICENSE', 'package.json'].includes(path));
     assert.deepEqual(outside, []);
-    for (const entry of ['dist/esm/index.js', 'dist/esm/index.d.ts', 'dist/cjs/index.js', 'dist/cjs/index.d.ts', 'dist/cjs/package.json', 'dist/esm/testing/index.js', 'dist/cjs/testing/index.d.ts', 'LICENSE', 'README.md']) {
+    for (const entry of [
+      'dist/esm/index.js',
+      'dist/esm/index.d.ts',
+      'dist/cjs/index.js',
+      'dist/cjs/index.d.ts',
+      'dist/cjs/package.json',
+      'dist/esm/testing/index.js',
+      'dist/cjs/testing/index.d.ts',
+      'LICENSE',
+      'README.md',
+    ]) {
       assert.ok(paths.includes(entry), `${entry} is missing from the tarball`);
     }
   });
@@ -98,7 +108,20 @@ describe('package: npm pack, install into a fresh project, use it', function () 
   });
 
   it('type-checks a consumer under tsc --module nodenext --strict, as ESM and as CommonJS', async () => {
-    const args = ['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--noEmit', '--types', 'node', 'consumer.mts', 'consumer.cts'];
+    const args = [
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--strict',
+      '--noEmit',
+      '--types',
+      'node',
+      'consumer.mts',
+      'consumer.cts',
+    ];
     await run(process.execPath, [tsc, ...args], app);
   });
 });
