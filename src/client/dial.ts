@@ -1,12 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { catchError, defer, map, type Observable, of, switchMap, throwError } from 'rxjs';
+import { catchError, defer, map, type Observable, of, retry, switchMap, throwError } from 'rxjs';
 import { formatHostPort, parseHostPort, type HostPort } from '../config/address.js';
 import { resolveDialSettings } from '../config/resolve-dial-settings.js';
 import type { DialSettings } from '../config/settings.js';
 import type { Connection } from '../connection.js';
 import type { TransportError } from '../errors.js';
 import { fromNodeError } from '../node-errors.js';
+import { wasNotProcessed } from './not-processed.js';
 import { requestTunnel } from './request-tunnel.js';
 import { SessionManager } from './session-manager.js';
 
@@ -45,7 +46,12 @@ export function dial(destination: string | HostPort, settings: DialSettings, opt
     if (E.isLeft(plan)) return throwError(() => plan.left);
     const { target, resolved } = plan.right;
     const manager = options.manager ?? defaultSessionManager();
-    return manager.lease(target, resolved).pipe(switchMap((lease) => requestTunnel(lease, formatHostPort(target), resolved)));
+    return manager.lease(target, resolved).pipe(
+      switchMap((lease) => requestTunnel(lease, formatHostPort(target), resolved)),
+      // A request the server never processed (refused past a GOAWAY, or sent as the session closed) is
+      // safe to send again; the failed session is evicted, so the retry leases a fresh one.
+      retry({ count: 2, delay: (error: unknown) => (wasNotProcessed(error) ? of(0) : throwError(() => error)) }),
+    );
   });
 }
 
