@@ -1,0 +1,38 @@
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const SCRIPT = fileURLToPath(new URL('./support/stalled-writer.ts', import.meta.url));
+const MiB = 1024 * 1024;
+
+interface Report {
+  readonly accepted: number;
+  readonly stalled: boolean;
+  readonly rssBefore: number;
+  readonly rssPeak: number;
+}
+
+function runStalledWriter(direction: 'up' | 'down'): Promise<Report> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--import', 'tsx', SCRIPT, direction], { timeout: 20_000 }, (error, stdout) => {
+      if (error !== null) return reject(error);
+      resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Report);
+    });
+  });
+}
+
+// Each child holds a client and a server in one process, so its RSS bounds both ends at once.
+describe('reliability: a stalled reader holds the writer back (bounded memory)', function () {
+  this.timeout(30_000);
+
+  for (const direction of ['up', 'down'] as const) {
+    it(`${direction === 'up' ? 'client writes, server app never reads' : 'server writes, client app never reads'}: the writer stalls, < 64 MiB accepted, RSS grows < 64 MB`, async () => {
+      const report = await runStalledWriter(direction);
+      const growth = report.rssPeak - report.rssBefore;
+      console.log(`      ${direction}: ${(report.accepted / MiB).toFixed(1)} MiB accepted before the stall, RSS +${(growth / MiB).toFixed(1)} MiB`);
+      assert.equal(report.stalled, true, 'write() kept resolving: nothing pushed back');
+      assert.ok(report.accepted < 64 * MiB, `${report.accepted} bytes accepted`);
+      assert.ok(growth < 64 * MiB, `RSS grew by ${growth} bytes`);
+    });
+  }
+});

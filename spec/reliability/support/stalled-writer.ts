@@ -1,0 +1,39 @@
+// Run as a child process: a tunnel whose far end never reads, and a writer pushing at full speed.
+// Prints one JSON line: bytes the writer got accepted, whether it ended stalled, and RSS figures.
+import type { AddressInfo } from 'node:net';
+import { firstValueFrom } from 'rxjs';
+import { dial } from '../../../src/client/dial.js';
+import { SessionManager } from '../../../src/client/session-manager.js';
+import type { Connection } from '../../../src/connection.js';
+import { listen } from '../../../src/server/listen.js';
+import { selfSignedCertificate } from '../../../src/tls/self-signed.js';
+
+const direction = process.argv[2] === 'down' ? 'down' : 'up';
+const pair = await selfSignedCertificate(['tunnel.test']);
+const server = await listen({ listen: '127.0.0.1:0', tls: pair, host: ['tunnel.test'] });
+const serverSide = new Promise<Connection>((resolve) => server.connections.subscribe(resolve));
+const manager = new SessionManager();
+const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: pair.cert } };
+const client = await firstValueFrom(dial(`127.0.0.1:${(server.address as AddressInfo).port}`, settings, { manager }));
+// Up: the client writes, the server application never reads. Down: the reverse.
+const writer = direction === 'up' ? client : await serverSide;
+
+const chunk = Buffer.alloc(64 * 1024, 7);
+global.gc?.();
+const rssBefore = process.memoryUsage().rss;
+let rssPeak = rssBefore;
+let accepted = 0;
+let stalled = false;
+const deadline = Date.now() + 3_000;
+while (Date.now() < deadline) {
+  const write = writer.write(chunk).then(() => true);
+  const result = await Promise.race([write, new Promise<false>((resolve) => setTimeout(() => resolve(false), 1_000))]);
+  rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+  if (!result) {
+    stalled = true;
+    break;
+  }
+  accepted += chunk.length;
+}
+process.stdout.write(JSON.stringify({ direction, accepted, stalled, rssBefore, rssPeak }) + '\n');
+process.exit(0);
