@@ -36,6 +36,9 @@ export class SessionTracker {
     // A client that fails the handshake or speaks something else must not reach anyone else.
     server.on('tlsClientError', () => undefined);
     server.on('sessionError', () => undefined);
+    // A TLS client that negotiated no ALPN: Node would answer it with an HTTP/1.0 403 naming itself and
+    // hold the socket for 10 s. Say nothing and hang up, as for any other stranger.
+    server.on('unknownProtocol', (socket: { destroy(): void }) => socket.destroy());
   }
 
   stats(): { sessions: number; tunnels: number } {
