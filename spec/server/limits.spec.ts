@@ -1,0 +1,89 @@
+import { strict as assert } from 'node:assert';
+import { once } from 'node:events';
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import { SessionManager } from '../../src/client/session-manager.js';
+import { expectNoLeakedSockets, tcpHandles } from '../reliability/support/handles.js';
+import { startOurServer, type OurServer } from '../reliability/support/our-server.js';
+import { eventually, openTunnel, roundTrip } from '../reliability/support/tunnels.js';
+
+function closed(socket: net.Socket | http2.ClientHttp2Session): Promise<void> {
+  return new Promise((resolve) => {
+    socket.on('error', () => undefined);
+    socket.once('close', () => resolve());
+  });
+}
+
+describe('server limits', function () {
+  this.timeout(15_000);
+  let ours: OurServer;
+  let manager: SessionManager;
+  let baseline: number;
+
+  beforeEach(() => {
+    baseline = tcpHandles();
+    manager = new SessionManager();
+  });
+  afterEach(async () => {
+    await manager.close();
+    await ours.close();
+    await expectNoLeakedSockets(baseline);
+  });
+
+  it('handshakeTimeoutMs: closes a TCP connection that never starts TLS', async () => {
+    ours = await startOurServer({ handshakeTimeoutMs: 300 });
+    const socket = net.connect(ours.port, '127.0.0.1');
+    await once(socket, 'connect');
+    await closed(socket);
+  });
+
+  it('headerTimeoutMs (h2c): closes a session that sends no request headers', async () => {
+    ours = await startOurServer({ h2c: true, headerTimeoutMs: 300 });
+    const session = http2.connect(`http://127.0.0.1:${ours.port}`);
+    await once(session, 'remoteSettings');
+    await closed(session);
+    await eventually(() => ours.server.stats().sessions === 0, 2_000, 'the server to forget the session');
+  });
+
+  it('headerTimeoutMs (h2c): a prompt client is not cut', async () => {
+    ours = await startOurServer({ h2c: true, headerTimeoutMs: 300 });
+    const connection = await openTunnel(manager, ours.address, { host: ['tunnel.test'], path: '/tun', h2c: true });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    assert.equal((await roundTrip(connection, Buffer.from('in time'))).toString(), 'in time');
+  });
+
+  it('idleSessionTimeoutMs: closes a session that carried nothing for that long', async () => {
+    ours = await startOurServer({ h2c: true, idleSessionTimeoutMs: 300 });
+    const session = http2.connect(`http://127.0.0.1:${ours.port}`);
+    const stream = session.request({ ':method': 'PUT', ':authority': 'tunnel.test', ':path': '/tun' }, { endStream: true });
+    stream.resume();
+    await once(stream, 'close');
+    let goaway = false;
+    session.on('goaway', () => (goaway = true));
+    await closed(session);
+    assert.ok(goaway, 'closed without GOAWAY');
+    await eventually(() => ours.server.stats().sessions === 0, 2_000, 'the server to forget the session');
+  });
+
+  it('maxSessionsPerAddress: refuses a session past the cap, keeps the others working', async () => {
+    ours = await startOurServer({ maxSessionsPerAddress: 2 });
+    const connect = () => http2.connect(`https://127.0.0.1:${ours.port}`, { ca: ours.cert, servername: 'tunnel.test' });
+    const first = connect();
+    const second = connect();
+    await Promise.all([once(first, 'remoteSettings'), once(second, 'remoteSettings')]);
+    const third = connect();
+    await closed(third);
+    const stream = first.request({ ':method': 'PUT', ':authority': 'tunnel.test', ':path': '/tun' }, { endStream: true });
+    const [headers] = (await once(stream, 'response')) as [http2.IncomingHttpHeaders];
+    assert.equal(headers[':status'], 200);
+    stream.resume();
+    await once(stream, 'close');
+    first.close();
+    second.close();
+    await Promise.all([closed(first), closed(second)]);
+    // Slots come back once sessions close.
+    await eventually(() => ours.server.stats().sessions === 0, 2_000, 'sessions to close');
+    const connection = await openTunnel(manager, ours.address, { host: ['tunnel.test'], path: '/tun', tls: { serverName: 'tunnel.test', ca: ours.cert } });
+    assert.equal((await roundTrip(connection, Buffer.from('slot free'))).toString(), 'slot free');
+  });
+});
