@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors.js';
+import { invalidConfig, isInvalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
 import {
@@ -40,12 +40,14 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
       responseTimeoutMs: positive('responseTimeout', settings.responseTimeout, DEFAULT_RESPONSE_TIMEOUT_MS),
     });
   } catch (error) {
-    return E.left(error as InvalidConfig);
+    // Settings come from JavaScript callers too: anything unforeseen is still a typed config error.
+    return E.left(isInvalidConfig(error) ? error : invalidConfig('', `invalid settings: ${(error as Error).message}`));
   }
 }
 
 /** Host list, path, method and headers, validated; shared by client and server. Throws InvalidConfig. */
 export function resolveHttp(settings: HttpSettings): Pick<ResolvedDialSettings, 'hosts' | 'path' | 'method' | 'headers'> {
+  if (settings.path !== undefined && typeof settings.path !== 'string') throw invalidConfig('path', 'must be a string');
   return {
     hosts: resolveHosts(settings.host),
     path: normalizePath(settings.path ?? ''),
@@ -63,9 +65,11 @@ export function resolveHealthCheck(settings: HttpSettings, defaultIdleS: number)
 }
 
 function resolveHosts(hosts: readonly string[] | undefined): HostList {
-  if (hosts === undefined || hosts.length === 0) return DEFAULT_HOSTS;
-  hosts.forEach((host, i) => {
-    if (!/^[^\s/?#@]+$/.test(host)) throw invalidConfig(`host[${i}]`, `"${host}" is not a host name`);
+  if (hosts === undefined) return DEFAULT_HOSTS;
+  if (!Array.isArray(hosts)) throw invalidConfig('host', 'must be a list of host names');
+  if (hosts.length === 0) return DEFAULT_HOSTS;
+  hosts.forEach((host: unknown, i) => {
+    if (typeof host !== 'string' || !/^[^\s/?#@]+$/.test(host)) throw invalidConfig(`host[${i}]`, `"${host}" is not a host name`);
   });
   return hosts as unknown as HostList;
 }
@@ -76,21 +80,22 @@ const FORBIDDEN_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection
 
 function resolveMethod(method: string | undefined): string {
   if (method === undefined || method === '') return DEFAULT_METHOD;
-  if (!TOKEN.test(method)) throw invalidConfig('method', `"${method}" is not an HTTP method`);
+  if (typeof method !== 'string' || !TOKEN.test(method)) throw invalidConfig('method', `"${method}" is not an HTTP method`);
   return method.toUpperCase();
 }
 
 function resolveHeaders(headers: HttpSettings['headers']): Readonly<Record<string, readonly string[]>> {
   const out: Record<string, readonly string[]> = {};
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers))) throw invalidConfig('headers', 'must be an object of header names');
   for (const [name, value] of Object.entries(headers ?? {})) {
     const lower = name.toLowerCase();
     if (!TOKEN.test(name)) throw invalidConfig(`headers.${name}`, 'is not a valid header name');
     if (FORBIDDEN_HEADERS.has(lower)) throw invalidConfig(`headers.${name}`, 'is connection-specific and not allowed in HTTP/2');
-    const values = typeof value === 'string' ? [value] : value;
+    const values: readonly unknown[] = typeof value === 'string' ? [value] : Array.isArray(value) ? value : [value];
     values.forEach((v) => {
       if (typeof v !== 'string' || /[\r\n\0]/.test(v)) throw invalidConfig(`headers.${name}`, 'values must be strings without line breaks');
     });
-    out[lower] = values;
+    out[lower] = values as readonly string[];
   }
   return out;
 }
@@ -98,6 +103,8 @@ function resolveHeaders(headers: HttpSettings['headers']): Readonly<Record<strin
 function resolveSecurity(settings: DialSettings): TransportSecurity {
   const tls = settings.tls;
   if (tls === undefined) return { kind: 'h2c' };
+  if (typeof tls !== 'object' || tls === null) throw invalidConfig('tls', 'must be an object');
+  if (tls.serverName !== undefined && typeof tls.serverName !== 'string') throw invalidConfig('tls.serverName', 'must be a string');
   const ca = tls.ca === undefined ? undefined : Array.isArray(tls.ca) ? (tls.ca as (string | Buffer)[]) : [tls.ca as string | Buffer];
   if (tls.serverName !== undefined && !/^[^\s/]+$/.test(tls.serverName)) {
     throw invalidConfig('tls.serverName', `"${tls.serverName}" is not a host name`);
