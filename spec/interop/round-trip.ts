@@ -102,6 +102,32 @@ export async function tunnelRoundTrip(dialing: Observable<Connection>, bytes: nu
   }
 }
 
+/**
+ * Connects to 127.0.0.1:`port`, sends `payload`, half-closes and collects whatever comes back until the
+ * socket closes (a reset counts as a close): for checking that a rejected tunnel lets nothing through.
+ *
+ * @example
+ * ```ts
+ * assert.equal((await sendAndCollect(wrongClient.port, Buffer.from('x'), 20_000)).length, 0);
+ * ```
+ */
+export function sendAndCollect(port: number, payload: Buffer, timeoutMs: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => socket.end(payload));
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`the socket to port ${port} stayed open for ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', () => undefined);
+    socket.once('close', () => {
+      clearTimeout(timer);
+      resolve(Buffer.concat(chunks));
+    });
+  });
+}
+
 /** MB/s of a round trip, one direction (each byte went up and came back in the same time). */
 export function throughput(trip: RoundTrip): string {
   return ((trip.sentBytes / 1e6) / Math.max(trip.milliseconds / 1000, 0.001)).toFixed(1);

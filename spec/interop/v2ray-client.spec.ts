@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { filter, firstValueFrom, take, timeout } from 'rxjs';
 import type { ServerEvent } from '../../src/server/server-events.js';
 import { listen, type TunnelServer } from '../../src/server/listen.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { testCertificate } from '../helpers/certs.js';
 import { startV2rayClient, type V2rayInstance } from '../helpers/v2ray.js';
-import { inParallel, tcpRoundTrip, throughput } from './round-trip.js';
+import { inParallel, sendAndCollect, tcpRoundTrip, throughput } from './round-trip.js';
 
 const HOSTS = ['tunnel.test', 'cdn.tunnel.test', 'www.tunnel.test'];
 const PATH = '/tun/v2';
@@ -104,23 +103,4 @@ describe('interop: v2ray 4.34 client -> our server', function () {
 function portOf(server: TunnelServer): number {
   if (typeof server.address === 'string') throw new Error('expected a TCP address');
   return server.address.port;
-}
-
-/** Connects, sends `payload`, half-closes and collects what comes back until the socket closes. */
-function sendAndCollect(port: number, payload: Buffer, timeoutMs: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true }, () => socket.end(payload));
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error(`the socket to port ${port} stayed open for ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    // A reset is as good as a close here: what matters is that no byte came back.
-    socket.on('error', () => undefined);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      resolve(Buffer.concat(chunks));
-    });
-  });
 }
