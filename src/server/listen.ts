@@ -53,10 +53,7 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
     // Refuse HTTP/1.1 on the tunnel port rather than answering it: v2ray's hub is HTTP/2 only.
     allowHTTP1: false,
   };
-  const server =
-    options.tls !== undefined
-      ? http2.createSecureServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key, ALPNProtocols: ['h2'], minVersion: 'TLSv1.2', handshakeTimeout: options.handshakeTimeoutMs ?? 10_000 })
-      : http2.createServer(serverOptions);
+  const server = createServer(options, serverOptions);
   const tracker = new SessionTracker(server, events, {
     healthCheck,
     h2c: options.tls === undefined,
@@ -80,6 +77,23 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
       events.complete();
     },
   };
+}
+
+function createServer(options: ListenOptions, serverOptions: http2.SecureServerOptions): http2.Http2Server | http2.Http2SecureServer {
+  if (options.tls === undefined) return http2.createServer(serverOptions);
+  try {
+    return http2.createSecureServer({
+      ...serverOptions,
+      cert: options.tls.cert,
+      key: options.tls.key,
+      ALPNProtocols: ['h2'],
+      minVersion: 'TLSv1.2',
+      handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+    });
+  } catch (error) {
+    // OpenSSL's reason only ("DECODER routines::unsupported"): never echo the PEM itself.
+    throw invalidConfig('tls', `the certificate or key could not be loaded: ${(error as Error).message}`);
+  }
 }
 
 interface ServerConfig {
