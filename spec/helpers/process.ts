@@ -25,7 +25,11 @@ export interface RunningProcess {
  * after(() => v2ray.stop());
  * ```
  */
-export function startProcess(command: string, args: readonly string[], options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {}): RunningProcess {
+export function startProcess(
+  command: string,
+  args: readonly string[],
+  options: { readonly cwd?: string; readonly env?: NodeJS.ProcessEnv } = {},
+): RunningProcess {
   const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   // Keep only the tail: a chatty process must not grow the test's memory.

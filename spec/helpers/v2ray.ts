@@ -102,7 +102,10 @@ export async function startV2rayClient(options: V2rayClientOptions): Promise<V2r
   return run(config, port, 'log');
 }
 
-function streamSettings(options: { readonly tls?: unknown; readonly host?: readonly string[]; readonly path?: string }, tlsSettings: object | undefined): object {
+function streamSettings(
+  options: { readonly tls?: unknown; readonly host?: readonly string[]; readonly path?: string },
+  tlsSettings: object | undefined,
+): object {
   const httpSettings = { ...(options.host === undefined ? {} : { host: options.host }), ...(options.path === undefined ? {} : { path: options.path }) };
   return tlsSettings === undefined ? { network: 'http', security: 'none', httpSettings } : { network: 'http', security: 'tls', httpSettings, tlsSettings };
 }

@@ -57,7 +57,12 @@ describe('interop: our h2c server behind Caddy terminating TLS', function () {
     await dir?.remove();
   });
 
-  const settings = (overrides: Partial<DialSettings> = {}): DialSettings => ({ host: HOSTS, path: PATH, tls: { serverName: 'tunnel.test', ca: cert }, ...overrides });
+  const settings = (overrides: Partial<DialSettings> = {}): DialSettings => ({
+    host: HOSTS,
+    path: PATH,
+    tls: { serverName: 'tunnel.test', ca: cert },
+    ...overrides,
+  });
 
   it('carries 8 MiB from our TLS client through Caddy intact; the server sees the client via X-Forwarded-For', async () => {
     seen.length = 0;

@@ -50,7 +50,21 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
   it('h2tunnel client -> v2ray server (TLS, verified against our CA): bytes intact', async () => {
     const v2ray = keep(await startV2rayServer({ tls: files, host: HOSTS, path: PATH, forwardPort: echo.port }));
     const port = await freePort();
-    await cli(['client', '--listen', `127.0.0.1:${port}`, '--server', `127.0.0.1:${v2ray.port}`, '--server-name', 'tunnel.test', '--ca', files.certFile, '--host', HOSTS.join(','), '--path', PATH]);
+    await cli([
+      'client',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--server',
+      `127.0.0.1:${v2ray.port}`,
+      '--server-name',
+      'tunnel.test',
+      '--ca',
+      files.certFile,
+      '--host',
+      HOSTS.join(','),
+      '--path',
+      PATH,
+    ]);
     const trip = await tcpRoundTrip(port, 8 * 1024 * 1024, 60_000);
     assert.equal(trip.receivedSha256, trip.sentSha256);
     console.log(`      h2tunnel client -> v2ray server: 8 MiB echoed at ${throughput(trip)} MB/s each way`);
@@ -58,7 +72,21 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
 
   it('v2ray client -> h2tunnel server --cert --key: bytes intact', async () => {
     const port = await freePort();
-    await cli(['server', '--listen', `127.0.0.1:${port}`, '--cert', files.certFile, '--key', files.keyFile, '--forward', `127.0.0.1:${echo.port}`, '--host', HOSTS.join(','), '--path', PATH]);
+    await cli([
+      'server',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--cert',
+      files.certFile,
+      '--key',
+      files.keyFile,
+      '--forward',
+      `127.0.0.1:${echo.port}`,
+      '--host',
+      HOSTS.join(','),
+      '--path',
+      PATH,
+    ]);
     const v2ray = keep(await startV2rayClient({ serverPort: port, host: HOSTS, path: PATH, tls: { serverName: 'tunnel.test', allowInsecure: true } }));
     const trip = await tcpRoundTrip(v2ray.port, 8 * 1024 * 1024, 60_000);
     assert.equal(trip.receivedSha256, trip.sentSha256);
@@ -66,20 +94,36 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
 
   it('v2ray client -> Caddy -> h2tunnel server --h2c: bytes intact; a wrong path is logged as a 404', async () => {
     const port = await freePort();
-    const server = await cli(['server', '--listen', `127.0.0.1:${port}`, '--h2c', '--forward', `127.0.0.1:${echo.port}`, '--host', HOSTS.join(','), '--path', PATH]);
+    const server = await cli([
+      'server',
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--h2c',
+      '--forward',
+      `127.0.0.1:${echo.port}`,
+      '--host',
+      HOSTS.join(','),
+      '--path',
+      PATH,
+    ]);
     const caddy = keep(await startCaddy({ tls: files, upstreamPort: port }));
     const v2ray = keep(await startV2rayClient({ serverPort: caddy.port, host: HOSTS, path: PATH, tls: { serverName: 'tunnel.test', allowInsecure: true } }));
     const trip = await tcpRoundTrip(v2ray.port, 4 * 1024 * 1024, 60_000);
     assert.equal(trip.receivedSha256, trip.sentSha256);
 
-    const wrong = keep(await startV2rayClient({ serverPort: caddy.port, host: HOSTS, path: '/elsewhere', tls: { serverName: 'tunnel.test', allowInsecure: true } }));
+    const wrong = keep(
+      await startV2rayClient({ serverPort: caddy.port, host: HOSTS, path: '/elsewhere', tls: { serverName: 'tunnel.test', allowInsecure: true } }),
+    );
     const echoedBefore = echo.accepted();
     const received = await sendAndCollect(wrong.port, Buffer.from('must not arrive'), 20_000);
     assert.equal(received.length, 0);
     assert.equal(echo.accepted(), echoedBefore, 'a rejected tunnel never reaches --forward');
     const deadline = Date.now() + 5_000;
     while (!/tunnel rejected/.test(server.output()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
-    const line = server.output().split('\n').find((text) => text.includes('tunnel rejected'));
+    const line = server
+      .output()
+      .split('\n')
+      .find((text) => text.includes('tunnel rejected'));
     assert.ok(line !== undefined, `no rejection logged:\n${server.output()}`);
     assert.match(line, /404/);
     assert.match(line, /\/elsewhere/);

@@ -91,7 +91,11 @@ describe('interop: curl and nghttp against our server', function () {
     /** PUTs `payload` with nghttp; the body is its stdout, the status and headers come from its HAR file. */
     const nghttp = async (target: string, authority: string) => {
       const har = join(dir.path, `nghttp-${Math.random().toString(36).slice(2)}.har`);
-      const result = await runProgram('nghttp', ['--har', har, '--no-content-length', '-H', ':method: PUT', '-H', `:authority: ${authority}`, '-d', '-', target], payload);
+      const result = await runProgram(
+        'nghttp',
+        ['--har', har, '--no-content-length', '-H', ':method: PUT', '-H', `:authority: ${authority}`, '-d', '-', target],
+        payload,
+      );
       assert.equal(result.code, 0, result.stderr);
       const log = JSON.parse(await readFile(har, 'utf8')) as HarLog;
       const response = log.log.entries[0]?.response;
@@ -123,7 +127,11 @@ describe('interop: curl and nghttp against our server', function () {
 });
 
 interface HarLog {
-  readonly log: { readonly entries: readonly { readonly response: { readonly status: number; readonly headers: readonly { readonly name: string; readonly value: string }[] } }[] };
+  readonly log: {
+    readonly entries: readonly {
+      readonly response: { readonly status: number; readonly headers: readonly { readonly name: string; readonly value: string }[] };
+    }[];
+  };
 }
 
 function portOf(server: TunnelServer): number {

@@ -63,8 +63,14 @@ describe('interop: HAProxy in TCP mode in front of two tunnel server processes',
       assert.equal(trip.receivedSha256, trip.sentSha256);
     }
     const landed = counts().map((count, index) => count - (before[index] ?? 0));
-    assert.equal(landed.reduce((a, b) => a + b, 0), 4);
-    assert.ok(landed.every((count) => count >= 1), `tunnels per backend: ${landed.join(', ')}`);
+    assert.equal(
+      landed.reduce((a, b) => a + b, 0),
+      4,
+    );
+    assert.ok(
+      landed.every((count) => count >= 1),
+      `tunnels per backend: ${landed.join(', ')}`,
+    );
   });
 
   it('evicts the session of a killed backend; new tunnels go through the other within seconds', async () => {

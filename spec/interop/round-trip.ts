@@ -130,7 +130,7 @@ export function sendAndCollect(port: number, payload: Buffer, timeoutMs: number)
 
 /** MB/s of a round trip, one direction (each byte went up and came back in the same time). */
 export function throughput(trip: RoundTrip): string {
-  return ((trip.sentBytes / 1e6) / Math.max(trip.milliseconds / 1000, 0.001)).toFixed(1);
+  return (trip.sentBytes / 1e6 / Math.max(trip.milliseconds / 1000, 0.001)).toFixed(1);
 }
 
 /**

@@ -27,7 +27,9 @@ describe('interop: v2ray 4.34 client -> our server', function () {
   });
 
   const echoServer = async (secure: boolean) => {
-    const server = await listen(secure ? { listen: '127.0.0.1:0', tls: await testCertificate(), host: HOSTS, path: PATH } : { listen: '127.0.0.1:0', h2c: true, host: HOSTS, path: PATH });
+    const server = await listen(
+      secure ? { listen: '127.0.0.1:0', tls: await testCertificate(), host: HOSTS, path: PATH } : { listen: '127.0.0.1:0', h2c: true, host: HOSTS, path: PATH },
+    );
     servers.push(server);
     server.connections.subscribe((connection) => {
       authorities.push(connection.info.authority ?? '');

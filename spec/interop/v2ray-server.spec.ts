@@ -55,7 +55,12 @@ describe('interop: our client -> v2ray 4.34 server', function () {
     managers.push(created);
     return created;
   };
-  const tlsSettings = (overrides: Partial<DialSettings> = {}): DialSettings => ({ host: HOSTS, path: PATH, tls: { serverName: 'tunnel.test', ca: cert }, ...overrides });
+  const tlsSettings = (overrides: Partial<DialSettings> = {}): DialSettings => ({
+    host: HOSTS,
+    path: PATH,
+    tls: { serverName: 'tunnel.test', ca: cert },
+    ...overrides,
+  });
 
   describe('with TLS', () => {
     let v2ray: V2rayInstance;
