@@ -1,5 +1,5 @@
 import { constants, type Http2Session, type Http2Stream } from 'node:http2';
-import type { Duplex } from 'node:stream';
+import { addAbortSignal, type Duplex } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import { concatMap, from, ignoreElements, Observable, Subject, type Observer } from 'rxjs';
 import { sessionClosed, streamReset, type TransportError } from './errors.js';
@@ -48,6 +48,7 @@ export class Connection {
   private readonly session: Http2Session | undefined;
   private failure: TransportError | undefined;
   private closedLocally = false;
+  private result: ConnectionResult | undefined;
   private listeners = 0;
 
   constructor(
@@ -56,8 +57,9 @@ export class Connection {
     private readonly address: string,
   ) {
     this.session = stream.session;
-    stream.on('error', (error) => this.fail(fromNodeError(error, address)));
-    this.done = new Promise((resolve) => stream.once('close', () => resolve(this.settle())));
+    // After a local close() the stream reports its own abort as an error: that is not a failure.
+    stream.on('error', (error) => this.closedLocally || this.fail(fromNodeError(error, address)));
+    this.done = new Promise((resolve) => stream.once('close', () => resolve((this.result = this.settle()))));
     this.output = new Observable<Buffer>((subscriber) => {
       const inner = this.outputSubject.subscribe(subscriber);
       if (++this.listeners === 1) this.flow(true);
@@ -70,7 +72,8 @@ export class Connection {
     input.subscribe({
       next: (chunk) => this.writable() && stream.write(chunk),
       complete: () => void this.end(),
-      error: (error: unknown) => this.close(isError(error) ? fromNodeError(error, address) : undefined),
+      // An errored input is a failed tunnel, whatever was thrown: the peer must not see a clean end.
+      error: (error: unknown) => this.close(fromNodeError(error, address)),
     });
     this.input = input;
   }
@@ -80,14 +83,17 @@ export class Connection {
     if (!this.writable()) return Promise.reject(this.failure ?? sessionClosed('tunnel is closed'));
     if (this.stream.write(chunk)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const settle = () => {
-        this.stream.off('drain', settle);
-        this.stream.off('close', settle);
-        if (this.stream.destroyed && this.failure !== undefined) reject(this.failure);
-        else resolve();
+      const drained = () => {
+        this.stream.off('close', closed);
+        resolve();
       };
-      this.stream.on('drain', settle);
-      this.stream.on('close', settle);
+      // Closed before the chunk was flushed: it was not delivered, so the writer must not go on as if it were.
+      const closed = () => {
+        this.stream.off('drain', drained);
+        reject(this.failure ?? (this.result !== undefined && E.isLeft(this.result) ? this.result.left : sessionClosed('tunnel closed before the write was flushed')));
+      };
+      this.stream.once('drain', drained);
+      this.stream.once('close', closed);
     });
   }
 
@@ -121,7 +127,14 @@ export class Connection {
   close(reason?: TransportError): void {
     if (reason !== undefined) this.fail(reason);
     else this.closedLocally = true;
-    if (!this.stream.destroyed) this.stream.close(reason === undefined ? constants.NGHTTP2_CANCEL : constants.NGHTTP2_INTERNAL_ERROR);
+    if (this.stream.destroyed) return;
+    // Not `stream.close(code)`: Node ends the writable side first, so the peer would get END_STREAM
+    // before RST_STREAM and take a cut-off upload for a complete one (and forward a clean FIN).
+    // destroy() resets without ending: INTERNAL_ERROR with a reason, CANCEL for an AbortError.
+    if (reason !== undefined) return void this.stream.destroy(reason);
+    const abort = new AbortController();
+    addAbortSignal(abort.signal, this.stream);
+    abort.abort();
   }
 
   /**
@@ -145,6 +158,8 @@ export class Connection {
     if (on) {
       this.stream.on('data', this.onData);
       this.stream.once('end', this.onEnd);
+      // A 'data' listener does not restart a stream paused by an earlier unsubscribe.
+      this.stream.resume();
     } else {
       this.stream.off('data', this.onData);
       this.stream.off('end', this.onEnd);
@@ -153,7 +168,11 @@ export class Connection {
   }
 
   private readonly onData = (chunk: Buffer) => this.outputSubject.next(chunk);
-  private readonly onEnd = () => this.outputSubject.complete();
+  // Node also ends the readable side when the stream is closed under it (reset, session destroyed);
+  // only an end while the stream is still open is the peer's END_STREAM. Otherwise settle() decides.
+  private readonly onEnd = () => {
+    if (!this.stream.closed) this.outputSubject.complete();
+  };
 
   private settle(): ConnectionResult {
     const error = this.failure ?? this.unexpectedClose();
@@ -186,5 +205,3 @@ function peerEnded(stream: Http2Stream): boolean {
   const state = (stream as unknown as { _readableState?: { ended?: boolean } })._readableState;
   return stream.readableEnded || state?.ended === true;
 }
-
-const isError = (u: unknown): u is Error => u instanceof Error;
