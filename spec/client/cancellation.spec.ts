@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import * as http2 from 'node:http2';
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { firstValueFrom } from 'rxjs';
+import { dial } from '../../src/client/dial.js';
+import { SessionManager } from '../../src/client/session-manager.js';
+import { testCertificate } from '../helpers/certs.js';
+import { dialSettingsFor, eventually, startServer } from '../helpers/in-process.js';
+
+/** Open server-side sockets of `server`, counted from its 'connection' events. */
+function trackSockets(server: net.Server): { open: () => number; accepted: () => number } {
+  let open = 0;
+  let accepted = 0;
+  server.on('connection', (socket: net.Socket) => {
+    open++;
+    accepted++;
+    socket.once('close', () => open--);
+  });
+  return { open: () => open, accepted: () => accepted };
+}
+
+const listenLocal = (server: net.Server): Promise<number> =>
+  new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+
+const closeServer = (server: net.Server): Promise<void> => new Promise((resolve) => server.close(() => resolve()));
+
+describe('cancellation: unsubscribing a dial leaves nothing open', function () {
+  this.timeout(20_000);
+  let manager: SessionManager;
+
+  beforeEach(() => (manager = new SessionManager()));
+  afterEach(() => manager.close());
+
+  it('before the session connects (the TLS handshake never answered)', async () => {
+    // Takes the TCP connection and the ClientHello, and never answers.
+    const server = net.createServer((socket) => socket.resume());
+    const sockets = trackSockets(server);
+    const port = await listenLocal(server);
+    try {
+      const cert = (await testCertificate()).cert;
+      const subscription = dial(`127.0.0.1:${port}`, { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 }, { manager }).subscribe({
+        next: () => assert.fail('dial emitted'),
+        error: (e: unknown) => assert.fail(`dial errored: ${String(e)}`),
+      });
+      await eventually(() => sockets.accepted() === 1, 'the TCP connection');
+      subscription.unsubscribe();
+      await eventually(() => sockets.open() === 0, 'the server side socket to close');
+      await eventually(() => manager.stats().sessions === 0 && manager.stats().tunnels === 0, 'the manager to forget the session');
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  it('while waiting for the response (the server never answers the request)', async () => {
+    const { cert, key } = await testCertificate();
+    const server = http2.createSecureServer({ cert, key });
+    const sockets = trackSockets(server);
+    let streamsOpen = 0;
+    server.on('stream', (stream) => {
+      streamsOpen++;
+      stream.on('error', () => undefined);
+      stream.once('close', () => streamsOpen--);
+    });
+    const port = await listenLocal(server);
+    try {
+      const subscription = dial(`127.0.0.1:${port}`, { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 }, { manager }).subscribe({
+        next: () => assert.fail('dial emitted'),
+        error: (e: unknown) => assert.fail(`dial errored: ${String(e)}`),
+      });
+      await eventually(() => streamsOpen === 1, 'the request to reach the server');
+      subscription.unsubscribe();
+      await eventually(() => streamsOpen === 0, 'the server side stream to close');
+      await eventually(() => manager.stats().tunnels === 0, 'the stream slot to be released');
+      // The session itself is shared and stays for the next dial, until the manager closes.
+      await manager.close();
+      await eventually(() => sockets.open() === 0, 'the server side socket to close');
+      assert.equal(sockets.accepted(), 1);
+    } finally {
+      await closeServer(server);
+    }
+  });
+
+  it('closing the manager ends open tunnels with a typed error and closes every session', async () => {
+    const peer = await startServer({ host: ['tunnel.test'], path: '/tun' });
+    try {
+      const connections = await Promise.all([1, 2, 3].map(() => firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }))));
+      assert.equal(peer.server.stats().sessions, 1);
+      await manager.close();
+      for (const connection of connections) {
+        const result = await connection.done;
+        assert.ok(result._tag === 'Left', 'a tunnel cut by close() must not look complete');
+        assert.equal(result.left._tag, 'SessionClosed');
+      }
+      assert.deepEqual(manager.stats(), { sessions: 0, tunnels: 0 });
+      await eventually(() => peer.server.stats().sessions === 0, 'the server to see the session close');
+      const late: unknown = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager })).catch((e: unknown) => e);
+      assert.equal((late as { _tag?: string })._tag, 'SessionClosed');
+    } finally {
+      await peer.close();
+    }
+  });
+});
