@@ -124,7 +124,7 @@ describe('reliability: bad input to our server', function () {
     await once(session, 'remoteSettings');
     const stream = session.request({ ':method': 'PUT', ':authority': 'tunnel.test', ':path': '/tun', 'x-big': 'a'.repeat(20_000) }, { endStream: false });
     stream.on('error', () => undefined);
-    let status: unknown;
+    let status: number | undefined;
     stream.on('response', (h) => (status = h[':status']));
     await new Promise((resolve) => stream.on('close', resolve));
     const outcome = status !== undefined ? `status ${String(status)}` : `closed ${stream.rstCode}`;

@@ -23,8 +23,9 @@ async function startChildServer(h2c: boolean): Promise<{ child: ChildProcess; po
     env: { ...process.env, H2C: h2c ? '1' : '0' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
-  const { port, cert } = JSON.parse(line.toString()) as { port: number; cert?: string };
+  if (child.stdout === null) throw new Error('no stdout from the child server');
+  const [line] = await once(child.stdout, 'data');
+  const { port, cert } = JSON.parse(String(line)) as { port: number; cert?: string };
   return { child, port, cert };
 }
 

@@ -15,7 +15,7 @@ interface Report {
 function runStalledWriter(direction: 'up' | 'down'): Promise<Report> {
   return new Promise((resolve, reject) => {
     execFile(process.execPath, ['--import', 'tsx', SCRIPT, direction], { timeout: 20_000 }, (error, stdout) => {
-      if (error !== null) return reject(error);
+      if (error !== null) return reject(new Error(`stalled writer failed: ${error.message}`));
       resolve(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as Report);
     });
   });

@@ -1,9 +1,8 @@
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
-import { Observable, Subject } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import { formatHostPort, parseListenAddress, type ListenAddress } from '../config/address.js';
-import type { HostList } from '../config/hosts.js';
 import { resolveHealthCheck, resolveHttp } from '../config/resolve-dial-settings.js';
 import type { Connection } from '../connection.js';
 import { invalidConfig, isTransportError, listenFailed, type TransportError } from '../errors.js';
@@ -113,7 +112,7 @@ function resolveServerConfig(options: ListenOptions): E.Either<TransportError, S
     return E.right({
       address: address.right,
       // With no host configured accept any Host (v2fly v5, Xray); v2ray 4.34 would accept only its default.
-      rules: { hosts: options.host === undefined || options.host.length === 0 ? undefined : (http.hosts as HostList), path: http.path },
+      rules: { hosts: options.host === undefined || options.host.length === 0 ? undefined : http.hosts, path: http.path },
       headers: http.headers,
       healthCheck: resolveHealthCheck(options, 0),
     });
