@@ -52,19 +52,24 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
     }
   });
 
-  it('while waiting for the response (the server never answers the request)', async () => {
+  it('while waiting for the response: the stream is reset, and the shared session is neither evicted nor closed', async () => {
     const { cert, key } = await testCertificate();
     const server = http2.createSecureServer({ cert, key });
     const sockets = trackSockets(server);
     let streamsOpen = 0;
-    server.on('stream', (stream) => {
+    server.on('stream', (stream, headers) => {
       streamsOpen++;
       stream.on('error', () => undefined);
       stream.once('close', () => streamsOpen--);
+      // Only /ok is answered; /slow never is.
+      if (headers[':path'] === '/ok') stream.respond({ ':status': 200 }, { endStream: true });
     });
     const port = await listenLocal(server);
+    const events: string[] = [];
+    manager.events.subscribe((e) => events.push(e.type));
+    const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 };
     try {
-      const subscription = dial(`127.0.0.1:${port}`, { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 }, { manager }).subscribe({
+      const subscription = dial(`127.0.0.1:${port}`, { ...settings, path: '/slow' }, { manager }).subscribe({
         next: () => assert.fail('dial emitted'),
         error: (e: unknown) => assert.fail(`dial errored: ${String(e)}`),
       });
@@ -72,10 +77,14 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
       subscription.unsubscribe();
       await eventually(() => streamsOpen === 0, 'the server side stream to close');
       await eventually(() => manager.stats().tunnels === 0, 'the stream slot to be released');
-      // The session itself is shared and stays for the next dial, until the manager closes.
+      // A tunnel the user cancelled says nothing about the session: the next dial reuses it.
+      assert.deepEqual(events, ['opened']);
+      const next = await firstValueFrom(dial(`127.0.0.1:${port}`, { ...settings, path: '/ok' }, { manager }));
+      next.close();
+      assert.equal(sockets.accepted(), 1, 'the next dial must reuse the session');
+      // The session itself stays for later dials, until the manager closes.
       await manager.close();
       await eventually(() => sockets.open() === 0, 'the server side socket to close');
-      assert.equal(sockets.accepted(), 1);
     } finally {
       await closeServer(server);
     }

@@ -33,6 +33,7 @@ export function requestTunnel(lease: SessionLease, address: string, settings: Re
     const connection = new Connection(stream, { remoteAddress: address, authority: headers[':authority'] as string, path: settings.path }, address);
     let handedOff = false;
     let answered = false;
+    let cancelled = false;
 
     const fail = (reason: TransportError) => {
       clearTimeout(timer);
@@ -56,7 +57,9 @@ export function requestTunnel(lease: SessionLease, address: string, settings: Re
     });
     void connection.done.then((result) => {
       clearTimeout(timer);
-      if (answered || handedOff) return;
+      // A tunnel the user cancelled says nothing about the session: evicting here would tie the shared
+      // session's life to one dial's cancellation.
+      if (answered || handedOff || cancelled) return;
       const reason = E.isLeft(result) ? result.left : sessionClosed('stream closed before the response');
       lease.evict(reason);
       subscriber.error(reason);
@@ -65,7 +68,9 @@ export function requestTunnel(lease: SessionLease, address: string, settings: Re
 
     return () => {
       clearTimeout(timer);
-      if (!handedOff) connection.close();
+      if (handedOff) return;
+      cancelled = true;
+      connection.close();
     };
   });
 }
