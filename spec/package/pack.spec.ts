@@ -107,21 +107,21 @@ describe('package: npm pack, install into a fresh project, use it', function () 
     assert.ok(names.main[0].includes('dial') && names.testing[0].includes('startFaultServer'));
   });
 
+  it('installs the h2tunnel command, which runs from the ESM build', async () => {
+    const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
+    const { stdout } = await run(join(app, 'node_modules/.bin/h2tunnel'), ['--version'], app);
+    assert.match(stdout, new RegExp(version.replaceAll('.', '\\.')));
+    const help = await run(join(app, 'node_modules/.bin/h2tunnel'), ['--help'], app);
+    assert.match(help.stdout, /client/);
+    assert.match(help.stdout, /server/);
+  });
+
   it('type-checks a consumer under tsc --module nodenext --strict, as ESM and as CommonJS', async () => {
-    const args = [
-      '--module',
-      'nodenext',
-      '--moduleResolution',
-      'nodenext',
-      '--target',
-      'es2022',
-      '--strict',
-      '--noEmit',
-      '--types',
-      'node',
-      'consumer.mts',
-      'consumer.cts',
-    ];
-    await run(process.execPath, [tsc, ...args], app);
+    const args = ['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--noEmit', '--types', 'node', '--explainFiles'];
+    const { stdout } = await run(process.execPath, [tsc, ...args, 'consumer.mts', 'consumer.cts'], app);
+    // The .mts must see the "import" types and the .cts the "require" types of both entries.
+    for (const types of ['dist/esm/index.d.ts', 'dist/esm/testing/index.d.ts', 'dist/cjs/index.d.ts', 'dist/cjs/testing/index.d.ts']) {
+      assert.ok(stdout.includes(`node_modules/h2tunnel/${types}`), `tsc did not resolve ${types}`);
+    }
   });
 });
