@@ -66,6 +66,6 @@ export function dial(destination: string | HostPort, settings: DialSettings, opt
 export function dialEither(destination: string | HostPort, settings: DialSettings, options: DialOptions = {}): Observable<E.Either<TransportError, Connection>> {
   return dial(destination, settings, options).pipe(
     map((connection) => E.right(connection)),
-    catchError((error: unknown) => of(E.left(fromNodeError(error, String(destination))))),
+    catchError((error: unknown) => of(E.left(fromNodeError(error, typeof destination === 'string' ? destination : formatHostPort(destination))))),
   );
 }
