@@ -25,7 +25,11 @@ describe('reliability: bad input to our server', function () {
   let ours: OurServer;
   let manager: SessionManager;
   let baseline: number;
-  const settings = () => ({ host: ['tunnel.test'], path: '/tun', ...(ours.cert === undefined ? { h2c: true } : { tls: { serverName: 'tunnel.test', ca: ours.cert } }) });
+  const settings = () => ({
+    host: ['tunnel.test'],
+    path: '/tun',
+    ...(ours.cert === undefined ? { h2c: true } : { tls: { serverName: 'tunnel.test', ca: ours.cert } }),
+  });
 
   /** The server still serves a well-behaved client. */
   const stillServes = async () => {
@@ -108,10 +112,16 @@ describe('reliability: bad input to our server', function () {
       await once(stream, 'close');
       session.close();
       assert.equal(headers[':status'], 404);
-      assert.deepEqual(Object.keys(headers).filter((name) => name !== ':status' && name !== 'date'), []);
+      assert.deepEqual(
+        Object.keys(headers).filter((name) => name !== ':status' && name !== 'date'),
+        [],
+      );
       assert.equal(Buffer.concat(body).length, 0);
       assert.equal(ours.accepted.length, 0);
-      const error = await openTunnel(manager, ours.address, { ...settings(), host: [authority], path }).then(() => undefined, (e: unknown) => e);
+      const error = await openTunnel(manager, ours.address, { ...settings(), host: [authority], path }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(isUnexpectedStatus(error) && error.status === 404, String(error));
       await stillServes();
     });
@@ -132,7 +142,10 @@ describe('reliability: bad input to our server', function () {
     assert.ok(outcome === 'status 431' || /^closed [1-9]/.test(outcome), outcome);
     assert.equal(ours.accepted.length, 0);
     // Our client reports the same refusal as a typed error.
-    const error = await openTunnel(manager, ours.address, { ...settings(), headers: { 'x-big': 'a'.repeat(20_000) } }).then(() => undefined, (e: unknown) => e);
+    const error = await openTunnel(manager, ours.address, { ...settings(), headers: { 'x-big': 'a'.repeat(20_000) } }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isStreamReset(error) || isUnexpectedStatus(error), String(error));
     await stillServes();
   });

@@ -30,7 +30,13 @@ const tlsSettings = fc.record(
 const streamSettings = fc.oneof(
   fc.jsonValue(),
   fc.record(
-    { network: fc.oneof(fc.constantFrom('http', 'h2', 'tcp'), anyValue), security: fc.oneof(fc.constantFrom('tls', 'none', ''), anyValue), httpSettings, tlsSettings, extra: anyValue },
+    {
+      network: fc.oneof(fc.constantFrom('http', 'h2', 'tcp'), anyValue),
+      security: fc.oneof(fc.constantFrom('tls', 'none', ''), anyValue),
+      httpSettings,
+      tlsSettings,
+      extra: anyValue,
+    },
     { requiredKeys: [] },
   ),
 );
@@ -80,7 +86,10 @@ describe('reliability: config fuzzing', function () {
         const parsed = parseStreamSettings(json);
         if (E.isLeft(parsed)) return;
         const tls = parsed.right.tls;
-        const result = resolveDialSettings({ ...parsed.right.http, ...(tls === undefined ? { h2c: true } : { tls: { serverName: tls.serverName, allowInsecure: tls.allowInsecure } }) });
+        const result = resolveDialSettings({
+          ...parsed.right.http,
+          ...(tls === undefined ? { h2c: true } : { tls: { serverName: tls.serverName, allowInsecure: tls.allowInsecure } }),
+        });
         if (E.isLeft(result)) assert.ok(isInvalidConfig(result.left), String(result.left));
       }),
       { numRuns: 1_000 },

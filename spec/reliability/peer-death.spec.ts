@@ -73,12 +73,19 @@ describe('reliability: peer death', function () {
       const detectedMs = Date.now() - killedAt;
       await Promise.allSettled(writers);
       for (const result of results) assert.ok(E.isLeft(result) && isTransportError(result.left), JSON.stringify(result));
-      assert.ok(results.every((result) => E.isLeft(result) && isSessionClosed(result.left)), results.map((r) => JSON.stringify(r)).join('\n'));
+      assert.ok(
+        results.every((result) => E.isLeft(result) && isSessionClosed(result.left)),
+        results.map((r) => JSON.stringify(r)).join('\n'),
+      );
       console.log(`      ${h2c ? 'h2c' : 'TLS'}: all 3 tunnels failed ${detectedMs} ms after the kill`);
       // The dead session is out of the cache: a new tunnel goes to a fresh session on a new server.
       const revived = await startChildServer(h2c);
       child = revived.child;
-      const next = await openTunnel(manager, `127.0.0.1:${revived.port}`, h2c ? settings : { ...settings, tls: { serverName: 'tunnel.test', ca: revived.cert } });
+      const next = await openTunnel(
+        manager,
+        `127.0.0.1:${revived.port}`,
+        h2c ? settings : { ...settings, tls: { serverName: 'tunnel.test', ca: revived.cert } },
+      );
       assert.equal((await roundTrip(next, Buffer.from('alive'))).toString(), 'alive');
     });
   }

@@ -39,7 +39,15 @@ describe('reliability: security defaults', function () {
 
   it('our server refuses TLS below 1.2', async () => {
     ours = await startOurServer();
-    const socket = tls.connect({ port: ours.port, host: '127.0.0.1', servername: 'tunnel.test', ca: ours.cert, ALPNProtocols: ['h2'], minVersion: 'TLSv1', maxVersion: 'TLSv1.1' });
+    const socket = tls.connect({
+      port: ours.port,
+      host: '127.0.0.1',
+      servername: 'tunnel.test',
+      ca: ours.cert,
+      ALPNProtocols: ['h2'],
+      minVersion: 'TLSv1',
+      maxVersion: 'TLSv1.1',
+    });
     const [error] = (await once(socket, 'error').catch((e: unknown) => [e])) as [Error & { code?: string }];
     assert.match(String(error.code), /^ERR_SSL_/);
     assert.equal(ours.server.stats().sessions, 0);

@@ -51,13 +51,19 @@ describe('testing/startFaultServer', function () {
 
   it('answers with a chosen status', async () => {
     const s = await start({ status: 403 });
-    const error = await openTunnel(manager, s.address, s.dialSettings).then(() => undefined, (e: unknown) => e);
+    const error = await openTunnel(manager, s.address, s.dialSettings).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isUnexpectedStatus(error) && error.status === 403, String(error));
   });
 
   it('delays the response headers past the dial deadline', async () => {
     const s = await start({ responseDelayMs: 5_000 });
-    const error = await openTunnel(manager, s.address, { ...s.dialSettings, responseTimeout: 300 }).then(() => undefined, (e: unknown) => e);
+    const error = await openTunnel(manager, s.address, { ...s.dialSettings, responseTimeout: 300 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isTimeout(error), String(error));
   });
 
@@ -84,7 +90,10 @@ describe('testing/startFaultServer', function () {
 
   it('goes silent right after the handshake: the tunnel never answers', async () => {
     const s = await start({ silentAfterStreams: 0 });
-    const error = await openTunnel(manager, s.address, { ...s.dialSettings, connectTimeout: 400, responseTimeout: 400, readIdleTimeout: 0 }).then(() => undefined, (e: unknown) => e);
+    const error = await openTunnel(manager, s.address, { ...s.dialSettings, connectTimeout: 400, responseTimeout: 400, readIdleTimeout: 0 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isTimeout(error), String(error));
     assert.equal(s.stats().connections, 1, 'the TCP connection stays open');
   });
@@ -110,7 +119,10 @@ describe('testing/startFaultServer', function () {
 
   it('offers the wrong ALPN: a typed ALPN mismatch (http/1.1 negotiated, or alert 120 when h2 alone is offered)', async () => {
     const s = await start({ alpn: 'http/1.1' });
-    const error = await openTunnel(manager, s.address, s.dialSettings).then(() => undefined, (e: unknown) => e);
+    const error = await openTunnel(manager, s.address, s.dialSettings).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(isAlpnMismatch(error) && (error.protocol === 'http/1.1' || error.protocol === false), String(error));
   });
 
