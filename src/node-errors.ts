@@ -1,13 +1,4 @@
-import {
-  alpnMismatch,
-  connectFailed,
-  isTransportError,
-  protocolError,
-  sessionClosed,
-  streamReset,
-  tlsVerifyFailed,
-  type TransportError,
-} from './errors.js';
+import { alpnMismatch, connectFailed, isTransportError, protocolError, sessionClosed, streamReset, tlsVerifyFailed, type TransportError } from './errors.js';
 
 // Node's names for certificate and host-name failures (OpenSSL verify codes plus Node's own).
 const TLS_VERIFY_CODES = new Set([

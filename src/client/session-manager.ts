@@ -94,20 +94,22 @@ export class SessionManager {
               const source = reserved.session !== undefined ? of(reserved.session) : reserved.ready;
               waiting = source.subscribe({
                 next: (session) =>
-                  void this.mutex.runExclusive(() => this.admit(reserved)).then((admitted) => {
-                    if (cancelled) {
-                      if (admitted) reserved.active--;
-                      return;
-                    }
-                    // Reserved before the peer's SETTINGS said how many streams it takes: try another session.
-                    if (!admitted) {
-                      entry = undefined;
-                      return take();
-                    }
-                    handedOff = true;
-                    subscriber.next(this.leaseOf(reserved, session));
-                    subscriber.complete();
-                  }),
+                  void this.mutex
+                    .runExclusive(() => this.admit(reserved))
+                    .then((admitted) => {
+                      if (cancelled) {
+                        if (admitted) reserved.active--;
+                        return;
+                      }
+                      // Reserved before the peer's SETTINGS said how many streams it takes: try another session.
+                      if (!admitted) {
+                        entry = undefined;
+                        return take();
+                      }
+                      handedOff = true;
+                      subscriber.next(this.leaseOf(reserved, session));
+                      subscriber.complete();
+                    }),
                 error: (error: unknown) => subscriber.error(error),
               });
             },

@@ -86,7 +86,8 @@ function resolveMethod(method: string | undefined): string {
 
 function resolveHeaders(headers: HttpSettings['headers']): Readonly<Record<string, readonly string[]>> {
   const out: Record<string, readonly string[]> = {};
-  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers))) throw invalidConfig('headers', 'must be an object of header names');
+  if (headers !== undefined && (typeof headers !== 'object' || headers === null || Array.isArray(headers)))
+    throw invalidConfig('headers', 'must be an object of header names');
   for (const [name, value] of Object.entries(headers ?? {})) {
     const lower = name.toLowerCase();
     if (!TOKEN.test(name)) throw invalidConfig(`headers.${name}`, 'is not a valid header name');
