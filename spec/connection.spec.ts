@@ -34,7 +34,7 @@ describe('Connection contract (client side, against our server)', function () {
     handler = (server) => {
       server.input.next(Buffer.from('bye'));
       server.input.complete();
-      server.output.subscribe();
+      server.output.subscribe({ error: () => undefined });
     };
     const connection = await open();
     assert.equal(await text(connection), 'bye');
@@ -51,7 +51,7 @@ describe('Connection contract (client side, against our server)', function () {
     handler = (server) => {
       server.input.next(Buffer.from('early'));
       server.input.complete();
-      server.output.subscribe();
+      server.output.subscribe({ error: () => undefined });
     };
     const connection = await open();
     connection.input.complete();
@@ -67,7 +67,7 @@ describe('Connection contract (client side, against our server)', function () {
         await server.write(Buffer.from('two'));
         await server.end();
       });
-      server.output.subscribe();
+      server.output.subscribe({ error: () => undefined });
     };
     const connection = await open();
     const first = await firstValueFrom(connection.output.pipe(take(1)));
@@ -89,9 +89,25 @@ describe('Connection contract (client side, against our server)', function () {
     assert.equal(result.left, error);
   });
 
+  it('a peer that destroys its stream (RST_STREAM NO_ERROR, no END_STREAM) cuts the tunnel: output errors, done is left', async () => {
+    handler = (server) => {
+      server.output.subscribe({ error: () => undefined });
+      void server.write(Buffer.from('partial')).then(() => server.toDuplex().destroy());
+    };
+    const connection = await open();
+    const chunks: Buffer[] = [];
+    const error = await new Promise<unknown>((resolve) =>
+      connection.output.subscribe({ next: (c) => chunks.push(c), error: resolve, complete: () => resolve('completed') }),
+    );
+    assert.equal(Buffer.concat(chunks).toString(), 'partial');
+    assert.ok(isTransportError(error), `a truncated download must not complete, got ${String(error)}`);
+    assert.equal(error._tag, 'StreamReset');
+    assert.equal((await connection.done)._tag, 'Left');
+  });
+
   it('a server killed mid-tunnel (its session destroyed) ends the tunnel with SessionClosed, not success', async () => {
     handler = (server) => {
-      server.output.subscribe();
+      server.output.subscribe({ error: () => undefined });
       void server.write(Buffer.from('partial')).then(() => setTimeout(() => (server.toDuplex() as Http2Stream).session?.destroy(), 20));
     };
     const connection = await open();
@@ -109,7 +125,7 @@ describe('Connection contract (client side, against our server)', function () {
 
   it('a session killed after the peer ended but before our upload finished is still a failure', async () => {
     handler = (server) => {
-      server.output.subscribe();
+      server.output.subscribe({ error: () => undefined });
       void server.end().then(() => setTimeout(() => (server.toDuplex() as Http2Stream).session?.destroy(), 20));
     };
     const connection = await open();

@@ -4,6 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { concatMap, from, ignoreElements, Observable, Subject, type Observer } from 'rxjs';
 import { sessionClosed, streamReset, type TransportError } from './errors.js';
 import { fromNodeError } from './node-errors.js';
+import { watchPeerEnd } from './peer-end.js';
 import { sessionFailure } from './session-failure.js';
 
 /** What is known about a tunnel's far end. */
@@ -46,6 +47,7 @@ export class Connection {
 
   private readonly outputSubject = new Subject<Buffer>();
   private readonly session: Http2Session | undefined;
+  private readonly peerEnded: () => boolean;
   private failure: TransportError | undefined;
   private closedLocally = false;
   private result: ConnectionResult | undefined;
@@ -57,6 +59,7 @@ export class Connection {
     private readonly address: string,
   ) {
     this.session = stream.session;
+    this.peerEnded = watchPeerEnd(stream);
     // After a local close() the stream reports its own abort as an error: that is not a failure.
     stream.on('error', (error) => this.closedLocally || this.fail(fromNodeError(error, address)));
     this.done = new Promise((resolve) => stream.once('close', () => resolve((this.result = this.settle()))));
@@ -168,10 +171,10 @@ export class Connection {
   }
 
   private readonly onData = (chunk: Buffer) => this.outputSubject.next(chunk);
-  // Node also ends the readable side when the stream is closed under it (reset, session destroyed);
-  // only an end while the stream is still open is the peer's END_STREAM. Otherwise settle() decides.
+  // Node also ends the readable side when the stream is closed under it (reset, session destroyed):
+  // only the peer's END_STREAM completes output here; otherwise settle() errors it with the reason.
   private readonly onEnd = () => {
-    if (!this.stream.closed) this.outputSubject.complete();
+    if (this.peerEnded()) this.outputSubject.complete();
   };
 
   private settle(): ConnectionResult {
@@ -195,13 +198,8 @@ export class Connection {
     if (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR) {
       return sessionError ?? streamReset(rst, 'stream reset');
     }
-    if (!peerEnded(this.stream)) return sessionError ?? sessionClosed('stream closed before the peer finished sending');
-    return undefined;
+    if (this.peerEnded()) return undefined;
+    // RST_STREAM(NO_ERROR) before END_STREAM (Node's bare stream.destroy() sends it): still cut off.
+    return sessionError ?? (rst !== undefined ? streamReset(rst, 'stream reset before the peer finished sending') : sessionClosed('stream closed before the peer finished sending'));
   }
-}
-
-function peerEnded(stream: Http2Stream): boolean {
-  // `readableEnded` waits for a consumer to read the end; the internal flag is set when END_STREAM arrives.
-  const state = (stream as unknown as { _readableState?: { ended?: boolean } })._readableState;
-  return stream.readableEnded || state?.ended === true;
 }
