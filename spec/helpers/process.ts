@@ -182,3 +182,19 @@ export async function waitForOutput(owner: RunningProcess, pattern: RegExp, time
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+/**
+ * In a mocha `afterEach`: when the test just failed, prints the output of the programs it ran, since
+ * a failure between processes is rarely explained by the assertion alone.
+ *
+ * @example
+ * ```ts
+ * afterEach(function () { printOutputOnFailure(this, { v2ray }); });
+ * ```
+ */
+export function printOutputOnFailure(context: Mocha.Context, programs: Readonly<Record<string, { output(): string } | undefined>>): void {
+  if (context.currentTest?.state !== 'failed') return;
+  for (const [name, program] of Object.entries(programs)) {
+    if (program !== undefined) console.log(`----- ${name} output -----\n${program.output().slice(-8_000)}`);
+  }
+}

@@ -10,7 +10,7 @@ import { requireBinary } from '../helpers/binaries.js';
 import { startCaddy, type CaddyInstance } from '../helpers/caddy.js';
 import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
-import { tempDir } from '../helpers/process.js';
+import { printOutputOnFailure, tempDir } from '../helpers/process.js';
 import { startV2rayClient, type V2rayInstance } from '../helpers/v2ray.js';
 import { inParallel, tcpRoundTrip, throughput, tunnelRoundTrip } from './round-trip.js';
 
@@ -46,6 +46,10 @@ describe('interop: our h2c server behind Caddy terminating TLS', function () {
     const upstreamPort = typeof server.address === 'string' ? 0 : server.address.port;
     caddy = await startCaddy({ tls: files, upstreamPort });
     trustingCaddy = await startCaddy({ tls: files, upstreamPort, trustedProxies: '127.0.0.0/8' });
+  });
+
+  afterEach(function () {
+    printOutputOnFailure(this, { caddy, trustingCaddy, v2ray });
   });
 
   after(async () => {

@@ -4,7 +4,7 @@ import { startCaddy } from '../helpers/caddy.js';
 import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { freePort, tempDir, type RunningProcess } from '../helpers/process.js';
+import { freePort, printOutputOnFailure, tempDir, type RunningProcess } from '../helpers/process.js';
 import { startV2rayClient, startV2rayServer } from '../helpers/v2ray.js';
 import { startCli } from './fixtures/start-cli.js';
 import { sendAndCollect, tcpRoundTrip, throughput } from './round-trip.js';
@@ -18,7 +18,7 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
   let echo: EchoTarget;
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let files: CertificateFiles;
-  const stops: (() => Promise<void>)[] = [];
+  const running: { output(): string; stop(): Promise<void> }[] = [];
 
   before(async function () {
     requireBinary(this, 'v2ray');
@@ -28,8 +28,10 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
     files = await writeCertificateFiles(dir.path, await testCertificate());
   });
 
-  afterEach(async () => {
-    await Promise.all(stops.splice(0).map((stop) => stop()));
+  afterEach(async function () {
+    const programs = running.splice(0);
+    printOutputOnFailure(this, Object.fromEntries(programs.map((program, index) => [`program ${index}`, program])));
+    await Promise.all(programs.map((program) => program.stop()));
   });
 
   after(async () => {
@@ -39,11 +41,11 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
 
   const cli = async (args: readonly string[]): Promise<RunningProcess> => {
     const child = await startCli(args);
-    stops.push(() => child.stop());
+    running.push(child);
     return child;
   };
-  const keep = <T extends { stop(): Promise<void> }>(started: T): T => {
-    stops.push(() => started.stop());
+  const keep = <T extends { output(): string; stop(): Promise<void> }>(started: T): T => {
+    running.push(started);
     return started;
   };
 

@@ -9,7 +9,7 @@ import { writeCertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
 import { startHaproxy, type HaproxyInstance } from '../helpers/haproxy.js';
-import { tempDir } from '../helpers/process.js';
+import { printOutputOnFailure, tempDir } from '../helpers/process.js';
 import { startTunnelServerProcess, type TunnelServerProcess } from './fixtures/start-tunnel-server.js';
 import { echoRoundTrip, tunnelRoundTrip } from './round-trip.js';
 
@@ -36,6 +36,10 @@ describe('interop: HAProxy in TCP mode in front of two tunnel server processes',
     echoes.push(await startEchoTarget(), await startEchoTarget());
     backends.push(...(await Promise.all(echoes.map((echo) => startTunnelServerProcess({ forwardPort: echo.port, host: HOSTS, path: PATH, ...files })))));
     haproxy = await startHaproxy({ backendPorts: backends.map((backend) => backend.port) });
+  });
+
+  afterEach(function () {
+    printOutputOnFailure(this, { haproxy, backend1: backends[0]?.process, backend2: backends[1]?.process });
   });
 
   after(async () => {

@@ -3,7 +3,7 @@ import { requireBinary } from '../helpers/binaries.js';
 import { writeCertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { tempDir } from '../helpers/process.js';
+import { printOutputOnFailure, tempDir } from '../helpers/process.js';
 import { startV2rayClient, startV2rayServer, type V2rayInstance } from '../helpers/v2ray.js';
 import { tcpRoundTrip, throughput } from './round-trip.js';
 
@@ -23,6 +23,10 @@ describe('interop: reference v2ray 4.34 client -> v2ray 4.34 server', function (
     const files = await writeCertificateFiles(dir.path, await testCertificate());
     server = await startV2rayServer({ tls: files, host: ['tunnel.test'], path: '/tun', forwardPort: echo.port });
     client = await startV2rayClient({ serverPort: server.port, host: ['tunnel.test'], path: '/tun', tls: { serverName: 'tunnel.test', allowInsecure: true } });
+  });
+
+  afterEach(function () {
+    printOutputOnFailure(this, { server, client });
   });
 
   after(async () => {

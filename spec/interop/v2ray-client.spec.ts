@@ -4,6 +4,7 @@ import type { ServerEvent } from '../../src/server/server-events.js';
 import { listen, type TunnelServer } from '../../src/server/listen.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { testCertificate } from '../helpers/certs.js';
+import { printOutputOnFailure } from '../helpers/process.js';
 import { startV2rayClient, type V2rayInstance } from '../helpers/v2ray.js';
 import { inParallel, sendAndCollect, tcpRoundTrip, throughput } from './round-trip.js';
 
@@ -19,6 +20,10 @@ describe('interop: v2ray 4.34 client -> our server', function () {
 
   before(function () {
     requireBinary(this, 'v2ray');
+  });
+
+  afterEach(function () {
+    printOutputOnFailure(this, Object.fromEntries(clients.map((instance, index) => [`v2ray client ${index}`, instance])));
   });
 
   after(async () => {

@@ -8,7 +8,7 @@ import { requireBinary } from '../helpers/binaries.js';
 import { writeCertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { tempDir } from '../helpers/process.js';
+import { printOutputOnFailure, tempDir } from '../helpers/process.js';
 import { startV2rayServer, type V2rayInstance } from '../helpers/v2ray.js';
 import { inParallel, throughput, tunnelRoundTrip } from './round-trip.js';
 
@@ -31,6 +31,10 @@ describe('interop: our client -> v2ray 4.34 server', function () {
     const pair = await testCertificate();
     cert = pair.cert;
     await writeCertificateFiles(dir.path, pair);
+  });
+
+  afterEach(function () {
+    printOutputOnFailure(this, Object.fromEntries(started.map((instance, index) => [`v2ray server ${index}`, instance])));
   });
 
   after(async () => {
