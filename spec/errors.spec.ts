@@ -29,7 +29,7 @@ describe('transport errors', () => {
       assert.ok(errors.isTransportError(error));
       assert.ok(guard(error));
       // Each guard accepts exactly its own variant.
-      for (const [other, otherTag, , , otherGuard] of cases) if (otherTag !== tag) assert.equal(otherGuard(error), false, `${otherTag} guard on ${tag}`);
+      for (const [, otherTag, , , otherGuard] of cases) if (otherTag !== tag) assert.equal(otherGuard(error), false, `${otherTag} guard on ${tag}`);
     });
   }
 

@@ -93,7 +93,9 @@ export class Connection {
       // Closed before the chunk was flushed: it was not delivered, so the writer must not go on as if it were.
       const closed = () => {
         this.stream.off('drain', drained);
-        reject(this.failure ?? (this.result !== undefined && E.isLeft(this.result) ? this.result.left : sessionClosed('tunnel closed before the write was flushed')));
+        reject(
+          this.failure ?? (this.result !== undefined && E.isLeft(this.result) ? this.result.left : sessionClosed('tunnel closed before the write was flushed')),
+        );
       };
       this.stream.once('drain', drained);
       this.stream.once('close', closed);
@@ -193,13 +195,17 @@ export class Connection {
     if (this.closedLocally) return undefined;
     // A session torn down under the stream (socket closed or reset) closes it with CANCEL: that is the
     // connection lost, not a reset the peer chose.
-    const sessionError = this.session === undefined ? undefined : (sessionFailure(this.session) ?? (this.session.destroyed ? sessionClosed('connection lost') : undefined));
+    const sessionError =
+      this.session === undefined ? undefined : (sessionFailure(this.session) ?? (this.session.destroyed ? sessionClosed('connection lost') : undefined));
     const rst = this.stream.rstCode;
     if (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR) {
       return sessionError ?? streamReset(rst, 'stream reset');
     }
     if (this.peerEnded()) return undefined;
     // RST_STREAM(NO_ERROR) before END_STREAM (Node's bare stream.destroy() sends it): still cut off.
-    return sessionError ?? (rst !== undefined ? streamReset(rst, 'stream reset before the peer finished sending') : sessionClosed('stream closed before the peer finished sending'));
+    return (
+      sessionError ??
+      (rst !== undefined ? streamReset(rst, 'stream reset before the peer finished sending') : sessionClosed('stream closed before the peer finished sending'))
+    );
   }
 }

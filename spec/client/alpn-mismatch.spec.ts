@@ -32,7 +32,9 @@ describe('dial: a server that only speaks HTTP/1.1', function () {
 
   it('fails with AlpnMismatch, severity error, before any request is sent', async () => {
     const { cert } = await testCertificate();
-    const error: unknown = await firstValueFrom(dial(`127.0.0.1:${port}`, { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 }, { manager })).then(
+    const error: unknown = await firstValueFrom(
+      dial(`127.0.0.1:${port}`, { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 }, { manager }),
+    ).then(
       () => assert.fail('dial succeeded'),
       (e: unknown) => e,
     );

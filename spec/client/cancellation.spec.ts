@@ -39,7 +39,11 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
     const port = await listenLocal(server);
     try {
       const cert = (await testCertificate()).cert;
-      const subscription = dial(`127.0.0.1:${port}`, { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 }, { manager }).subscribe({
+      const subscription = dial(
+        `127.0.0.1:${port}`,
+        { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 },
+        { manager },
+      ).subscribe({
         next: () => assert.fail('dial emitted'),
         error: (e: unknown) => assert.fail(`dial errored: ${String(e)}`),
       });

@@ -63,7 +63,9 @@ describe('dial: connection refused, and composing with retry', function () {
     after(() => faulty.close());
 
     it('succeeds on the third attempt', async () => {
-      const connection = await firstValueFrom(dial(faulty.address, { ...faulty.dialSettings, readIdleTimeout: 0 }, { manager }).pipe(retry({ count: 2, delay: 50 })));
+      const connection = await firstValueFrom(
+        dial(faulty.address, { ...faulty.dialSettings, readIdleTimeout: 0 }, { manager }).pipe(retry({ count: 2, delay: 50 })),
+      );
       connection.input.next(Buffer.from('ping'));
       connection.input.complete();
       const chunks: Buffer[] = [];

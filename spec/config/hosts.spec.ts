@@ -5,11 +5,23 @@ describe('pickHost', () => {
   const hosts = ['a.test', 'b.test', 'c.test'] as const;
 
   it('maps the random number onto the list uniformly', () => {
-    assert.equal(pickHost(hosts, () => 0), 'a.test');
-    assert.equal(pickHost(hosts, () => 0.34), 'b.test');
-    assert.equal(pickHost(hosts, () => 0.67), 'c.test');
+    assert.equal(
+      pickHost(hosts, () => 0),
+      'a.test',
+    );
+    assert.equal(
+      pickHost(hosts, () => 0.34),
+      'b.test',
+    );
+    assert.equal(
+      pickHost(hosts, () => 0.67),
+      'c.test',
+    );
     // Math.random never returns 1, but a custom source might: still in range.
-    assert.equal(pickHost(hosts, () => 1), 'c.test');
+    assert.equal(
+      pickHost(hosts, () => 1),
+      'c.test',
+    );
   });
 
   it('picks every host over many draws with the real random source', () => {

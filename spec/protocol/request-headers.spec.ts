@@ -24,7 +24,10 @@ describe('tunnelRequestHeaders', () => {
 
   it('never sends a content-length: the body streams', () => {
     const headers = tunnelRequestHeaders(settings, () => 0);
-    assert.equal(Object.keys(headers).some((name) => name.toLowerCase() === 'content-length'), false);
+    assert.equal(
+      Object.keys(headers).some((name) => name.toLowerCase() === 'content-length'),
+      false,
+    );
   });
 
   it('picks :authority from the host list with the given random source', () => {

@@ -6,7 +6,10 @@ import { testCertificate } from '../helpers/certs.js';
 import { eventually, startServer, type InProcessServer } from '../helpers/in-process.js';
 
 /** One raw HTTP/2 request with a body still open; resolves with the response headers. */
-function put(client: http2.ClientHttp2Session, headers: http2.OutgoingHttpHeaders): Promise<{ headers: http2.IncomingHttpHeaders; stream: http2.ClientHttp2Stream }> {
+function put(
+  client: http2.ClientHttp2Session,
+  headers: http2.OutgoingHttpHeaders,
+): Promise<{ headers: http2.IncomingHttpHeaders; stream: http2.ClientHttp2Stream }> {
   const stream = client.request({ ':method': 'PUT', ':path': '/tun', ':authority': 'tunnel.test', ...headers }, { endStream: false });
   stream.on('error', () => undefined);
   return new Promise((resolve, reject) => {

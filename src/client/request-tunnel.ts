@@ -29,7 +29,7 @@ export function requestTunnel(lease: SessionLease, address: string, settings: Re
       subscriber.error(reason);
       return;
     }
-    stream.once('close', lease.release);
+    stream.once('close', () => lease.release());
     const connection = new Connection(stream, { remoteAddress: address, authority: headers[':authority'] as string, path: settings.path }, address);
     let handedOff = false;
     let answered = false;
