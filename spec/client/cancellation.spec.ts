@@ -20,6 +20,9 @@ function trackSockets(server: net.Server): { open: () => number; accepted: () =>
   return { open: () => open, accepted: () => accepted };
 }
 
+/** Live TCP handles in this process (both ends of loopback connections count). */
+const tcpHandles = (): number => process.getActiveResourcesInfo().filter((name) => name === 'TCPSocketWrap').length;
+
 const listenLocal = (server: net.Server): Promise<number> =>
   new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 
@@ -37,6 +40,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
     const server = net.createServer((socket) => socket.resume());
     const sockets = trackSockets(server);
     const port = await listenLocal(server);
+    const baseline = tcpHandles();
     try {
       const cert = (await testCertificate()).cert;
       const subscription = dial(
@@ -50,6 +54,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
       await eventually(() => sockets.accepted() === 1, 'the TCP connection');
       subscription.unsubscribe();
       await eventually(() => sockets.open() === 0, 'the server side socket to close');
+      await eventually(() => tcpHandles() <= baseline, 'every client socket handle to be released');
       await eventually(() => manager.stats().sessions === 0 && manager.stats().tunnels === 0, 'the manager to forget the session');
     } finally {
       await closeServer(server);
@@ -69,6 +74,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
       if (headers[':path'] === '/ok') stream.respond({ ':status': 200 }, { endStream: true });
     });
     const port = await listenLocal(server);
+    const baseline = tcpHandles();
     const events: string[] = [];
     manager.events.subscribe((e) => events.push(e.type));
     const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 };
@@ -89,6 +95,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
       // The session itself stays for later dials, until the manager closes.
       await manager.close();
       await eventually(() => sockets.open() === 0, 'the server side socket to close');
+      await eventually(() => tcpHandles() <= baseline, 'every client socket handle to be released');
     } finally {
       await closeServer(server);
     }
