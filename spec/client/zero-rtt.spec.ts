@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
+import { dial } from '../../src/client/dial.js';
+import { SessionManager } from '../../src/client/session-manager.js';
+import { isUnexpectedStatus } from '../../src/errors.js';
+import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
+
+describe('dial with zeroRtt: the connection before the 200', function () {
+  this.timeout(20_000);
+  let peer: InProcessServer;
+  let manager: SessionManager;
+
+  before(async () => (peer = await startServer({ host: ['tunnel.test'], path: '/tun' })));
+  beforeEach(() => (manager = new SessionManager()));
+  afterEach(() => manager.close());
+  after(() => peer.close());
+
+  it('carries bytes written before the answer', async () => {
+    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer, { zeroRtt: true }), { manager }));
+    const reply = lastValueFrom(connection.output.pipe(toArray()));
+    connection.input.next(Buffer.from('early bytes'));
+    connection.input.complete();
+    assert.equal(Buffer.concat(await reply).toString(), 'early bytes');
+    assert.equal((await connection.done)._tag, 'Right');
+  });
+
+  it('fails the handed-out connection afterwards on a non-200: output errors, done is left', async () => {
+    const acceptedBefore = peer.accepted.length;
+    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer, { zeroRtt: true, path: '/nope' }), { manager }));
+    const error: unknown = await lastValueFrom(connection.output).then(
+      () => assert.fail('output completed'),
+      (e: unknown) => e,
+    );
+    assert.ok(isUnexpectedStatus(error), String(error));
+    assert.equal(error.status, 404);
+    const result = await connection.done;
+    assert.ok(result._tag === 'Left' && result.left === error);
+    assert.equal(peer.accepted.length, acceptedBefore);
+  });
+});
