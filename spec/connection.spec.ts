@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { constants, type Http2Stream } from 'node:http2';
-import { firstValueFrom, lastValueFrom, take, toArray } from 'rxjs';
+import { firstValueFrom, from, lastValueFrom, take, toArray } from 'rxjs';
 import { dial } from '../src/client/dial.js';
 import { SessionManager } from '../src/client/session-manager.js';
 import type { Connection } from '../src/connection.js';
@@ -121,6 +121,27 @@ describe('Connection contract (client side, against our server)', function () {
     const result = await connection.done;
     assert.ok(result._tag === 'Left');
     assert.equal(result.left._tag, 'SessionClosed');
+  });
+
+  it('a server killed while the client uploads makes send() fail with a typed error instead of completing', async () => {
+    handler = (server) => {
+      let received = 0;
+      server.output.subscribe({
+        next: (chunk) => {
+          received += chunk.length;
+          if (received >= 1024 * 1024) (server.toDuplex() as Http2Stream).session?.destroy();
+        },
+        error: () => undefined,
+      });
+    };
+    const connection = await open();
+    const chunks = Array.from({ length: 512 }, () => Buffer.alloc(64 * 1024, 7));
+    const error: unknown = await lastValueFrom(connection.send(from(chunks)), { defaultValue: undefined }).then(
+      () => 'completed',
+      (e: unknown) => e,
+    );
+    assert.ok(isTransportError(error), `send must fail, got ${String(error)}`);
+    assert.equal((await connection.done)._tag, 'Left');
   });
 
   it('a session killed after the peer ended but before our upload finished is still a failure', async () => {
