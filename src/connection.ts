@@ -104,7 +104,14 @@ export class Connection {
 
   /**
    * Sends every chunk of `source` with backpressure (each write waits for drain), then half-closes.
-   * The returned observable completes when all is handed to the stream.
+   * The returned observable completes when all is handed to the stream, and errors if the tunnel dies.
+   * An Observable cannot be told to slow down: chunks a hot source pushes while a write waits are
+   * queued in memory, so feed a fast producer through {@link Connection.write} or `toDuplex()` instead.
+   *
+   * @example
+   * ```ts
+   * connection.send(from(chunks)).subscribe({ complete: () => console.log('all sent') });
+   * ```
    */
   send(source: Observable<Uint8Array>): Observable<never> {
     return new Observable<never>((subscriber) =>
