@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFiles } from './cert-files.js';
-import { freePort, startProcess, tempDir, waitForPort } from './process.js';
+import { onFreePort, startProcess, tempDir, waitForOutput, waitForPort } from './process.js';
 
 /** A running Caddy that terminates TLS in front of an h2c upstream. */
 export interface CaddyInstance {
@@ -36,9 +36,12 @@ export interface CaddyOptions {
  * after(() => caddy.stop());
  * ```
  */
-export async function startCaddy(options: CaddyOptions): Promise<CaddyInstance> {
+export function startCaddy(options: CaddyOptions): Promise<CaddyInstance> {
+  return onFreePort((port) => startCaddyOn(port, options));
+}
+
+async function startCaddyOn(port: number, options: CaddyOptions): Promise<CaddyInstance> {
   const dir = await tempDir('caddy-');
-  const port = await freePort();
   const trusted = options.trustedProxies === undefined ? '' : `\n    trusted_proxies ${options.trustedProxies}`;
   // flush_interval -1: stream every byte at once; tunnels are interactive, buffering would stall them.
   const caddyfile = `{
@@ -59,6 +62,7 @@ https://:${port} {
   const env = { ...process.env, HOME: dir.path, XDG_DATA_HOME: join(dir.path, 'data'), XDG_CONFIG_HOME: join(dir.path, 'config') };
   const child = startProcess('caddy', ['run', '--config', file, '--adapter', 'caddyfile'], { cwd: dir.path, env });
   try {
+    await waitForOutput(child, /serving initial configuration/, 15_000);
     await waitForPort(port, child, 15_000);
   } catch (error) {
     await child.stop();

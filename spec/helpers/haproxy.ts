@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { freePort, startProcess, tempDir, waitForPort } from './process.js';
+import { onFreePort, startProcess, tempDir, waitForPort } from './process.js';
 
 /** A running HAProxy in TCP mode. */
 export interface HaproxyInstance {
@@ -22,9 +22,12 @@ export interface HaproxyInstance {
  * after(() => haproxy.stop());
  * ```
  */
-export async function startHaproxy(options: { readonly backendPorts: readonly number[] }): Promise<HaproxyInstance> {
+export function startHaproxy(options: { readonly backendPorts: readonly number[] }): Promise<HaproxyInstance> {
+  return onFreePort((port) => startHaproxyOn(port, options));
+}
+
+async function startHaproxyOn(port: number, options: { readonly backendPorts: readonly number[] }): Promise<HaproxyInstance> {
   const dir = await tempDir('haproxy-');
-  const port = await freePort();
   const servers = options.backendPorts.map((backend, index) => `  server tunnel${index + 1} 127.0.0.1:${backend} check inter 300ms fall 1 rise 2`).join('\n');
   // Long client/server timeouts: an HTTP/2 session carries many tunnels and may idle between them.
   const config = `global

@@ -80,8 +80,8 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Resolves once 127.0.0.1:`port` accepts a TCP connection; rejects after `timeoutMs`, or at once if
- * `owner` exits first, with the owner's output in the message.
+ * Resolves once 127.0.0.1:`port` accepts a TCP connection and `owner` is still running a moment later;
+ * rejects after `timeoutMs`, or at once if `owner` exits first, with the owner's output in the message.
  *
  * @example
  * ```ts
@@ -93,7 +93,13 @@ export async function waitForPort(port: number, owner?: RunningProcess, timeoutM
   let exited = false;
   void owner?.exited.then(() => (exited = true));
   for (;;) {
-    if (await accepts(port)) return;
+    if (await accepts(port)) {
+      // Something accepts; make sure it is the owner, not another program that took the port while the
+      // owner failed to bind (it then exits at once).
+      if (owner === undefined) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      if (!exited) return;
+    }
     if (exited) throw new Error(`process exited before port ${port} opened:\n${owner?.output() ?? ''}`);
     if (Date.now() > deadline) throw new Error(`port ${port} did not open within ${timeoutMs} ms:\n${owner?.output() ?? ''}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -196,5 +202,25 @@ export function printOutputOnFailure(context: Mocha.Context, programs: Readonly<
   if (context.currentTest?.state !== 'failed') return;
   for (const [name, program] of Object.entries(programs)) {
     if (program !== undefined) console.log(`----- ${name} output -----\n${program.output().slice(-8_000)}`);
+  }
+}
+
+/**
+ * Calls `start` with a free port, and again with another one (up to 3 tries) when it fails because the
+ * port was taken in between: on a busy machine another test can grab a port {@link freePort} returned.
+ *
+ * @example
+ * ```ts
+ * return onFreePort((port) => run(configFor(port), port));
+ * ```
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, tries = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start(await freePort());
+    } catch (error) {
+      const clash = /address already in use|EADDRINUSE|cannot bind socket/i.test(String(error));
+      if (!clash || attempt >= tries) throw error;
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFiles } from './cert-files.js';
-import { freePort, startProcess, tempDir, waitForOutput, waitForPort, type RunningProcess } from './process.js';
+import { onFreePort, startProcess, tempDir, waitForOutput, type RunningProcess } from './process.js';
 
 /** A running v2ray 4.34 process and the loopback port it listens on. */
 export interface V2rayInstance {
@@ -40,7 +40,7 @@ export interface V2rayClientOptions {
 
 /**
  * Starts a v2ray tunnel server: a `dokodemo-door` inbound over the http transport that forwards each
- * tunnel to 127.0.0.1:`forwardPort`, and a `freedom` outbound. Resolves once its port accepts.
+ * tunnel to 127.0.0.1:`forwardPort`, and a `freedom` outbound. Resolves once it has started.
  *
  * @example
  * ```ts
@@ -48,9 +48,13 @@ export interface V2rayClientOptions {
  * after(() => server.stop());
  * ```
  */
-export async function startV2rayServer(options: V2rayServerOptions): Promise<V2rayInstance> {
-  const port = options.port ?? (await freePort());
-  const config = {
+export function startV2rayServer(options: V2rayServerOptions): Promise<V2rayInstance> {
+  const start = (port: number) => run(serverConfig(options, port), port);
+  return options.port === undefined ? onFreePort(start) : start(options.port);
+}
+
+function serverConfig(options: V2rayServerOptions, port: number): object {
+  return {
     log: { loglevel: 'warning' },
     inbounds: [
       {
@@ -66,7 +70,6 @@ export async function startV2rayServer(options: V2rayServerOptions): Promise<V2r
     ],
     outbounds: [{ protocol: 'freedom' }],
   };
-  return run(config, port, 'probe');
 }
 
 /**
@@ -79,9 +82,13 @@ export async function startV2rayServer(options: V2rayServerOptions): Promise<V2r
  * net.connect(client.port, '127.0.0.1');
  * ```
  */
-export async function startV2rayClient(options: V2rayClientOptions): Promise<V2rayInstance> {
-  const port = options.listenPort ?? (await freePort());
-  const config = {
+export function startV2rayClient(options: V2rayClientOptions): Promise<V2rayInstance> {
+  const start = (port: number) => run(clientConfig(options, port), port);
+  return options.listenPort === undefined ? onFreePort(start) : start(options.listenPort);
+}
+
+function clientConfig(options: V2rayClientOptions, port: number): object {
+  return {
     log: { loglevel: 'warning' },
     inbounds: [
       {
@@ -98,8 +105,6 @@ export async function startV2rayClient(options: V2rayClientOptions): Promise<V2r
       },
     ],
   };
-  // Probing the client's port would open a tunnel; its start-up line comes once every inbound listens.
-  return run(config, port, 'log');
 }
 
 function streamSettings(
@@ -110,15 +115,16 @@ function streamSettings(
   return tlsSettings === undefined ? { network: 'http', security: 'none', httpSettings } : { network: 'http', security: 'tls', httpSettings, tlsSettings };
 }
 
-async function run(config: object, port: number, ready: 'probe' | 'log'): Promise<V2rayInstance> {
+async function run(config: object, port: number): Promise<V2rayInstance> {
   const dir = await tempDir('v2ray-');
   const file = join(dir.path, 'config.json');
   await writeFile(file, JSON.stringify(config, null, 2));
   // v2ray looks for geoip/geosite assets next to itself unless told; point it at a writable empty dir.
   const child: RunningProcess = startProcess('v2ray', ['-config', file], { cwd: dir.path, env: { ...process.env, 'v2ray.location.asset': dir.path } });
   try {
-    if (ready === 'probe') await waitForPort(port, child, 15_000);
-    else await waitForOutput(child, /V2Ray [\d.]+ started/, 15_000);
+    // Ready when v2ray says so, once every inbound listens. Not a port probe: a probe of a client's port
+    // would open a tunnel, and if another program took the port the probe would reach that one.
+    await waitForOutput(child, /V2Ray [\d.]+ started/, 15_000);
   } catch (error) {
     await child.stop();
     await dir.remove();

@@ -4,7 +4,7 @@ import { startCaddy } from '../helpers/caddy.js';
 import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { freePort, printOutputOnFailure, tempDir, type RunningProcess } from '../helpers/process.js';
+import { onFreePort, printOutputOnFailure, tempDir, type RunningProcess } from '../helpers/process.js';
 import { startV2rayClient, startV2rayServer } from '../helpers/v2ray.js';
 import { startCli } from './fixtures/start-cli.js';
 import { sendAndCollect, tcpRoundTrip, throughput } from './round-trip.js';
@@ -39,11 +39,12 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
     await dir?.remove();
   });
 
-  const cli = async (args: readonly string[]): Promise<RunningProcess> => {
-    const child = await startCli(args);
-    running.push(child);
-    return child;
-  };
+  const cli = (args: (port: number) => readonly string[]): Promise<{ port: number; child: RunningProcess }> =>
+    onFreePort(async (port) => {
+      const child = await startCli(args(port));
+      running.push(child);
+      return { port, child };
+    });
   const keep = <T extends { output(): string; stop(): Promise<void> }>(started: T): T => {
     running.push(started);
     return started;
@@ -51,8 +52,7 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
 
   it('h2tunnel client -> v2ray server (TLS, verified against our CA): bytes intact', async () => {
     const v2ray = keep(await startV2rayServer({ tls: files, host: HOSTS, path: PATH, forwardPort: echo.port }));
-    const port = await freePort();
-    await cli([
+    const { port } = await cli((port) => [
       'client',
       '--listen',
       `127.0.0.1:${port}`,
@@ -73,8 +73,7 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
   });
 
   it('v2ray client -> h2tunnel server --cert --key: bytes intact', async () => {
-    const port = await freePort();
-    await cli([
+    const { port } = await cli((port) => [
       'server',
       '--listen',
       `127.0.0.1:${port}`,
@@ -95,8 +94,7 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
   });
 
   it('v2ray client -> Caddy -> h2tunnel server --h2c: bytes intact; a wrong path is logged as a 404', async () => {
-    const port = await freePort();
-    const server = await cli([
+    const { port, child: server } = await cli((port) => [
       'server',
       '--listen',
       `127.0.0.1:${port}`,
