@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
+import type { Http2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
@@ -68,6 +69,20 @@ describe('eviction: a session the server closes is dropped at once', function ()
         assert.equal((await connection.done)._tag, 'Right');
       }
       await eventually(() => events.some((e) => e.type === 'closed'), 'the old session to close once drained');
+    });
+
+    it('a dial that finds its session already closing (no stream sent yet) goes to a fresh session instead of failing', async () => {
+      const first = await firstValueFrom(dial(address, settings, { manager }));
+      // Closed locally but still busy with the first tunnel: no 'close' event yet, so it is still cached.
+      (first.toDuplex() as Http2Stream).session?.close();
+      const second = await firstValueFrom(dial(address, settings, { manager }));
+      assert.equal(sessions.length, 2, 'the second dial must open a new session');
+      for (const connection of [first, second]) {
+        const reply = lastValueFrom(connection.output.pipe(toArray()));
+        connection.input.next(Buffer.from('ok'));
+        connection.input.complete();
+        assert.equal(Buffer.concat(await reply).toString(), 'ok');
+      }
     });
 
     it('evicts when the server destroys the session, and the next dial opens a fresh one', async () => {
