@@ -81,9 +81,7 @@ export type TransportErrorTag = TransportError['_tag'];
 
 // constructors
 
-function make<E extends TransportError>(
-  fields: Omit<E, keyof Error | 'cause'> & { readonly message: string; readonly cause?: unknown },
-): E {
+function make<E extends TransportError>(fields: Omit<E, keyof Error | 'cause'> & { readonly message: string; readonly cause?: unknown }): E {
   const { message, cause, ...rest } = fields;
   const error = new Error(message, cause === undefined ? undefined : { cause });
   error.name = `TransportError(${rest._tag})`;
@@ -210,8 +208,7 @@ const TAGS: ReadonlySet<string> = new Set<TransportErrorTag>([
 ]);
 
 /** True for any {@link TransportError}. */
-export const isTransportError = (u: unknown): u is TransportError =>
-  u instanceof Error && TAGS.has((u as { _tag?: unknown })._tag as string);
+export const isTransportError = (u: unknown): u is TransportError => u instanceof Error && TAGS.has((u as { _tag?: unknown })._tag as string);
 
 /** A guard for one variant: `isTag('UnexpectedStatus')(e)` narrows `e`. */
 export const isTag =
@@ -232,8 +229,10 @@ export const isInvalidConfig = isTag('InvalidConfig');
 // helpers
 
 function causeText(cause: unknown): string {
+  if (cause === undefined) return '';
   if (cause instanceof Error) return `: ${cause.message}`;
-  return cause === undefined ? '' : `: ${String(cause)}`;
+  if (typeof cause === 'string' || typeof cause === 'number' || typeof cause === 'boolean') return `: ${cause}`;
+  return `: ${Object.prototype.toString.call(cause)}`;
 }
 
 function listenReason(cause: unknown): string {

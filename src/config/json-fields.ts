@@ -1,4 +1,4 @@
-import { invalidConfig, type InvalidConfig } from '../errors.js';
+import { invalidConfig } from '../errors.js';
 
 /**
  * Typed reads of one JSON object's fields, each failure an {@link InvalidConfig} naming the full key
@@ -95,5 +95,6 @@ export function describe(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
   if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
+  return typeof value;
 }

@@ -69,7 +69,7 @@ function resolveHosts(hosts: readonly string[] | undefined): HostList {
   if (!Array.isArray(hosts)) throw invalidConfig('host', 'must be a list of host names');
   if (hosts.length === 0) return DEFAULT_HOSTS;
   hosts.forEach((host: unknown, i) => {
-    if (typeof host !== 'string' || !/^[^\s/?#@]+$/.test(host)) throw invalidConfig(`host[${i}]`, `"${host}" is not a host name`);
+    if (typeof host !== 'string' || !/^[^\s/?#@]+$/.test(host)) throw invalidConfig(`host[${i}]`, `${JSON.stringify(host)} is not a host name`);
   });
   return hosts as unknown as HostList;
 }

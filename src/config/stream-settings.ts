@@ -29,9 +29,31 @@ export interface StreamSettings {
 }
 
 // Sections that belong to other transports or to the socket layer: valid in a v2ray config, not ours.
-const IGNORED_STREAM_KEYS = new Set(['tcpSettings', 'kcpSettings', 'wsSettings', 'quicSettings', 'dsSettings', 'grpcSettings', 'sockopt', 'xtlsSettings', 'realitySettings']);
+const IGNORED_STREAM_KEYS = new Set([
+  'tcpSettings',
+  'kcpSettings',
+  'wsSettings',
+  'quicSettings',
+  'dsSettings',
+  'grpcSettings',
+  'sockopt',
+  'xtlsSettings',
+  'realitySettings',
+]);
 // TLS keys that v2ray accepts and that do not change what goes on this wire.
-const IGNORED_TLS_KEYS = new Set(['alpn', 'disableSystemRoot', 'enableSessionResumption', 'pinnedPeerCertificateChainSha256', 'fingerprint', 'minVersion', 'maxVersion', 'cipherSuites', 'preferServerCipherSuites', 'disableSessionResumption', 'rejectUnknownSni']);
+const IGNORED_TLS_KEYS = new Set([
+  'alpn',
+  'disableSystemRoot',
+  'enableSessionResumption',
+  'pinnedPeerCertificateChainSha256',
+  'fingerprint',
+  'minVersion',
+  'maxVersion',
+  'cipherSuites',
+  'preferServerCipherSuites',
+  'disableSessionResumption',
+  'rejectUnknownSni',
+]);
 
 /**
  * Parses v2ray's `streamSettings` JSON (network `http`). Never throws: wrong types and unknown keys are
@@ -102,8 +124,10 @@ function parseCertificate(fields: JsonFields): CertificateEntry {
   if (usage !== 'encipherment' && usage !== 'verify') {
     throw invalidConfig(fields.key('usage'), `must be "encipherment" or "verify", got "${usage}"`);
   }
+  // Narrowed above; named so the literal type survives inside the object literal.
+  const checkedUsage: CertificateEntry['usage'] = usage;
   const entry = dropUndefined({
-    usage: usage as CertificateEntry['usage'],
+    usage: checkedUsage,
     certificateFile: fields.string('certificateFile'),
     keyFile: fields.string('keyFile'),
     certificate: fields.strings('certificate')?.join('\n'),

@@ -9,7 +9,8 @@
  * ```
  */
 export function remoteAddress(forwardedFor: string | readonly string[] | undefined, socketAddress: string | undefined): string | undefined {
-  const header = Array.isArray(forwardedFor) ? forwardedFor[0] : (forwardedFor as string | undefined);
+  // Node gives a repeated header as a list; v2ray reads the first.
+  const header: string | undefined = typeof forwardedFor === 'string' ? forwardedFor : forwardedFor?.[0];
   const first = header?.split(',')[0]?.trim();
   return first !== undefined && first !== '' ? first : socketAddress;
 }
