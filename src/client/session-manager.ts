@@ -1,4 +1,4 @@
-import type { ClientHttp2Session } from 'node:http2';
+import type { ClientHttp2Session, Settings } from 'node:http2';
 import { Mutex } from 'async-mutex';
 import { Observable, of, Subject, type Subscription } from 'rxjs';
 import type { HostPort } from '../config/address.js';
@@ -233,7 +233,7 @@ export class SessionManager {
       // NO_ERROR, which Node reports as a clean end and a cut-off tunnel would look complete.
       session.destroy(reason);
     });
-    session.on('remoteSettings', (remote) => {
+    session.on('remoteSettings', (remote: Settings) => {
       if (remote.maxConcurrentStreams !== undefined) entry.streamLimit = remote.maxConcurrentStreams;
     });
     session.on('error', (error) => {
