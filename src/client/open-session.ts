@@ -95,9 +95,9 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
         host: serverName,
         // SNI cannot carry an IP literal; verification still checks it against the IP SANs.
         servername: net.isIP(serverName) === 0 ? serverName : undefined,
-        // h2 is required (checked below), but offering http/1.1 after it lets an HTTP/1.1-only server
-        // answer with what it speaks instead of a bare handshake alert, so the error can name it.
-        ALPNProtocols: ['h2', 'http/1.1'],
+        // Exactly v2ray's ClientHello offer: h2 alone. Offering http/1.1 too would let a server that
+        // prefers it pick it, failing a dial that v2ray would complete.
+        ALPNProtocols: ['h2'],
         rejectUnauthorized: !security.allowInsecure,
         ca: security.ca as (string | Buffer)[] | undefined,
         minVersion: 'TLSv1.2',
