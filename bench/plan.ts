@@ -1,0 +1,23 @@
+/** How much each measurement does: the full run (~3-5 min) or the `--quick` smoke run (< 60 s). */
+export interface Plan {
+  readonly oneTunnelBytes: number;
+  readonly openSamples: number;
+  readonly rateRounds: number;
+  readonly hold: number;
+  readonly sweep: readonly number[];
+  readonly sweepBytes: number;
+}
+
+/**
+ * The sizes of a run.
+ *
+ * @example
+ * ```ts
+ * const { oneTunnelBytes } = plan(process.argv.includes('--quick'));
+ * ```
+ */
+export function plan(quick: boolean): Plan {
+  return quick
+    ? { oneTunnelBytes: 20e6, openSamples: 40, rateRounds: 1, hold: 200, sweep: [1, 10, 100], sweepBytes: 10e6 }
+    : { oneTunnelBytes: 200e6, openSamples: 300, rateRounds: 3, hold: 2_000, sweep: [1, 10, 100, 1_000, 5_000], sweepBytes: 100e6 };
+}

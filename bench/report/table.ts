@@ -1,0 +1,48 @@
+import { meetsTarget, METRICS } from './metrics.js';
+
+/** Figures per chain, keyed by metric key. */
+export type Figures = Readonly<Record<string, Readonly<Record<string, number>>>>;
+
+/**
+ * The comparison as a Markdown table: h2tunnel, v2ray, their ratio and the target, then the raw
+ * http2 and raw TCP yardsticks; plus the one-tunnel ratio to raw http2.
+ *
+ * @example
+ * ```ts
+ * console.log(renderTable({ h2tunnel: { throughput1: 150 }, v2ray: { throughput1: 90 } }));
+ * ```
+ */
+export function renderTable(figures: Figures): string {
+  const ours = figures['h2tunnel'] ?? {};
+  const theirs = figures['v2ray'] ?? {};
+  const rows = [
+    ['metric', 'h2tunnel', 'v2ray 4.34', 'ratio', 'target', 'raw http2', 'raw TCP'],
+    ['---', '---:', '---:', '---:', '---', '---:', '---:'],
+  ];
+  for (const spec of METRICS) {
+    const ratio = (ours[spec.key] ?? NaN) / (theirs[spec.key] ?? NaN);
+    const met = meetsTarget(spec, ratio);
+    const target = spec.target === undefined ? '' : `${spec.target.op} ${spec.target.ratio}x ${met === undefined ? '' : met ? 'met' : 'MISSED'}`;
+    rows.push([
+      `${spec.label}${spec.unit === '' ? '' : ` (${spec.unit})`}`,
+      format(ours[spec.key]),
+      format(theirs[spec.key]),
+      Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '',
+      target,
+      format(figures['raw-http2']?.[spec.key]),
+      format(figures['raw-tcp']?.[spec.key]),
+    ]);
+  }
+  const toRaw = (ours['throughput1'] ?? NaN) / (figures['raw-http2']?.['throughput1'] ?? NaN);
+  const footer = Number.isFinite(toRaw)
+    ? `\nthroughput, 1 tunnel, h2tunnel / raw http2: ${toRaw.toFixed(2)}x (target >= 0.8x ${toRaw >= 0.8 ? 'met' : 'MISSED'})\n`
+    : '\n';
+  return rows.map((row) => `| ${row.join(' | ')} |`).join('\n') + footer;
+}
+
+function format(value: number | undefined): string {
+  if (value === undefined || !Number.isFinite(value)) return '';
+  if (Math.abs(value) >= 100) return value.toFixed(0);
+  if (Math.abs(value) >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}

@@ -1,0 +1,154 @@
+// `npm run bench` (add `--quick` for the CI smoke run): h2tunnel against the v2ray 4.34 chain, raw
+// Node http2 and raw TCP, all to one echo target on loopback. Prints a table, writes JSON and an SVG
+// under bench/results/. Other flags: --only=h2tunnel,v2ray  --no-sweep  --profile
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findBinary } from '../spec/helpers/binaries.js';
+import { selfSignedCertificate } from '../src/tls/self-signed.js';
+import { type Chain, type ChainName, startChain } from './chains/chain.js';
+import { fixtureNodeFlags, startChild } from './child.js';
+import { hold } from './load/hold.js';
+import { openRate } from './load/open-rate.js';
+import { openTime } from './load/open-time.js';
+import { throughput } from './load/throughput.js';
+import { renderChart, type SweepPoint } from './report/chart.js';
+import { renderTable } from './report/table.js';
+import { plan } from './plan.js';
+
+const argv = process.argv.slice(2);
+const quick = argv.includes('--quick');
+const sweep = !argv.includes('--no-sweep');
+const profile = argv.includes('--profile');
+const only = argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const sizes = plan(quick);
+const resultsDir = fileURLToPath(new URL('results/', import.meta.url));
+const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+if (profile) {
+  const profiles = join(resultsDir, 'profiles', stamp);
+  mkdirSync(profiles, { recursive: true });
+  fixtureNodeFlags.push('--cpu-prof', `--cpu-prof-dir=${profiles}`, `--diagnostic-dir=${profiles}`, '--heapsnapshot-signal=SIGUSR2');
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const started = Date.now();
+const dir = mkdtempSync(join(os.tmpdir(), 'h2t-bench-'));
+const { cert, key } = await selfSignedCertificate(['tunnel.test', 'localhost', '127.0.0.1']);
+const certFile = join(dir, 'cert.pem');
+const keyFile = join(dir, 'key.pem');
+writeFileSync(certFile, cert);
+writeFileSync(keyFile, key);
+const echo = await startChild('fixtures/echo-target.ts', []);
+const v2ray = findBinary('v2ray');
+const names = (['raw-tcp', 'raw-http2', 'h2tunnel', 'v2ray'] as ChainName[]).filter(
+  (n) => (only === undefined || only.includes(n)) && (n !== 'v2ray' || v2ray !== undefined),
+);
+if (v2ray === undefined) log('v2ray is not installed: no comparison, figures only');
+
+const chains: Chain[] = [];
+const figures: Record<string, Record<string, number>> = {};
+const sweeps: Record<string, SweepPoint[]> = {};
+const errors: string[] = [];
+try {
+  for (const name of names) {
+    chains.push(await startChain(name, { dir, certFile, keyFile, echoPort: echo.ready.port as number, v2ray }));
+    figures[name] = {};
+  }
+  // Metric by metric, chain after chain: machine noise hits every chain alike.
+  const each = async (label: string, run: (chain: Chain) => Promise<Record<string, number>>, filter: (chain: Chain) => boolean = () => true) => {
+    for (const chain of chains.filter(filter)) {
+      const t0 = Date.now();
+      try {
+        const result = await run(chain);
+        Object.assign(figures[chain.name] ?? {}, result);
+        log(
+          `${label} ${chain.name}: ${JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v))} (${Date.now() - t0} ms)`,
+        );
+      } catch (error) {
+        errors.push(`${label} ${chain.name}: ${(error as Error).message}`);
+        log(`${label} ${chain.name} FAILED: ${(error as Error).message}`);
+      }
+    }
+  };
+  const tunnelled = (chain: Chain) => chain.client !== undefined;
+  await each('open time', async (c) => {
+    const r = await openTime(c.entryPort, sizes.openSamples);
+    return { openP50: r.p50Ms, openP99: r.p99Ms };
+  });
+  await each('open rate', async (c) => ({
+    rate50: await openRate(c.entryPort, 50, sizes.rateRounds),
+    rate500: await openRate(c.entryPort, 500, sizes.rateRounds),
+  }));
+  await each(
+    `hold ${sizes.hold}`,
+    async (c) => {
+      const r = await hold(c, sizes.hold, { onHeld: profile ? () => snapshot(c) : undefined });
+      return {
+        memClient: r.clientBytesPerTunnel / 1024,
+        memServer: r.serverBytesPerTunnel / 1024,
+        memTotal: (r.clientBytesPerTunnel + (Number.isFinite(r.serverBytesPerTunnel) ? r.serverBytesPerTunnel : 0)) / 1024,
+        tcpConnections: r.tcpConnections,
+      };
+    },
+    tunnelled,
+  );
+  await each('throughput 1', async (c) => ({ throughput1: (await throughput(c.entryPort, 1, sizes.oneTunnelBytes)).mbPerSecond }));
+  await each('throughput 8', async (c) => ({ throughput8: (await throughput(c.entryPort, 8, sizes.oneTunnelBytes / 8)).mbPerSecond }));
+  if (sweep) {
+    for (const tunnels of sizes.sweep) {
+      await each(
+        `sweep ${tunnels}`,
+        async (c) => {
+          const tp = await throughput(c.entryPort, tunnels, Math.max(16_384, Math.floor(sizes.sweepBytes / tunnels)));
+          const held = await hold(c, tunnels, { settleMs: 1_000 });
+          const point = { tunnels, mbPerSecond: tp.mbPerSecond, rssMb: (held.clientRss + (Number.isFinite(held.serverRss) ? held.serverRss : 0)) / 1e6 };
+          (sweeps[c.name] ??= []).push(point);
+          return { mbPerSecond: point.mbPerSecond, rssMb: point.rssMb };
+        },
+        (c) => c.name === 'h2tunnel' || c.name === 'v2ray',
+      );
+    }
+  }
+} finally {
+  for (const chain of chains) await chain.stop();
+  await echo.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const table = renderTable(figures);
+process.stdout.write(`\n${table}\n`);
+const report = {
+  date: new Date().toISOString(),
+  quick,
+  node: process.version,
+  cpus: os.cpus().length,
+  loadavg: os.loadavg(),
+  seconds: (Date.now() - started) / 1000,
+  sizes,
+  figures,
+  sweeps,
+  errors,
+};
+mkdirSync(resultsDir, { recursive: true });
+const base = join(resultsDir, `bench-${quick ? 'quick-' : ''}${stamp}`);
+writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
+writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+if (Object.keys(sweeps).length > 0) {
+  const svg = renderChart(sweeps, `h2tunnel vs v2ray 4.34, loopback, ${os.cpus().length} cores, ${report.date.slice(0, 10)}`);
+  writeFileSync(`${base}.svg`, svg);
+  writeFileSync(join(resultsDir, 'latest.svg'), svg);
+}
+log(`wrote ${base}.json${Object.keys(sweeps).length > 0 ? ' and .svg' : ''} in ${report.seconds.toFixed(0)} s`);
+if (errors.length > 0) {
+  log(`${errors.length} measurement(s) failed:\n  ${errors.join('\n  ')}`);
+  process.exitCode = 1;
+}
+
+function snapshot(chain: Chain): void {
+  if (chain.name !== 'h2tunnel') return;
+  for (const pid of [chain.client?.pid, chain.server?.pid]) if (pid !== undefined) process.kill(pid, 'SIGUSR2');
+}
