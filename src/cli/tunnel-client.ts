@@ -97,6 +97,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
 function bind(server: Server, address: HostPort): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', (error) => reject(listenFailed(formatHostPort(address), error)));
-    server.listen(address.port, address.host, () => resolve(server.address() as AddressInfo));
+    // Go listens with the kernel's somaxconn; Node's default backlog (511) drops SYNs when thousands connect at once.
+    server.listen({ port: address.port, host: address.host, backlog: 4096 }, () => resolve(server.address() as AddressInfo));
   });
 }
