@@ -44,7 +44,7 @@ writeFileSync(certFile, cert);
 writeFileSync(keyFile, key);
 const echo = await startChild('fixtures/echo-target.ts', []);
 const v2ray = findBinary('v2ray');
-const names = (['raw-tcp', 'raw-http2', 'h2tunnel', 'v2ray'] as ChainName[]).filter(
+const names = (['raw-tcp', 'raw-http2', 'h2tunnel', 'h2tunnel-cli', 'v2ray'] as ChainName[]).filter(
   (n) => (only === undefined || only.includes(n)) && (n !== 'v2ray' || v2ray !== undefined),
 );
 if (v2ray === undefined) log('v2ray is not installed: no comparison, figures only');
@@ -109,7 +109,7 @@ try {
           (sweeps[c.name] ??= []).push(point);
           return { mbPerSecond: point.mbPerSecond, rssMb: point.rssMb };
         },
-        (c) => c.name === 'h2tunnel' || c.name === 'v2ray',
+        (c) => c.name === 'h2tunnel' || c.name === 'h2tunnel-cli' || c.name === 'v2ray',
       );
     }
   }

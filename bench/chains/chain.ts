@@ -1,4 +1,5 @@
 import { startChild, type BenchChild } from '../child.js';
+import { startCliChain } from './cli-chain.js';
 import { startV2rayChain } from './v2ray-chain.js';
 
 /** One way from a local TCP port to the echo target. */
@@ -14,7 +15,7 @@ export interface Chain {
   stop(): Promise<void>;
 }
 
-export type ChainName = 'h2tunnel' | 'v2ray' | 'raw-http2' | 'raw-tcp';
+export type ChainName = 'h2tunnel' | 'h2tunnel-cli' | 'v2ray' | 'raw-http2' | 'raw-tcp';
 
 /** What every chain needs: the certificate files, a scratch dir, the echo target. */
 export interface ChainContext {
@@ -43,6 +44,10 @@ export async function startChain(name: ChainName, context: ChainContext): Promis
       const serverPort = server.ready.port as number;
       const client = await startChild('fixtures/h2tunnel-client.ts', [JSON.stringify({ caFile: context.certFile, serverPort })]);
       return chain(name, client.ready.port as number, serverPort, client, server);
+    }
+    case 'h2tunnel-cli': {
+      const { client, server } = await startCliChain(files, context.echoPort);
+      return chain(name, client.ready.port as number, server.ready.port as number, client, server);
     }
     case 'v2ray': {
       if (context.v2ray === undefined) throw new Error('v2ray is not installed');

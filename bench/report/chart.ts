@@ -7,7 +7,7 @@ export interface SweepPoint {
   readonly rssMb: number;
 }
 
-const COLORS: Readonly<Record<string, string>> = { h2tunnel: '#1f77b4', v2ray: '#d62728', 'raw-http2': '#2ca02c' };
+const COLORS: Readonly<Record<string, string>> = { h2tunnel: '#1f77b4', 'h2tunnel-cli': '#9467bd', v2ray: '#d62728', 'raw-http2': '#2ca02c' };
 const PANEL = { width: 420, height: 260, left: 60, top: 40, right: 20, bottom: 40 };
 
 /**

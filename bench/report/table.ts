@@ -16,8 +16,8 @@ export function renderTable(figures: Figures): string {
   const ours = figures['h2tunnel'] ?? {};
   const theirs = figures['v2ray'] ?? {};
   const rows = [
-    ['metric', 'h2tunnel', 'v2ray 4.34', 'ratio', 'target', 'raw http2', 'raw TCP'],
-    ['---', '---:', '---:', '---:', '---', '---:', '---:'],
+    ['metric', 'h2tunnel', 'v2ray 4.34', 'ratio', 'target', 'h2tunnel CLI', 'CLI ratio', 'raw http2', 'raw TCP'],
+    ['---', '---:', '---:', '---:', '---', '---:', '---:', '---:', '---:'],
   ];
   for (const spec of METRICS) {
     const ratio = (ours[spec.key] ?? NaN) / (theirs[spec.key] ?? NaN);
@@ -27,8 +27,10 @@ export function renderTable(figures: Figures): string {
       `${spec.label}${spec.unit === '' ? '' : ` (${spec.unit})`}`,
       format(ours[spec.key]),
       format(theirs[spec.key]),
-      Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '',
+      ratioOf(ours[spec.key], theirs[spec.key]),
       target,
+      format(figures['h2tunnel-cli']?.[spec.key]),
+      ratioOf(figures['h2tunnel-cli']?.[spec.key], theirs[spec.key]),
       format(figures['raw-http2']?.[spec.key]),
       format(figures['raw-tcp']?.[spec.key]),
     ]);
@@ -38,6 +40,11 @@ export function renderTable(figures: Figures): string {
     ? `\nthroughput, 1 tunnel, h2tunnel / raw http2: ${toRaw.toFixed(2)}x (target >= 0.8x ${toRaw >= 0.8 ? 'met' : 'MISSED'})\n`
     : '\n';
   return rows.map((row) => `| ${row.join(' | ')} |`).join('\n') + footer;
+}
+
+function ratioOf(a: number | undefined, b: number | undefined): string {
+  const ratio = (a ?? NaN) / (b ?? NaN);
+  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '';
 }
 
 function format(value: number | undefined): string {
