@@ -47,7 +47,11 @@ export class FaultRelay {
   drop(): void {
     if (this.closed) return;
     this.closed = true;
-    if (!this.client.destroyed) this.client.resetAndDestroy();
+    // resetAndDestroy() on a socket we already ended leaves its handle open (Node 20): plain destroy then.
+    if (!this.client.destroyed) {
+      if (this.client.writableEnded) this.client.destroy();
+      else this.client.resetAndDestroy();
+    }
     this.upstream.destroy();
     this.onClose();
   }
