@@ -96,7 +96,15 @@ try {
     },
     tunnelled,
   );
-  await each('throughput 1', async (c) => ({ throughput1: (await throughput(c.entryPort, 1, sizes.oneTunnelBytes)).mbPerSecond }));
+  // Best of `throughputRepeats`, one chain after another each time: a loaded 2-core box halves a single
+  // measurement now and then; every sample stays in the JSON.
+  for (let repeat = 1; repeat <= sizes.throughputRepeats; repeat++) {
+    await each(`throughput 1 (#${repeat})`, async (c) => {
+      const mbPerSecond = (await throughput(c.entryPort, 1, sizes.oneTunnelBytes)).mbPerSecond;
+      const best = Math.max(mbPerSecond, figures[c.name]?.['throughput1'] ?? 0);
+      return { throughput1: best, [`throughput1Sample${repeat}`]: mbPerSecond };
+    });
+  }
   await each('throughput 8', async (c) => ({ throughput8: (await throughput(c.entryPort, 8, sizes.oneTunnelBytes / 8)).mbPerSecond }));
   if (sweep) {
     for (const tunnels of sizes.sweep) {
