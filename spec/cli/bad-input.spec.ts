@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { join } from 'node:path';
+import { selfSignedCertificate } from '../../src/tls/self-signed.js';
+import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
+import { testCertificate } from '../helpers/certs.js';
+import { tempDir } from '../helpers/process.js';
+import { runCli } from './support/cli-process.js';
+
+// Every case: status 2, exactly one line on stderr naming the problem, no stack trace.
+describe('h2tunnel: bad input exits 2 with one line', function () {
+  this.timeout(60_000);
+  let dir: Awaited<ReturnType<typeof tempDir>>;
+  let files: CertificateFiles;
+  let otherKey: string;
+  let busy: Server;
+  let busyPort: number;
+
+  before(async () => {
+    dir = await tempDir('cli-bad-');
+    files = await writeCertificateFiles(dir.path, await testCertificate());
+    otherKey = join(dir.path, 'other-key.pem');
+    await writeFile(otherKey, (await selfSignedCertificate(['other.test'])).key);
+    await writeFile(join(dir.path, 'garbage.pem'), 'not a certificate\n');
+    await writeFile(join(dir.path, 'wrong-type.json'), JSON.stringify({ network: 'http', security: 'tls', httpSettings: { host: 5 } }));
+    await writeFile(join(dir.path, 'unknown-key.json'), JSON.stringify({ network: 'http', security: 'tls', httpSettings: { hosts: ['a.test'] } }));
+    await writeFile(join(dir.path, 'broken.json'), '{ "network": "http", ');
+    busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    busyPort = (busy.address() as AddressInfo).port;
+  });
+
+  after(async () => {
+    await new Promise<void>((resolve) => busy?.close(() => resolve()));
+    await dir?.remove();
+  });
+
+  const server = (...extra: string[]) => ['server', '--listen', '127.0.0.1:0', '--forward', '127.0.0.1:9', ...extra];
+  const client = (...extra: string[]) => ['client', '--listen', '127.0.0.1:0', '--server', '127.0.0.1:443', ...extra];
+
+  const cases: [string, () => string[], RegExp][] = [
+    ['a missing --server', () => ['client', '--listen', '127.0.0.1:0'], /required option '--server <host:port>' not specified/],
+    ['a missing --forward', () => ['server', '--listen', '127.0.0.1:0', '--h2c'], /required option '--forward <host:port>' not specified/],
+    ['a missing --name for cert', () => ['cert'], /required option '--name <names>' not specified/],
+    ['a bad port', () => ['client', '--listen', '127.0.0.1:99999', '--server', '127.0.0.1:443'], /--listen: bad port "99999" in "127.0.0.1:99999"; want HOST:PORT/],
+    ['a host:port without a port', () => ['server', '--listen', '127.0.0.1:0', '--forward', 'localhost', '--h2c'], /--forward: missing port in "localhost"/],
+    ['a server with neither certificate nor --h2c', () => server(), /--cert: a server needs --cert FILE --key FILE/],
+    ['--cert without --key', () => server('--cert', files.certFile), /--cert: needs --cert FILE and --key FILE together/],
+    ['an unreadable certificate', () => server('--cert', join(dir.path, 'missing.pem'), '--key', files.keyFile), /--cert: cannot read .*missing\.pem: no such file/],
+    ['a certificate that is not PEM', () => server('--cert', join(dir.path, 'garbage.pem'), '--key', files.keyFile), /--cert: is not a PEM certificate/],
+    ['a key that does not match the certificate', () => server('--cert', files.certFile, '--key', otherKey), /--key: does not match the certificate in --cert/],
+    ['--ca together with --insecure', () => client('--ca', files.certFile, '--insecure'), /--ca <file>' cannot be used with option '--insecure'/],
+    ['an unreadable --ca', () => client('--ca', join(dir.path, 'missing.pem')), /--ca: cannot read .*missing\.pem: no such file/],
+    ['a JSON key with the wrong type', () => client('--stream-settings', join(dir.path, 'wrong-type.json')), /wrong-type\.json: streamSettings\.httpSettings\.host: must be a list of strings, got number 5/],
+    ['an unknown JSON key', () => client('--stream-settings', join(dir.path, 'unknown-key.json')), /unknown-key\.json: streamSettings\.httpSettings\.hosts: is not a known key here/],
+    ['a file that is not JSON', () => server('--stream-settings', join(dir.path, 'broken.json')), /--stream-settings: .*broken\.json is not valid JSON/],
+    ['a non-numeric --drain-timeout', () => client('--drain-timeout', 'soon'), /--drain-timeout <seconds>' argument 'soon' is invalid/],
+    ['an unknown --log-level', () => client('--log-level', 'loud'), /--log-level <level>' argument 'loud' is invalid/],
+    ['a server port already in use', () => ['server', '--listen', `127.0.0.1:${busyPort}`, '--forward', '127.0.0.1:9', '--h2c'], /cannot listen on 127\.0\.0\.1:\d+: address already in use/],
+    ['a client port already in use', () => ['client', '--listen', `127.0.0.1:${busyPort}`, '--server', '127.0.0.1:443'], /cannot listen on 127\.0\.0\.1:\d+: address already in use/],
+  ];
+
+  for (const [name, args, message] of cases) {
+    it(`rejects ${name}`, async () => {
+      const result = await runCli(args());
+      const problem = result.stderr.split('\n').filter((line) => line.startsWith('h2tunnel: '));
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(problem.length, 1, result.stderr);
+      assert.match(problem[0] ?? '', message);
+      assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
+    });
+  }
+});
