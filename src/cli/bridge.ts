@@ -24,7 +24,7 @@ export interface BridgeOptions {
 /**
  * Pipes a TCP socket and a tunnel into each other, with Node's backpressure both ways and half-close
  * carried across: the socket's end ends the tunnel's request body, the tunnel's end ends the socket.
- * A tunnel that fails resets the socket; a socket that fails cancels the tunnel. The socket must
+ * A tunnel that fails resets the socket (RST); a socket that fails cancels the tunnel. The socket must
  * allow half-open (`allowHalfOpen: true`), or an early end from one side would cut the other short.
  *
  * @example
@@ -48,12 +48,20 @@ export function bridge(socket: Socket, connection: Connection, options: BridgeOp
   void socketClosed.then(() => {
     if (!tunnel.writableEnded || !tunnel.readableEnded) connection.close(socketError);
   });
+  // A reset, not a FIN: the application must not mistake a broken tunnel for a clean end of data.
   void connection.done.then((result) => {
-    if (result._tag === 'Left') socket.destroy();
+    if (result._tag === 'Left') resetSocket(socket);
   });
   return Promise.all([connection.done, socketClosed]).then(([result]) => ({
     toTunnel: socket.bytesRead,
     fromTunnel: socket.bytesWritten,
     error: socketError ?? (result._tag === 'Left' ? result.left : undefined),
   }));
+}
+
+/** Closes `socket` with a TCP RST, so the far end sees a failure rather than an orderly end of data. */
+export function resetSocket(socket: Socket): void {
+  if (socket.destroyed) return;
+  if (socket.connecting) socket.destroy();
+  else socket.resetAndDestroy();
 }

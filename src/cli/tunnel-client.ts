@@ -5,7 +5,7 @@ import type { SessionManager } from '../client/session-manager.js';
 import { formatHostPort, type HostPort } from '../config/address.js';
 import type { DialSettings } from '../config/settings.js';
 import { listenFailed } from '../errors.js';
-import { bridge } from './bridge.js';
+import { bridge, resetSocket } from './bridge.js';
 import { logError } from './logger.js';
 import { settleBy } from './shutdown.js';
 import { Traffic } from './traffic.js';
@@ -47,6 +47,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
   const { log, manager, settings } = options;
   const traffic = new Traffic('up');
   const bridges = new Set<Promise<unknown>>();
+  const opening = new Set<Promise<unknown>>();
   const serverLabel = formatHostPort(options.server);
   let next = 0;
 
@@ -56,8 +57,13 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
     socket.setNoDelay(true);
     socket.on('error', () => undefined);
     traffic.track(socket);
+    let settle: () => void = () => undefined;
+    const opened = new Promise<void>((resolve) => (settle = resolve));
+    opening.add(opened);
+    void opened.then(() => opening.delete(opened));
     const subscription = dial(options.server, settings, { manager }).subscribe({
       next: (connection) => {
+        settle();
         const ms = performance.now() - started;
         options.onOpened?.(tunnel, ms);
         log.debug({ tunnel, ms: Math.round(ms * 10) / 10 }, 'tunnel opened');
@@ -69,12 +75,16 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
         void done.finally(() => bridges.delete(done));
       },
       error: (error: unknown) => {
+        settle();
         logError(log, error, 'tunnel failed to open', { tunnel, server: serverLabel });
-        socket.destroy();
+        resetSocket(socket);
       },
     });
     // The local side gave up while the tunnel was still opening: cancel the dial, leave nothing behind.
-    socket.once('close', () => subscription.unsubscribe());
+    socket.once('close', () => {
+      subscription.unsubscribe();
+      settle();
+    });
   };
 
   const local = createServer({ allowHalfOpen: true }, onSocket);
@@ -85,6 +95,8 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
     open: () => bridges.size,
     close: async (deadline) => {
       const stopped = new Promise<void>((resolve) => local.close(() => resolve()));
+      // Connections already accepted get their tunnel: closing the manager now would fail their dial.
+      await settleBy(opening, deadline);
       await manager.close(Math.max(0, deadline - Date.now()));
       // The sessions are gone; the last bytes may still be on their way to local sockets.
       await settleBy(bridges, deadline);

@@ -47,15 +47,18 @@ export async function echoThrough(port: number, bytes: number, parts = 1, betwee
   return { sent: bytes, received: back.length, matches: back.length === bytes && digest(back) === digest(data) };
 }
 
-/** Resolves when the local connection to `port` is closed by the far side (the tunnel failed). */
-export function closedWithoutEcho(port: number): Promise<{ readonly received: number }> {
+/** Resolves when the local connection to `port` is closed by the far side (the tunnel failed), saying how. */
+export function closedWithoutEcho(port: number): Promise<{ readonly received: number; readonly reset: boolean }> {
   return new Promise((resolve, reject) => {
     const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
     let received = 0;
+    let reset = false;
     socket.on('data', (chunk: Buffer) => (received += chunk.length));
-    socket.on('error', () => undefined);
+    socket.on('error', (error: NodeJS.ErrnoException) => (reset ||= error.code === 'ECONNRESET'));
     socket.once('connect', () => socket.write('hello'));
-    socket.once('close', () => resolve({ received }));
+    // A FIN alone would leave this half-open socket open: end our side too, so 'close' follows.
+    socket.once('end', () => socket.end());
+    socket.once('close', () => resolve({ received, reset }));
     setTimeout(() => {
       socket.destroy();
       reject(new Error('local connection stayed open'));
