@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { CertificateFiles } from '../helpers/cert-files.js';
 import { writeCertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
@@ -54,6 +56,32 @@ describe('h2tunnel client + server carry bytes end to end', function () {
     const server = await start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${echo.port}`, '--h2c']);
     const client = await start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--h2c']);
     assert.ok((await echoThrough(client.port, 256 * 1024)).matches);
+  });
+
+  it('a server configured only from a v2ray inbound streamSettings file (TLS certificates by file)', async () => {
+    const file = join(dir.path, 'server-stream.json');
+    const streamSettings = {
+      network: 'http',
+      security: 'tls',
+      httpSettings: { host: ['tunnel.test'], path: '/from-json' },
+      tlsSettings: { certificates: [{ certificateFile: 'cert.pem', keyFile: 'key.pem' }] },
+    };
+    await writeFile(file, JSON.stringify(streamSettings));
+    const server = await start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${echo.port}`, '--stream-settings', file]);
+    const ready = server.cli.lines.find(listening);
+    assert.equal(ready?.tls, true);
+    assert.equal(ready?.path, '/from-json');
+    const client = await start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--server-name', 'tunnel.test', '--ca', files.certFile, '--host', 'tunnel.test', '--path', '/from-json']);
+    assert.ok((await echoThrough(client.port, 300_000)).matches);
+  });
+
+  it('a server file without "security": "tls" speaks h2c, as a v2ray server', async () => {
+    const file = join(dir.path, 'server-h2c.json');
+    await writeFile(file, JSON.stringify({ network: 'http', httpSettings: { path: '/plain' } }));
+    const server = await start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${echo.port}`, '--stream-settings', file]);
+    assert.equal(server.cli.lines.find(listening)?.tls, false);
+    const client = await start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--h2c', '--path', '/plain']);
+    assert.ok((await echoThrough(client.port, 50_000)).matches);
   });
 
   it('warns at start when --insecure, and still carries bytes', async () => {

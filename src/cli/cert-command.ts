@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { access, mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { invalidConfig, type InvalidConfig } from '../errors.js';
 import { selfSignedCertificate } from '../tls/self-signed.js';
@@ -36,7 +36,15 @@ export async function writeCertificate(flags: CertFlags): Promise<CertResult> {
   await mkdir(dir, { recursive: true }).catch((error: unknown) => {
     throw writeError('--out', dir, error);
   });
-  // 'wx': an existing key is somebody's, never overwrite it.
+  // An existing key is somebody's: check both names first so nothing is half-written, and 'wx' below
+  // still refuses if one appears meanwhile.
+  for (const file of [certFile, keyFile]) {
+    const exists = await access(file).then(
+      () => true,
+      () => false,
+    );
+    if (exists) throw writeError('--out', file, Object.assign(new Error('exists'), { code: 'EEXIST' }));
+  }
   await writeFile(certFile, pair.cert, { flag: 'wx', mode: 0o644 }).catch((error: unknown) => {
     throw writeError('--out', certFile, error);
   });
