@@ -43,22 +43,46 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
     ['a missing --server', () => ['client', '--listen', '127.0.0.1:0'], /required option '--server <host:port>' not specified/],
     ['a missing --forward', () => ['server', '--listen', '127.0.0.1:0', '--h2c'], /required option '--forward <host:port>' not specified/],
     ['a missing --name for cert', () => ['cert'], /required option '--name <names>' not specified/],
-    ['a bad port', () => ['client', '--listen', '127.0.0.1:99999', '--server', '127.0.0.1:443'], /--listen: bad port "99999" in "127.0.0.1:99999"; want HOST:PORT/],
+    [
+      'a bad port',
+      () => ['client', '--listen', '127.0.0.1:99999', '--server', '127.0.0.1:443'],
+      /--listen: bad port "99999" in "127.0.0.1:99999"; want HOST:PORT/,
+    ],
     ['a host:port without a port', () => ['server', '--listen', '127.0.0.1:0', '--forward', 'localhost', '--h2c'], /--forward: missing port in "localhost"/],
     ['a server with neither certificate nor --h2c', () => server(), /--cert: a server needs --cert FILE --key FILE/],
     ['--cert without --key', () => server('--cert', files.certFile), /--cert: needs --cert FILE and --key FILE together/],
-    ['an unreadable certificate', () => server('--cert', join(dir.path, 'missing.pem'), '--key', files.keyFile), /--cert: cannot read .*missing\.pem: no such file/],
+    [
+      'an unreadable certificate',
+      () => server('--cert', join(dir.path, 'missing.pem'), '--key', files.keyFile),
+      /--cert: cannot read .*missing\.pem: no such file/,
+    ],
     ['a certificate that is not PEM', () => server('--cert', join(dir.path, 'garbage.pem'), '--key', files.keyFile), /--cert: is not a PEM certificate/],
     ['a key that does not match the certificate', () => server('--cert', files.certFile, '--key', otherKey), /--key: does not match the certificate in --cert/],
     ['--ca together with --insecure', () => client('--ca', files.certFile, '--insecure'), /--ca <file>' cannot be used with option '--insecure'/],
     ['an unreadable --ca', () => client('--ca', join(dir.path, 'missing.pem')), /--ca: cannot read .*missing\.pem: no such file/],
-    ['a JSON key with the wrong type', () => client('--stream-settings', join(dir.path, 'wrong-type.json')), /wrong-type\.json: streamSettings\.httpSettings\.host: must be a list of strings, got number 5/],
-    ['an unknown JSON key', () => client('--stream-settings', join(dir.path, 'unknown-key.json')), /unknown-key\.json: streamSettings\.httpSettings\.hosts: is not a known key here/],
+    [
+      'a JSON key with the wrong type',
+      () => client('--stream-settings', join(dir.path, 'wrong-type.json')),
+      /wrong-type\.json: streamSettings\.httpSettings\.host: must be a list of strings, got number 5/,
+    ],
+    [
+      'an unknown JSON key',
+      () => client('--stream-settings', join(dir.path, 'unknown-key.json')),
+      /unknown-key\.json: streamSettings\.httpSettings\.hosts: is not a known key here/,
+    ],
     ['a file that is not JSON', () => server('--stream-settings', join(dir.path, 'broken.json')), /--stream-settings: .*broken\.json is not valid JSON/],
     ['a non-numeric --drain-timeout', () => client('--drain-timeout', 'soon'), /--drain-timeout <seconds>' argument 'soon' is invalid/],
     ['an unknown --log-level', () => client('--log-level', 'loud'), /--log-level <level>' argument 'loud' is invalid/],
-    ['a server port already in use', () => ['server', '--listen', `127.0.0.1:${busyPort}`, '--forward', '127.0.0.1:9', '--h2c'], /cannot listen on 127\.0\.0\.1:\d+: address already in use/],
-    ['a client port already in use', () => ['client', '--listen', `127.0.0.1:${busyPort}`, '--server', '127.0.0.1:443'], /cannot listen on 127\.0\.0\.1:\d+: address already in use/],
+    [
+      'a server port already in use',
+      () => ['server', '--listen', `127.0.0.1:${busyPort}`, '--forward', '127.0.0.1:9', '--h2c'],
+      /cannot listen on 127\.0\.0\.1:\d+: address already in use/,
+    ],
+    [
+      'a client port already in use',
+      () => ['client', '--listen', `127.0.0.1:${busyPort}`, '--server', '127.0.0.1:443'],
+      /cannot listen on 127\.0\.0\.1:\d+: address already in use/,
+    ],
   ];
 
   for (const [name, args, message] of cases) {

@@ -37,9 +37,41 @@ describe('h2tunnel client + server carry bytes end to end', function () {
     return { cli, port: portOf(await cli.waitFor(listening, `${args[0]} listening`)) };
   };
   const tlsServer = (forward: number, ...extra: string[]) =>
-    start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${forward}`, '--cert', files.certFile, '--key', files.keyFile, '--host', 'tunnel.test', '--path', '/tun', '--log-level', 'debug', ...extra]);
+    start([
+      'server',
+      '--listen',
+      '127.0.0.1:0',
+      '--forward',
+      `127.0.0.1:${forward}`,
+      '--cert',
+      files.certFile,
+      '--key',
+      files.keyFile,
+      '--host',
+      'tunnel.test',
+      '--path',
+      '/tun',
+      '--log-level',
+      'debug',
+      ...extra,
+    ]);
   const tlsClient = (serverPort: number, ...extra: string[]) =>
-    start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${serverPort}`, '--server-name', 'tunnel.test', '--ca', files.certFile, '--host', 'tunnel.test', '--path', '/tun', ...extra]);
+    start([
+      'client',
+      '--listen',
+      '127.0.0.1:0',
+      '--server',
+      `127.0.0.1:${serverPort}`,
+      '--server-name',
+      'tunnel.test',
+      '--ca',
+      files.certFile,
+      '--host',
+      'tunnel.test',
+      '--path',
+      '/tun',
+      ...extra,
+    ]);
 
   it('over verified TLS: several connections at once, each echoed intact, on one session', async () => {
     const server = await tlsServer(echo.port);
@@ -71,7 +103,21 @@ describe('h2tunnel client + server carry bytes end to end', function () {
     const ready = server.cli.lines.find(listening);
     assert.equal(ready?.tls, true);
     assert.equal(ready?.path, '/from-json');
-    const client = await start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--server-name', 'tunnel.test', '--ca', files.certFile, '--host', 'tunnel.test', '--path', '/from-json']);
+    const client = await start([
+      'client',
+      '--listen',
+      '127.0.0.1:0',
+      '--server',
+      `127.0.0.1:${server.port}`,
+      '--server-name',
+      'tunnel.test',
+      '--ca',
+      files.certFile,
+      '--host',
+      'tunnel.test',
+      '--path',
+      '/from-json',
+    ]);
     assert.ok((await echoThrough(client.port, 300_000)).matches);
   });
 
@@ -86,7 +132,18 @@ describe('h2tunnel client + server carry bytes end to end', function () {
 
   it('warns at start when --insecure, and still carries bytes', async () => {
     const server = await tlsServer(echo.port);
-    const client = await start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--insecure', '--host', 'tunnel.test', '--path', '/tun']);
+    const client = await start([
+      'client',
+      '--listen',
+      '127.0.0.1:0',
+      '--server',
+      `127.0.0.1:${server.port}`,
+      '--insecure',
+      '--host',
+      'tunnel.test',
+      '--path',
+      '/tun',
+    ]);
     const warning = await client.cli.waitFor((l) => l.level === 'warn' && /--insecure/.test(String(l.msg)), 'the --insecure warning');
     assert.match(String(warning.msg), /NOT verified/);
     assert.ok((await echoThrough(client.port, 64 * 1024)).matches);
@@ -111,7 +168,21 @@ describe('h2tunnel client + server carry bytes end to end', function () {
 
   it('a wrong path is a logged 404 on the server and a typed, logged failure on the client', async () => {
     const server = await tlsServer(echo.port);
-    const client = await start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--server-name', 'tunnel.test', '--ca', files.certFile, '--host', 'tunnel.test', '--path', '/elsewhere']);
+    const client = await start([
+      'client',
+      '--listen',
+      '127.0.0.1:0',
+      '--server',
+      `127.0.0.1:${server.port}`,
+      '--server-name',
+      'tunnel.test',
+      '--ca',
+      files.certFile,
+      '--host',
+      'tunnel.test',
+      '--path',
+      '/elsewhere',
+    ]);
     assert.ok((await closedWithoutEcho(client.port)).reset);
     const rejected = await server.cli.waitFor((l) => l.msg === 'tunnel rejected', 'the 404 log line');
     assert.equal(rejected.status, 404);

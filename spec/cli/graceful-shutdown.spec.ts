@@ -38,8 +38,36 @@ describe('h2tunnel graceful shutdown', function () {
     return { cli, port: portOf(await cli.waitFor(listening, `${args[0]} listening`)) };
   };
   const pair = async (drain = '10') => {
-    const server = await start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${echo.port}`, '--cert', files.certFile, '--key', files.keyFile, '--drain-timeout', drain, '--log-level', 'debug']);
-    const client = await start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--server-name', 'tunnel.test', '--ca', files.certFile, '--drain-timeout', drain, '--log-level', 'debug']);
+    const server = await start([
+      'server',
+      '--listen',
+      '127.0.0.1:0',
+      '--forward',
+      `127.0.0.1:${echo.port}`,
+      '--cert',
+      files.certFile,
+      '--key',
+      files.keyFile,
+      '--drain-timeout',
+      drain,
+      '--log-level',
+      'debug',
+    ]);
+    const client = await start([
+      'client',
+      '--listen',
+      '127.0.0.1:0',
+      '--server',
+      `127.0.0.1:${server.port}`,
+      '--server-name',
+      'tunnel.test',
+      '--ca',
+      files.certFile,
+      '--drain-timeout',
+      drain,
+      '--log-level',
+      'debug',
+    ]);
     return { server, client };
   };
 

@@ -21,8 +21,35 @@ describe('h2tunnel --help and --version', function () {
   });
 
   const flags: Record<string, readonly string[]> = {
-    client: ['--listen', '--server', '--server-name', '--ca', '--insecure', '--host', '--path', '--read-idle-timeout', '--health-check-timeout', '--h2c', '--stream-settings', '--log-level', '--stats-interval', '--drain-timeout'],
-    server: ['--listen', '--forward', '--cert', '--key', '--h2c', '--host', '--path', '--stream-settings', '--log-level', '--stats-interval', '--drain-timeout'],
+    client: [
+      '--listen',
+      '--server',
+      '--server-name',
+      '--ca',
+      '--insecure',
+      '--host',
+      '--path',
+      '--read-idle-timeout',
+      '--health-check-timeout',
+      '--h2c',
+      '--stream-settings',
+      '--log-level',
+      '--stats-interval',
+      '--drain-timeout',
+    ],
+    server: [
+      '--listen',
+      '--forward',
+      '--cert',
+      '--key',
+      '--h2c',
+      '--host',
+      '--path',
+      '--stream-settings',
+      '--log-level',
+      '--stats-interval',
+      '--drain-timeout',
+    ],
     cert: ['--name', '--out', '--days'],
   };
   for (const [command, expected] of Object.entries(flags)) {

@@ -44,7 +44,9 @@ describe('config/load-stream-settings: v2ray JSON files and PEM files', () => {
   });
 
   it('server: the encipherment pair is read and checked; no TLS means h2c', async () => {
-    const tls = await loadListenSettings(await json('server.json', { network: 'http', security: 'tls', tlsSettings: { certificates: [{ certificateFile: 'cert.pem', keyFile: 'key.pem' }] } }));
+    const tls = await loadListenSettings(
+      await json('server.json', { network: 'http', security: 'tls', tlsSettings: { certificates: [{ certificateFile: 'cert.pem', keyFile: 'key.pem' }] } }),
+    );
     assert.ok(E.isRight(tls));
     assert.deepEqual(tls.right.tls, { cert, key });
     assert.equal(tls.right.h2c, false);
@@ -54,7 +56,13 @@ describe('config/load-stream-settings: v2ray JSON files and PEM files', () => {
   });
 
   it('failures name the file and key', async () => {
-    const missing = await loadListenSettings(await json('missing-key.json', { network: 'http', security: 'tls', tlsSettings: { certificates: [{ certificateFile: 'cert.pem', keyFile: 'nope.pem' }] } }));
+    const missing = await loadListenSettings(
+      await json('missing-key.json', {
+        network: 'http',
+        security: 'tls',
+        tlsSettings: { certificates: [{ certificateFile: 'cert.pem', keyFile: 'nope.pem' }] },
+      }),
+    );
     assert.ok(E.isLeft(missing));
     assert.equal(missing.left.key, 'tlsSettings.certificates[0].keyFile');
     assert.match(missing.left.message, /cannot read .*nope\.pem: no such file/);

@@ -44,10 +44,12 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   const server = parseHostPort(flags.server, '--server', 443);
   if (E.isLeft(server)) return server;
   if (flags.ca !== undefined && flags.insecure === true) return E.left(invalidConfig('--insecure', 'cannot be combined with --ca; choose one'));
-  const tlsFlags = [flags.ca !== undefined && '--ca', flags.insecure === true && '--insecure', flags.serverName !== undefined && '--server-name'].filter(Boolean);
+  const tlsFlags = [flags.ca !== undefined && '--ca', flags.insecure === true && '--insecure', flags.serverName !== undefined && '--server-name'].filter(
+    Boolean,
+  );
   if (flags.h2c === true && tlsFlags.length > 0) return E.left(invalidConfig('--h2c', `cannot be combined with ${tlsFlags.join(', ')}`));
 
-  const loaded = flags.streamSettings === undefined ? E.right({ settings: { tls: {} } as DialSettings, warnings: [] }) : await loadDialSettings(flags.streamSettings);
+  const loaded = flags.streamSettings === undefined ? E.right({ settings: { tls: {} }, warnings: [] }) : await loadDialSettings(flags.streamSettings);
   if (E.isLeft(loaded)) return loaded;
   const base = loaded.right.settings;
   const ca = flags.ca === undefined ? E.right(undefined) : await readPemFile(flags.ca, '--ca');

@@ -37,7 +37,7 @@ export function createLogger(level: LogLevel): Logger {
  */
 export function errorFields(error: unknown): Record<string, unknown> {
   if (isTransportError(error)) {
-    const cause = error.cause instanceof Error ? error.cause.message : error.cause === undefined ? undefined : String(error.cause);
+    const cause = error.cause instanceof Error ? error.cause.message : typeof error.cause === 'string' ? error.cause : undefined;
     return { tag: error._tag, severity: error.severity, code: error.code, error: error.message, ...(cause === undefined ? {} : { cause }) };
   }
   return { error: error instanceof Error ? error.message : String(error) };

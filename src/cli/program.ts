@@ -141,7 +141,7 @@ export function buildProgram(output: ProgramOutput): Command {
 
 function withCommon(command: Command): Command {
   return command
-    .option('--stream-settings <file>', "v2ray streamSettings JSON (network http); flags override it")
+    .option('--stream-settings <file>', 'v2ray streamSettings JSON (network http); flags override it')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .option('--stats-interval <seconds>', 'log open tunnels, sessions and bytes this often; 0 never', seconds, 0)
     .option('--drain-timeout <seconds>', 'on SIGINT/SIGTERM, how long open tunnels may finish', seconds, 10);

@@ -29,11 +29,17 @@ export async function runServer(config: ServerConfig, run: RunOptions): Promise<
   }
   const forwarder = forwardTunnels(server, config.forward, log);
   const address = typeof server.address === 'string' ? `unix:${server.address}` : formatHostPort({ host: server.address.address, port: server.address.port });
-  log.info({ address, forward: formatHostPort(config.forward), tls: config.options.tls !== undefined, host: config.options.host, path: config.options.path ?? '/' }, 'server listening');
+  log.info(
+    { address, forward: formatHostPort(config.forward), tls: config.options.tls !== undefined, host: config.options.host, path: config.options.path ?? '/' },
+    'server listening',
+  );
   const stopStats = startStatsTicker(log, run.statsIntervalS, () => ({ sessions: server.stats().sessions, tunnels: forwarder.open() }), forwarder.traffic);
 
   const received = await signal.received;
-  log.info({ signal: received, openTunnels: forwarder.open(), drainTimeout: run.drainTimeoutS }, 'shutting down: GOAWAY to every session, open tunnels may finish');
+  log.info(
+    { signal: received, openTunnels: forwarder.open(), drainTimeout: run.drainTimeoutS },
+    'shutting down: GOAWAY to every session, open tunnels may finish',
+  );
   stopStats();
   await forwarder.close(Date.now() + run.drainTimeoutS * 1000).catch((error: unknown) => logError(log, error, 'shutdown failed'));
   log.info(forwarder.traffic.totals(), 'stopped');

@@ -55,7 +55,7 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
   let security: Pick<ListenOptions, 'tls' | 'h2c'>;
   if (flags.h2c === true) security = { h2c: true };
   else if (tlsFlags) {
-    const pair = await readPair(flags.cert as string, flags.key as string);
+    const pair = await readPair(flags.cert, flags.key as string);
     if (E.isLeft(pair)) return pair;
     security = { tls: pair.right };
   } else security = base?.tls !== undefined ? { tls: base.tls } : { h2c: true };

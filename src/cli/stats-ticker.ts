@@ -10,7 +10,12 @@ import type { Traffic } from './traffic.js';
  * const stop = startStatsTicker(log, 30, () => manager.stats(), traffic);
  * ```
  */
-export function startStatsTicker(log: Logger, intervalS: number, counts: () => { readonly sessions: number; readonly tunnels: number }, traffic: Traffic): () => void {
+export function startStatsTicker(
+  log: Logger,
+  intervalS: number,
+  counts: () => { readonly sessions: number; readonly tunnels: number },
+  traffic: Traffic,
+): () => void {
   if (intervalS <= 0) return () => undefined;
   const timer = setInterval(() => {
     const { sessions, tunnels } = counts();

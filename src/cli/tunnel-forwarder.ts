@@ -35,7 +35,11 @@ export function forwardTunnels(server: TunnelServer, forward: HostPort, log: Log
 
   const subscriptions: Subscription[] = [
     server.events.subscribe((event) => {
-      if (event.type === 'rejected') log.warn({ status: event.status, reason: event.reason, authority: event.authority, path: event.path, remoteAddress: event.remoteAddress }, 'tunnel rejected');
+      if (event.type === 'rejected')
+        log.warn(
+          { status: event.status, reason: event.reason, authority: event.authority, path: event.path, remoteAddress: event.remoteAddress },
+          'tunnel rejected',
+        );
       else if (event.type === 'session-opened') log.info({ remoteAddress: event.remoteAddress }, 'session opened');
       else if (event.type === 'session-closed') log.info({ remoteAddress: event.remoteAddress }, 'session closed');
       else logError(log, event.error, 'session error');
@@ -46,7 +50,8 @@ export function forwardTunnels(server: TunnelServer, forward: HostPort, log: Log
       const socket = connect({ host: forward.host, port: forward.port, allowHalfOpen: true, noDelay: true });
       traffic.track(socket);
       const done = bridge(socket, connection, { socketAddress: target, outgoing: true }).then((result) => {
-        if (result.error !== undefined) logError(log, result.error, 'tunnel failed', { tunnel, forward: target, bytesUp: result.fromTunnel, bytesDown: result.toTunnel });
+        if (result.error !== undefined)
+          logError(log, result.error, 'tunnel failed', { tunnel, forward: target, bytesUp: result.fromTunnel, bytesDown: result.toTunnel });
         else log.debug({ tunnel, bytesUp: result.fromTunnel, bytesDown: result.toTunnel }, 'tunnel closed');
       });
       bridges.add(done);

@@ -161,7 +161,10 @@ function checkKeyPair(pair: ServerTlsSettings, certKey: string, keyKey: string):
     createSecureContext({ cert: pair.cert, key: pair.key });
   } catch (error) {
     const reason = opensslReason(error);
-    throw invalidConfig(keyKey, /key values mismatch/i.test(reason) ? `does not match the certificate in ${certKey}` : `cannot be used with the certificate (${reason})`);
+    throw invalidConfig(
+      keyKey,
+      /key values mismatch/i.test(reason) ? `does not match the certificate in ${certKey}` : `cannot be used with the certificate (${reason})`,
+    );
   }
 }
 

@@ -56,7 +56,9 @@ async function demo(): Promise<boolean> {
     const bar = new ProgressBar(process.stdout, BULK_TUNNELS * BYTES_PER_TUNNEL, 'echoed');
     let echoed = 0;
     const bulkStart = performance.now();
-    const bulk = await Promise.all(Array.from({ length: BULK_TUNNELS }, () => echoTransfer(client.address.port, BYTES_PER_TUNNEL, (n) => bar.update((echoed += n)))));
+    const bulk = await Promise.all(
+      Array.from({ length: BULK_TUNNELS }, () => echoTransfer(client.address.port, BYTES_PER_TUNNEL, (n) => bar.update((echoed += n)))),
+    );
     const bulkSeconds = (performance.now() - bulkStart) / 1000;
     bar.finish();
 

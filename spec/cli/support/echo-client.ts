@@ -19,7 +19,12 @@ export interface EchoExchange {
  * assert.ok(result.matches);
  * ```
  */
-export async function echoThrough(port: number, bytes: number, parts = 1, between: (i: number) => Promise<void> = async () => undefined): Promise<EchoExchange> {
+export async function echoThrough(
+  port: number,
+  bytes: number,
+  parts = 1,
+  between: (i: number) => Promise<void> = () => Promise.resolve(),
+): Promise<EchoExchange> {
   const data = randomBytes(bytes);
   const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
   const chunks: Buffer[] = [];
