@@ -25,5 +25,5 @@ export function findBinary(name: string): string | undefined {
 export function requireBinary(context: Mocha.Context, name: string): string {
   const path = findBinary(name);
   if (path === undefined) context.skip();
-  return path as string;
+  return path;
 }

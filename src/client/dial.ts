@@ -41,7 +41,12 @@ export function dial(destination: string | HostPort, settings: DialSettings, opt
   return defer(() => {
     const plan = pipe(
       typeof destination === 'string' ? parseHostPort(destination, 'destination', 443) : E.right(destination),
-      E.flatMap((target) => pipe(resolveDialSettings(settings), E.map((resolved) => ({ target, resolved })))),
+      E.flatMap((target) =>
+        pipe(
+          resolveDialSettings(settings),
+          E.map((resolved) => ({ target, resolved })),
+        ),
+      ),
     );
     if (E.isLeft(plan)) return throwError(() => plan.left);
     const { target, resolved } = plan.right;
@@ -63,7 +68,11 @@ export function dial(destination: string | HostPort, settings: DialSettings, opt
  * dialEither(dest, settings).subscribe(E.match((e) => log(e.severity, e.message), useConnection));
  * ```
  */
-export function dialEither(destination: string | HostPort, settings: DialSettings, options: DialOptions = {}): Observable<E.Either<TransportError, Connection>> {
+export function dialEither(
+  destination: string | HostPort,
+  settings: DialSettings,
+  options: DialOptions = {},
+): Observable<E.Either<TransportError, Connection>> {
   return dial(destination, settings, options).pipe(
     map((connection) => E.right(connection)),
     catchError((error: unknown) => of(E.left(fromNodeError(error, typeof destination === 'string' ? destination : formatHostPort(destination))))),
