@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFiles } from './cert-files.js';
-import { onFreePort, startProcess, tempDir, waitForOutput, waitForPort } from './process.js';
+import { onFreePort, startProcess, tempDir, waitForOutput, waitForPort, whenReady } from './process.js';
 
 /** A running Caddy that terminates TLS in front of an h2c upstream. */
 export interface CaddyInstance {
@@ -61,21 +61,13 @@ https://:${port} {
   await writeFile(file, caddyfile);
   const env = { ...process.env, HOME: dir.path, XDG_DATA_HOME: join(dir.path, 'data'), XDG_CONFIG_HOME: join(dir.path, 'config') };
   const child = startProcess('caddy', ['run', '--config', file, '--adapter', 'caddyfile'], { cwd: dir.path, env });
-  try {
+  const program = await whenReady(child, dir, async () => {
     await waitForOutput(child, /serving initial configuration/, 15_000);
     await waitForPort(port, child, 15_000);
-  } catch (error) {
-    await child.stop();
-    await dir.remove();
-    throw error;
-  }
+  });
   return {
     port,
     caddyfile,
-    output: () => child.output(),
-    stop: async () => {
-      await child.stop();
-      await dir.remove();
-    },
+    ...program,
   };
 }

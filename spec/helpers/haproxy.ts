@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { onFreePort, startProcess, tempDir, waitForPort } from './process.js';
+import { onFreePort, startProcess, tempDir, waitForPort, whenReady } from './process.js';
 
 /** A running HAProxy in TCP mode. */
 export interface HaproxyInstance {
@@ -52,20 +52,12 @@ ${servers}
   const file = join(dir.path, 'haproxy.cfg');
   await writeFile(file, config);
   const child = startProcess('haproxy', ['-db', '-f', file], { cwd: dir.path });
-  try {
+  const program = await whenReady(child, dir, async () => {
     await waitForPort(port, child, 15_000);
-  } catch (error) {
-    await child.stop();
-    await dir.remove();
-    throw error;
-  }
+  });
   return {
     port,
     config,
-    output: () => child.output(),
-    stop: async () => {
-      await child.stop();
-      await dir.remove();
-    },
+    ...program,
   };
 }

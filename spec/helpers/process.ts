@@ -126,9 +126,45 @@ function accepts(port: number): Promise<boolean> {
  * after(() => dir.remove());
  * ```
  */
-export async function tempDir(prefix: string): Promise<{ readonly path: string; remove(): Promise<void> }> {
+export async function tempDir(prefix: string): Promise<TempDir> {
   const path = await mkdtemp(join(tmpdir(), `h2t-${prefix}`));
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+/** A scratch directory a test owns. */
+export interface TempDir {
+  readonly path: string;
+  remove(): Promise<void>;
+}
+
+/** A program running in a temp dir of its own: `stop()` ends the program and removes the dir. */
+export interface ProgramInDir {
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Waits until `ready` resolves; if it fails, stops `child` and removes `dir` before rethrowing, so a
+ * program that never came up leaves nothing behind.
+ *
+ * @example
+ * ```ts
+ * const program = await whenReady(child, dir, () => waitForPort(port, child, 15_000));
+ * after(() => program.stop());
+ * ```
+ */
+export async function whenReady(child: RunningProcess, dir: TempDir, ready: () => Promise<void>): Promise<ProgramInDir> {
+  const stop = async () => {
+    await child.stop();
+    await dir.remove();
+  };
+  try {
+    await ready();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { output: () => child.output(), stop };
 }
 
 /** What a program that ran to completion printed. */

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CertificateFiles } from './cert-files.js';
-import { onFreePort, startProcess, tempDir, waitForOutput, type RunningProcess } from './process.js';
+import { onFreePort, startProcess, tempDir, waitForOutput, whenReady, type RunningProcess } from './process.js';
 
 /** A running v2ray 4.34 process and the loopback port it listens on. */
 export interface V2rayInstance {
@@ -121,22 +121,14 @@ async function run(config: object, port: number): Promise<V2rayInstance> {
   await writeFile(file, JSON.stringify(config, null, 2));
   // v2ray looks for geoip/geosite assets next to itself unless told; point it at a writable empty dir.
   const child: RunningProcess = startProcess('v2ray', ['-config', file], { cwd: dir.path, env: { ...process.env, 'v2ray.location.asset': dir.path } });
-  try {
+  const program = await whenReady(child, dir, async () => {
     // Ready when v2ray says so, once every inbound listens. Not a port probe: a probe of a client's port
     // would open a tunnel, and if another program took the port the probe would reach that one.
     await waitForOutput(child, /V2Ray [\d.]+ started/, 15_000);
-  } catch (error) {
-    await child.stop();
-    await dir.remove();
-    throw error;
-  }
+  });
   return {
     port,
     config,
-    output: () => child.output(),
-    stop: async () => {
-      await child.stop();
-      await dir.remove();
-    },
+    ...program,
   };
 }
