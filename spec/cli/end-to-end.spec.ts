@@ -1,81 +1,18 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { CertificateFiles } from '../helpers/cert-files.js';
-import { writeCertificateFiles } from '../helpers/cert-files.js';
-import { testCertificate } from '../helpers/certs.js';
-import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { freePort, tempDir } from '../helpers/process.js';
-import { startCli, portOf, type CliProcess, type LogLine } from './support/cli-process.js';
+import { freePort } from '../helpers/process.js';
+import { listening, useCliFixture } from './support/cli-fixture.js';
 import { closedWithoutEcho, echoThrough } from './support/echo-client.js';
-
-const listening = (line: LogLine) => line.msg === 'server listening' || line.msg === 'client listening';
 
 // The real CLI on both ends: h2tunnel client -> h2tunnel server -> TCP echo target.
 describe('h2tunnel client + server carry bytes end to end', function () {
   this.timeout(90_000);
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let files: CertificateFiles;
-  let echo: EchoTarget;
-  const running: CliProcess[] = [];
-
-  before(async () => {
-    dir = await tempDir('cli-e2e-');
-    files = await writeCertificateFiles(dir.path, await testCertificate());
-    echo = await startEchoTarget();
-  });
-
-  after(async () => {
-    await Promise.all(running.map((cli) => cli.kill()));
-    await echo?.close();
-    await dir?.remove();
-  });
-
-  const start = async (args: string[]) => {
-    const cli = startCli(args);
-    running.push(cli);
-    return { cli, port: portOf(await cli.waitFor(listening, `${args[0]} listening`)) };
-  };
-  const tlsServer = (forward: number, ...extra: string[]) =>
-    start([
-      'server',
-      '--listen',
-      '127.0.0.1:0',
-      '--forward',
-      `127.0.0.1:${forward}`,
-      '--cert',
-      files.certFile,
-      '--key',
-      files.keyFile,
-      '--host',
-      'tunnel.test',
-      '--path',
-      '/tun',
-      '--log-level',
-      'debug',
-      ...extra,
-    ]);
-  const tlsClient = (serverPort: number, ...extra: string[]) =>
-    start([
-      'client',
-      '--listen',
-      '127.0.0.1:0',
-      '--server',
-      `127.0.0.1:${serverPort}`,
-      '--server-name',
-      'tunnel.test',
-      '--ca',
-      files.certFile,
-      '--host',
-      'tunnel.test',
-      '--path',
-      '/tun',
-      ...extra,
-    ]);
+  const fx = useCliFixture('cli-e2e-');
 
   it('over verified TLS: several connections at once, each echoed intact, on one session', async () => {
-    const server = await tlsServer(echo.port);
-    const client = await tlsClient(server.port, '--log-level', 'debug');
+    const server = await fx.tlsServer(fx.echo.port);
+    const client = await fx.tlsClient(server.port, '--log-level', 'debug');
     const results = await Promise.all([1, 2, 3, 4].map(() => echoThrough(client.port, 512 * 1024)));
     results.forEach((result) => assert.ok(result.matches, `echo of ${result.sent} bytes came back as ${result.received}`));
     await client.cli.waitFor((l) => l.msg === 'tunnel closed', 'a tunnel closed line');
@@ -85,13 +22,13 @@ describe('h2tunnel client + server carry bytes end to end', function () {
   });
 
   it('over h2c', async () => {
-    const server = await start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${echo.port}`, '--h2c']);
-    const client = await start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--h2c']);
+    const server = await fx.start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${fx.echo.port}`, '--h2c']);
+    const client = await fx.start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--h2c']);
     assert.ok((await echoThrough(client.port, 256 * 1024)).matches);
   });
 
   it('a server configured only from a v2ray inbound streamSettings file (TLS certificates by file)', async () => {
-    const file = join(dir.path, 'server-stream.json');
+    const file = join(fx.dir.path, 'server-stream.json');
     const streamSettings = {
       network: 'http',
       security: 'tls',
@@ -99,11 +36,11 @@ describe('h2tunnel client + server carry bytes end to end', function () {
       tlsSettings: { certificates: [{ certificateFile: 'cert.pem', keyFile: 'key.pem' }] },
     };
     await writeFile(file, JSON.stringify(streamSettings));
-    const server = await start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${echo.port}`, '--stream-settings', file]);
+    const server = await fx.start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${fx.echo.port}`, '--stream-settings', file]);
     const ready = server.cli.lines.find(listening);
     assert.equal(ready?.tls, true);
     assert.equal(ready?.path, '/from-json');
-    const client = await start([
+    const client = await fx.start([
       'client',
       '--listen',
       '127.0.0.1:0',
@@ -112,7 +49,7 @@ describe('h2tunnel client + server carry bytes end to end', function () {
       '--server-name',
       'tunnel.test',
       '--ca',
-      files.certFile,
+      fx.files.certFile,
       '--host',
       'tunnel.test',
       '--path',
@@ -122,17 +59,17 @@ describe('h2tunnel client + server carry bytes end to end', function () {
   });
 
   it('a server file without "security": "tls" speaks h2c, as a v2ray server', async () => {
-    const file = join(dir.path, 'server-h2c.json');
+    const file = join(fx.dir.path, 'server-h2c.json');
     await writeFile(file, JSON.stringify({ network: 'http', httpSettings: { path: '/plain' } }));
-    const server = await start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${echo.port}`, '--stream-settings', file]);
+    const server = await fx.start(['server', '--listen', '127.0.0.1:0', '--forward', `127.0.0.1:${fx.echo.port}`, '--stream-settings', file]);
     assert.equal(server.cli.lines.find(listening)?.tls, false);
-    const client = await start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--h2c', '--path', '/plain']);
+    const client = await fx.start(['client', '--listen', '127.0.0.1:0', '--server', `127.0.0.1:${server.port}`, '--h2c', '--path', '/plain']);
     assert.ok((await echoThrough(client.port, 50_000)).matches);
   });
 
   it('warns at start when --insecure, and still carries bytes', async () => {
-    const server = await tlsServer(echo.port);
-    const client = await start([
+    const server = await fx.tlsServer(fx.echo.port);
+    const client = await fx.start([
       'client',
       '--listen',
       '127.0.0.1:0',
@@ -151,8 +88,8 @@ describe('h2tunnel client + server carry bytes end to end', function () {
 
   it('a tunnel whose forward target is down closes its local connection, is logged on both ends, and the client keeps serving', async () => {
     const deadTarget = await freePort();
-    const server = await tlsServer(deadTarget);
-    const client = await tlsClient(server.port);
+    const server = await fx.tlsServer(deadTarget);
+    const client = await fx.tlsClient(server.port);
     const closed = await closedWithoutEcho(client.port);
     assert.equal(closed.received, 0);
     assert.ok(closed.reset, 'the local connection is reset, not ended as if all went well');
@@ -167,8 +104,8 @@ describe('h2tunnel client + server carry bytes end to end', function () {
   });
 
   it('a wrong path is a logged 404 on the server and a typed, logged failure on the client', async () => {
-    const server = await tlsServer(echo.port);
-    const client = await start([
+    const server = await fx.tlsServer(fx.echo.port);
+    const client = await fx.start([
       'client',
       '--listen',
       '127.0.0.1:0',
@@ -177,7 +114,7 @@ describe('h2tunnel client + server carry bytes end to end', function () {
       '--server-name',
       'tunnel.test',
       '--ca',
-      files.certFile,
+      fx.files.certFile,
       '--host',
       'tunnel.test',
       '--path',
@@ -192,12 +129,12 @@ describe('h2tunnel client + server carry bytes end to end', function () {
     assert.equal(failed.code, 'H2T_ERR_STATUS');
     assert.equal(failed.level, 'warn');
     // The server keeps serving well-formed tunnels.
-    assert.ok((await echoThrough((await tlsClient(server.port)).port, 1024)).matches);
+    assert.ok((await echoThrough((await fx.tlsClient(server.port)).port, 1024)).matches);
   });
 
   it('logs a stats line with tunnels, sessions and bytes when --stats-interval is set', async () => {
-    const server = await tlsServer(echo.port);
-    const client = await tlsClient(server.port, '--stats-interval', '0.2');
+    const server = await fx.tlsServer(fx.echo.port);
+    const client = await fx.tlsClient(server.port, '--stats-interval', '0.2');
     assert.ok((await echoThrough(client.port, 100_000)).matches);
     const stats = await client.cli.waitFor((l) => l.msg === 'stats' && l.bytesUp === 100_000, 'a stats line counting the transfer');
     assert.equal(stats.bytesDown, 100_000);
@@ -206,7 +143,10 @@ describe('h2tunnel client + server carry bytes end to end', function () {
   });
 
   it('never logs key material', () => {
-    const all = running.map((cli) => cli.stderr()).join('\n');
+    const all = fx
+      .started()
+      .map((cli) => cli.stderr())
+      .join('\n');
     assert.ok(all.length > 0);
     assert.doesNotMatch(all, /PRIVATE KEY|BEGIN CERTIFICATE/);
   });

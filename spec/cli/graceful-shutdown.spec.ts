@@ -1,73 +1,18 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
-import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
-import { testCertificate } from '../helpers/certs.js';
-import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { tempDir } from '../helpers/process.js';
-import { portOf, startCli, type CliProcess, type LogLine } from './support/cli-process.js';
+import type { LogLine } from './support/cli-process.js';
+import { useCliFixture } from './support/cli-fixture.js';
 import { echoThrough } from './support/echo-client.js';
 
-const listening = (line: LogLine) => line.msg === 'server listening' || line.msg === 'client listening';
 const shuttingDown = (line: LogLine) => String(line.msg).startsWith('shutting down');
 
 // SIGTERM while a tunnel is mid-transfer: no new tunnels, the open one finishes, exit 0.
 describe('h2tunnel graceful shutdown', function () {
   this.timeout(90_000);
-  let dir: Awaited<ReturnType<typeof tempDir>>;
-  let files: CertificateFiles;
-  let echo: EchoTarget;
-  let running: CliProcess[] = [];
-
-  before(async () => {
-    dir = await tempDir('cli-drain-');
-    files = await writeCertificateFiles(dir.path, await testCertificate());
-    echo = await startEchoTarget();
-  });
-  afterEach(async () => {
-    await Promise.all(running.map((cli) => cli.kill()));
-    running = [];
-  });
-  after(async () => {
-    await echo?.close();
-    await dir?.remove();
-  });
-
-  const start = async (args: string[]) => {
-    const cli = startCli(args);
-    running.push(cli);
-    return { cli, port: portOf(await cli.waitFor(listening, `${args[0]} listening`)) };
-  };
+  const fx = useCliFixture('cli-drain-');
   const pair = async (drain = '10') => {
-    const server = await start([
-      'server',
-      '--listen',
-      '127.0.0.1:0',
-      '--forward',
-      `127.0.0.1:${echo.port}`,
-      '--cert',
-      files.certFile,
-      '--key',
-      files.keyFile,
-      '--drain-timeout',
-      drain,
-      '--log-level',
-      'debug',
-    ]);
-    const client = await start([
-      'client',
-      '--listen',
-      '127.0.0.1:0',
-      '--server',
-      `127.0.0.1:${server.port}`,
-      '--server-name',
-      'tunnel.test',
-      '--ca',
-      files.certFile,
-      '--drain-timeout',
-      drain,
-      '--log-level',
-      'debug',
-    ]);
+    const server = await fx.tlsServer(fx.echo.port, '--drain-timeout', drain);
+    const client = await fx.tlsClient(server.port, '--drain-timeout', drain, '--log-level', 'debug');
     return { server, client };
   };
 
