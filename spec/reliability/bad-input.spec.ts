@@ -5,9 +5,8 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
-import { SessionManager } from '../../src/client/session-manager.js';
 import { isStreamReset, isUnexpectedStatus, streamReset } from '../../src/errors.js';
-import { expectNoLeakedSockets, tcpHandles } from './support/handles.js';
+import { managerPerTest } from './support/manager-per-test.js';
 import { startOurServer, type OurServer } from './support/our-server.js';
 import { eventually, openTunnel, roundTrip } from './support/tunnels.js';
 
@@ -23,8 +22,7 @@ async function closedByPeer(socket: net.Socket): Promise<Buffer> {
 describe('reliability: bad input to our server', function () {
   this.timeout(20_000);
   let ours: OurServer;
-  let manager: SessionManager;
-  let baseline: number;
+  const client = managerPerTest(() => ours.close());
   const settings = () => ({
     host: ['tunnel.test'],
     path: '/tun',
@@ -33,19 +31,9 @@ describe('reliability: bad input to our server', function () {
 
   /** The server still serves a well-behaved client. */
   const stillServes = async () => {
-    const connection = await openTunnel(manager, ours.address, settings());
+    const connection = await openTunnel(client.manager, ours.address, settings());
     assert.equal((await roundTrip(connection, Buffer.from('still serving'))).toString(), 'still serving');
   };
-
-  beforeEach(() => {
-    baseline = tcpHandles();
-    manager = new SessionManager();
-  });
-  afterEach(async () => {
-    await manager.close();
-    await ours.close();
-    await expectNoLeakedSockets(baseline);
-  });
 
   it('closes a connection that sends garbage to the TLS port, and keeps serving', async () => {
     ours = await startOurServer();
@@ -118,7 +106,7 @@ describe('reliability: bad input to our server', function () {
       );
       assert.equal(Buffer.concat(body).length, 0);
       assert.equal(ours.accepted.length, 0);
-      const error = await openTunnel(manager, ours.address, { ...settings(), host: [authority], path }).then(
+      const error = await openTunnel(client.manager, ours.address, { ...settings(), host: [authority], path }).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -142,7 +130,7 @@ describe('reliability: bad input to our server', function () {
     assert.ok(outcome === 'status 431' || /^closed [1-9]/.test(outcome), outcome);
     assert.equal(ours.accepted.length, 0);
     // Our client reports the same refusal as a typed error.
-    const error = await openTunnel(manager, ours.address, { ...settings(), headers: { 'x-big': 'a'.repeat(20_000) } }).then(
+    const error = await openTunnel(client.manager, ours.address, { ...settings(), headers: { 'x-big': 'a'.repeat(20_000) } }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -152,8 +140,8 @@ describe('reliability: bad input to our server', function () {
 
   it('RST_STREAM mid-tunnel from the client: the server side ends with StreamReset, other tunnels go on', async () => {
     ours = await startOurServer();
-    const doomed = await openTunnel(manager, ours.address, settings());
-    const survivor = await openTunnel(manager, ours.address, settings());
+    const doomed = await openTunnel(client.manager, ours.address, settings());
+    const survivor = await openTunnel(client.manager, ours.address, settings());
     await doomed.write(Buffer.from('half'));
     await eventually(() => ours.accepted.length === 2, 2_000, 'both tunnels accepted');
     doomed.close(streamReset(8, 'client gave up'));
@@ -164,13 +152,13 @@ describe('reliability: bad input to our server', function () {
 
   it('RST_STREAM mid-tunnel from the server: the client side ends with StreamReset, the session stays', async () => {
     ours = await startOurServer();
-    const doomed = await openTunnel(manager, ours.address, settings());
+    const doomed = await openTunnel(client.manager, ours.address, settings());
     doomed.output.subscribe({ error: () => undefined });
     await eventually(() => ours.accepted.length === 1, 2_000, 'the tunnel accepted');
     ours.accepted[0]!.close(streamReset(2, 'server app failed'));
     const result = await doomed.done;
     assert.ok(E.isLeft(result) && isStreamReset(result.left) && result.left.rstCode === 2, JSON.stringify(result));
     await stillServes();
-    assert.equal(manager.stats().sessions, 1);
+    assert.equal(client.manager.stats().sessions, 1);
   });
 });

@@ -1,13 +1,12 @@
 import { strict as assert } from 'node:assert';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
-import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
 import type { Connection } from '../../src/connection.js';
 import { isSessionClosed } from '../../src/errors.js';
 import { listen } from '../../src/server/listen.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
 import { testCertificate } from '../helpers/certs.js';
-import { expectNoLeakedSockets, tcpHandles } from './support/handles.js';
+import { managerPerTest } from './support/manager-per-test.js';
 import { eventually, openTunnel, pattern, roundTrip } from './support/tunnels.js';
 
 const SIZE = 2 * 1024 * 1024;
@@ -28,45 +27,33 @@ async function transfer(connection: Connection, payload: Buffer, midway?: () => 
 describe('reliability: GOAWAY', function () {
   this.timeout(20_000);
   let server: FaultServer | undefined;
-  let manager: SessionManager;
-  let events: SessionEvent[];
-  let baseline: number;
-
-  beforeEach(() => {
-    baseline = tcpHandles();
-    manager = new SessionManager();
-    events = [];
-    manager.events.subscribe((event) => events.push(event));
-  });
-  afterEach(async () => {
-    await manager.close();
+  const client = managerPerTest(async () => {
     await server?.close();
     server = undefined;
-    await expectNoLeakedSockets(baseline);
   });
 
   it('lets tunnels in flight finish every byte and sends new tunnels to a new session', async () => {
     server = await startFaultServer();
     const s = server;
-    const tunnels = await Promise.all([0, 1, 2].map(() => openTunnel(manager, s.address, s.dialSettings)));
-    const firstSession = events.find((e) => e.type === 'opened')?.id;
+    const tunnels = await Promise.all([0, 1, 2].map(() => openTunnel(client.manager, s.address, s.dialSettings)));
+    const firstSession = client.events.find((e) => e.type === 'opened')?.id;
     const echoes = await Promise.all(tunnels.map((connection, i) => transfer(connection, pattern(SIZE, i), i === 0 ? () => s.goaway() : undefined)));
     echoes.forEach((bytes, i) => assert.ok(bytes.equals(pattern(SIZE, i)), `tunnel ${i} lost bytes across the GOAWAY`));
     for (const connection of tunnels) assert.ok(E.isRight(await connection.done));
-    await eventually(() => events.some((e) => e.type === 'evicted' && e.id === firstSession), 2_000, 'eviction on GOAWAY');
-    const evicted = events.find((e) => e.type === 'evicted');
+    await eventually(() => client.events.some((e) => e.type === 'evicted' && e.id === firstSession), 2_000, 'eviction on GOAWAY');
+    const evicted = client.events.find((e) => e.type === 'evicted');
     assert.ok(evicted?.type === 'evicted' && isSessionClosed(evicted.reason) && /GOAWAY/.test(evicted.reason.message));
-    const next = await openTunnel(manager, s.address, s.dialSettings);
+    const next = await openTunnel(client.manager, s.address, s.dialSettings);
     assert.equal((await roundTrip(next, Buffer.from('new session'))).toString(), 'new session');
-    assert.notEqual(events.filter((e) => e.type === 'opened').at(-1)?.id, firstSession);
+    assert.notEqual(client.events.filter((e) => e.type === 'opened').at(-1)?.id, firstSession);
   });
 
   it('takes no new tunnel on a session once it got GOAWAY after N streams', async () => {
     server = await startFaultServer({ goawayAfterStreams: 2 });
     const s = server;
-    const open = await Promise.all([0, 1].map(() => openTunnel(manager, s.address, s.dialSettings)));
-    const third = await openTunnel(manager, s.address, s.dialSettings);
-    assert.equal(events.filter((e) => e.type === 'opened').length, 2);
+    const open = await Promise.all([0, 1].map(() => openTunnel(client.manager, s.address, s.dialSettings)));
+    const third = await openTunnel(client.manager, s.address, s.dialSettings);
+    assert.equal(client.events.filter((e) => e.type === 'opened').length, 2);
     for (const [i, connection] of [...open, third].entries()) assert.equal((await roundTrip(connection, pattern(100_000, i))).length, 100_000);
   });
 
@@ -81,8 +68,8 @@ describe('reliability: GOAWAY', function () {
     });
     const address = `127.0.0.1:${(ours.address as AddressInfo).port}`;
     const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: pair.cert } };
-    const finishing = await openTunnel(manager, address, settings);
-    const lingering = await openTunnel(manager, address, settings);
+    const finishing = await openTunnel(client.manager, address, settings);
+    const lingering = await openTunnel(client.manager, address, settings);
     lingering.output.subscribe({ error: () => undefined });
     let closing: Promise<void> | undefined;
     const echoed = await transfer(finishing, pattern(SIZE), () => (closing = ours.close(1_500)));

@@ -1,9 +1,8 @@
 import { strict as assert } from 'node:assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
 import { isSessionClosed, isTimeout } from '../../src/errors.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
-import { expectNoLeakedSockets, tcpHandles } from './support/handles.js';
+import { managerPerTest } from './support/manager-per-test.js';
 import { eventually, openTunnel, roundTrip } from './support/tunnels.js';
 
 // Small values: the defaults are 15 s / 15 s (src/config/settings.ts).
@@ -12,26 +11,14 @@ const FAST_HEALTH = { readIdleTimeout: 0.3, healthCheckTimeout: 0.5 };
 describe('reliability: health checks against a peer that stops answering', function () {
   this.timeout(15_000);
   let server: FaultServer;
-  let manager: SessionManager;
-  let events: SessionEvent[];
-  let baseline: number;
-
+  const client = managerPerTest(() => server.close());
   beforeEach(async () => {
-    baseline = tcpHandles();
     server = await startFaultServer();
-    manager = new SessionManager();
-    events = [];
-    manager.events.subscribe((event) => events.push(event));
-  });
-  afterEach(async () => {
-    await manager.close();
-    await server.close();
-    await expectNoLeakedSockets(baseline);
   });
 
   it('PINGs after read_idle_timeout, destroys the silent session, fails its tunnels with SessionClosed and evicts it', async () => {
     const settings = { ...server.dialSettings, ...FAST_HEALTH };
-    const connection = await openTunnel(manager, server.address, settings);
+    const connection = await openTunnel(client.manager, server.address, settings);
     connection.output.subscribe({ error: () => undefined });
     await connection.write(Buffer.from('before'));
     server.goSilent();
@@ -42,46 +29,51 @@ describe('reliability: health checks against a peer that stops answering', funct
     assert.match(result.left.message, /health check failed/);
     // Detection takes read-idle plus the PING deadline, give or take the watcher's tick.
     assert.ok(detectedMs >= 500, `detected after ${detectedMs} ms, before a PING could time out`);
-    await eventually(() => events.some((e) => e.type === 'evicted'), 2_000, 'the eviction');
-    const evicted = events.find((e) => e.type === 'evicted');
+    await eventually(() => client.events.some((e) => e.type === 'evicted'), 2_000, 'the eviction');
+    const evicted = client.events.find((e) => e.type === 'evicted');
     assert.ok(evicted?.type === 'evicted' && isSessionClosed(evicted.reason));
     console.log(`      silent peer detected after ${detectedMs} ms (read idle 300 ms + PING timeout 500 ms)`);
   });
 
   it('opens a fresh session for the next tunnel once the silent one is gone', async () => {
     const settings = { ...server.dialSettings, ...FAST_HEALTH };
-    const first = await openTunnel(manager, server.address, settings);
+    const first = await openTunnel(client.manager, server.address, settings);
     first.output.subscribe({ error: () => undefined });
     server.goSilent();
     await first.done;
     await server.close();
     server = await startFaultServer({ port: server.port, certificate: server.certificate });
-    const second = await openTunnel(manager, server.address, settings);
+    const second = await openTunnel(client.manager, server.address, settings);
     assert.equal((await roundTrip(second, Buffer.from('fresh'))).toString(), 'fresh');
-    assert.equal(events.filter((e) => e.type === 'opened').length, 2);
-    assert.equal(manager.stats().sessions, 1);
+    assert.equal(client.events.filter((e) => e.type === 'opened').length, 2);
+    assert.equal(client.manager.stats().sessions, 1);
   });
 
   it('never queues a new tunnel forever on a session that does not answer', async () => {
     await server.close();
     server = await startFaultServer({ silentAfterStreams: 0 });
     // Health checks off: only the dial's own response deadline stands between the caller and a hang.
-    const error = await openTunnel(manager, server.address, { ...server.dialSettings, readIdleTimeout: 0, connectTimeout: 500, responseTimeout: 500 }).then(
+    const error = await openTunnel(client.manager, server.address, {
+      ...server.dialSettings,
+      readIdleTimeout: 0,
+      connectTimeout: 500,
+      responseTimeout: 500,
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
     assert.ok(isTimeout(error), String(error));
     // The session that swallowed the request is evicted, so the next dial does not queue behind it.
-    await eventually(() => events.some((e) => e.type === 'evicted'), 2_000, 'the eviction');
+    await eventually(() => client.events.some((e) => e.type === 'evicted'), 2_000, 'the eviction');
   });
 
   it('keeps a quiet but healthy session: PINGs are answered and the tunnel survives', async () => {
     const settings = { ...server.dialSettings, ...FAST_HEALTH };
-    const connection = await openTunnel(manager, server.address, settings);
+    const connection = await openTunnel(client.manager, server.address, settings);
     // Three read-idle periods of silence from both sides: each PING is answered.
     await new Promise((resolve) => setTimeout(resolve, 1_200));
     assert.equal((await roundTrip(connection, Buffer.from('still here'))).toString(), 'still here');
     assert.ok(E.isRight(await connection.done));
-    assert.equal(events.filter((e) => e.type === 'evicted').length, 0);
+    assert.equal(client.events.filter((e) => e.type === 'evicted').length, 0);
   });
 });

@@ -2,10 +2,9 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as E from 'fp-ts/lib/Either.js';
-import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
 import { isSessionClosed, isTransportError } from '../../src/errors.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
-import { expectNoLeakedSockets, tcpHandles } from './support/handles.js';
+import { managerPerTest } from './support/manager-per-test.js';
 import { openTunnel, pattern, roundTrip } from './support/tunnels.js';
 
 const FAST_HEALTH = { readIdleTimeout: 0.5, healthCheckTimeout: 1 };
@@ -31,25 +30,17 @@ async function startChildServer(h2c: boolean): Promise<{ child: ChildProcess; po
 
 describe('reliability: peer death', function () {
   this.timeout(20_000);
-  let manager: SessionManager;
-  let events: SessionEvent[];
   let child: ChildProcess | undefined;
   let server: FaultServer | undefined;
-  let baseline: number;
 
-  beforeEach(() => {
-    baseline = tcpHandles();
-    manager = new SessionManager();
-    events = [];
-    manager.events.subscribe((event) => events.push(event));
-  });
-  afterEach(async () => {
+  // Registered first, so it runs before the manager closes.
+  afterEach(() => {
     child?.kill('SIGKILL');
     child = undefined;
-    await manager.close();
+  });
+  const client = managerPerTest(async () => {
     await server?.close();
     server = undefined;
-    await expectNoLeakedSockets(baseline);
   });
 
   for (const h2c of [false, true]) {
@@ -60,7 +51,7 @@ describe('reliability: peer death', function () {
         ? { host: ['tunnel.test'], h2c: true, ...FAST_HEALTH }
         : { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: peer.cert }, ...FAST_HEALTH };
       const address = `127.0.0.1:${peer.port}`;
-      const tunnels = await Promise.all([1, 2, 3].map(() => openTunnel(manager, address, settings)));
+      const tunnels = await Promise.all([1, 2, 3].map(() => openTunnel(client.manager, address, settings)));
       // Keep data moving on every tunnel while the peer dies.
       const writers = tunnels.map(async (connection) => {
         connection.output.subscribe({ error: () => undefined });
@@ -82,7 +73,7 @@ describe('reliability: peer death', function () {
       const revived = await startChildServer(h2c);
       child = revived.child;
       const next = await openTunnel(
-        manager,
+        client.manager,
         `127.0.0.1:${revived.port}`,
         h2c ? settings : { ...settings, tls: { serverName: 'tunnel.test', ca: revived.cert } },
       );
@@ -92,13 +83,13 @@ describe('reliability: peer death', function () {
 
   it('ends an idle tunnel at once when the TCP connection is reset, and reconnects for the next', async () => {
     server = await startFaultServer();
-    const connection = await openTunnel(manager, server.address, server.dialSettings);
+    const connection = await openTunnel(client.manager, server.address, server.dialSettings);
     connection.output.subscribe({ error: () => undefined });
     server.dropConnections();
     const result = await connection.done;
     assert.ok(E.isLeft(result) && isSessionClosed(result.left), JSON.stringify(result));
-    const next = await openTunnel(manager, server.address, server.dialSettings);
+    const next = await openTunnel(client.manager, server.address, server.dialSettings);
     assert.equal((await roundTrip(next, Buffer.from('again'))).toString(), 'again');
-    assert.equal(events.filter((e) => e.type === 'opened').length, 2);
+    assert.equal(client.events.filter((e) => e.type === 'opened').length, 2);
   });
 });

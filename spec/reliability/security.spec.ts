@@ -2,34 +2,24 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
-import { SessionManager } from '../../src/client/session-manager.js';
 import { isInvalidConfig, isTlsVerifyFailed, isTransportError } from '../../src/errors.js';
 import { listen } from '../../src/server/listen.js';
 import { testCertificate } from '../helpers/certs.js';
-import { expectNoLeakedSockets, tcpHandles } from './support/handles.js';
+import { managerPerTest } from './support/manager-per-test.js';
 import { startOurServer, type OurServer } from './support/our-server.js';
 import { openTunnel } from './support/tunnels.js';
 
 describe('reliability: security defaults', function () {
   this.timeout(15_000);
   let ours: OurServer | undefined;
-  let manager: SessionManager;
-  let baseline: number;
-
-  beforeEach(() => {
-    baseline = tcpHandles();
-    manager = new SessionManager();
-  });
-  afterEach(async () => {
-    await manager.close();
+  const client = managerPerTest(async () => {
     await ours?.close();
     ours = undefined;
-    await expectNoLeakedSockets(baseline);
   });
 
   it('verifies the certificate by default: an untrusted self-signed server fails typed, and no tunnel reaches it', async () => {
     ours = await startOurServer();
-    const error = await openTunnel(manager, ours.address, { host: ['tunnel.test'], path: '/tun', tls: { serverName: 'tunnel.test' } }).then(
+    const error = await openTunnel(client.manager, ours.address, { host: ['tunnel.test'], path: '/tun', tls: { serverName: 'tunnel.test' } }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -65,7 +55,7 @@ describe('reliability: security defaults', function () {
     await new Promise<void>((resolve) => old.listen(0, '127.0.0.1', resolve));
     try {
       const address = `127.0.0.1:${(old.address() as AddressInfo).port}`;
-      const error = await openTunnel(manager, address, { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: pair.cert } }).then(
+      const error = await openTunnel(client.manager, address, { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: pair.cert } }).then(
         () => undefined,
         (e: unknown) => e,
       );

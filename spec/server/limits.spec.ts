@@ -2,8 +2,7 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
-import { SessionManager } from '../../src/client/session-manager.js';
-import { expectNoLeakedSockets, tcpHandles } from '../reliability/support/handles.js';
+import { managerPerTest } from '../reliability/support/manager-per-test.js';
 import { startOurServer, type OurServer } from '../reliability/support/our-server.js';
 import { eventually, openTunnel, roundTrip } from '../reliability/support/tunnels.js';
 
@@ -17,18 +16,7 @@ function closed(socket: net.Socket | http2.ClientHttp2Session): Promise<void> {
 describe('server limits', function () {
   this.timeout(15_000);
   let ours: OurServer;
-  let manager: SessionManager;
-  let baseline: number;
-
-  beforeEach(() => {
-    baseline = tcpHandles();
-    manager = new SessionManager();
-  });
-  afterEach(async () => {
-    await manager.close();
-    await ours.close();
-    await expectNoLeakedSockets(baseline);
-  });
+  const client = managerPerTest(() => ours.close());
 
   it('handshakeTimeoutMs: closes a TCP connection that never starts TLS', async () => {
     ours = await startOurServer({ handshakeTimeoutMs: 300 });
@@ -47,7 +35,7 @@ describe('server limits', function () {
 
   it('headerTimeoutMs (h2c): a prompt client is not cut', async () => {
     ours = await startOurServer({ h2c: true, headerTimeoutMs: 300 });
-    const connection = await openTunnel(manager, ours.address, { host: ['tunnel.test'], path: '/tun', h2c: true });
+    const connection = await openTunnel(client.manager, ours.address, { host: ['tunnel.test'], path: '/tun', h2c: true });
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.equal((await roundTrip(connection, Buffer.from('in time'))).toString(), 'in time');
   });
@@ -83,7 +71,11 @@ describe('server limits', function () {
     await Promise.all([closed(first), closed(second)]);
     // Slots come back once sessions close.
     await eventually(() => ours.server.stats().sessions === 0, 2_000, 'sessions to close');
-    const connection = await openTunnel(manager, ours.address, { host: ['tunnel.test'], path: '/tun', tls: { serverName: 'tunnel.test', ca: ours.cert } });
+    const connection = await openTunnel(client.manager, ours.address, {
+      host: ['tunnel.test'],
+      path: '/tun',
+      tls: { serverName: 'tunnel.test', ca: ours.cert },
+    });
     assert.equal((await roundTrip(connection, Buffer.from('slot free'))).toString(), 'slot free');
   });
 });
