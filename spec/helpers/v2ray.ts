@@ -49,8 +49,7 @@ export interface V2rayClientOptions {
  * ```
  */
 export function startV2rayServer(options: V2rayServerOptions): Promise<V2rayInstance> {
-  const start = (port: number) => run(serverConfig(options, port), port);
-  return options.port === undefined ? onFreePort(start) : start(options.port);
+  return startOn(options.port, (port) => serverConfig(options, port));
 }
 
 function serverConfig(options: V2rayServerOptions, port: number): object {
@@ -58,10 +57,7 @@ function serverConfig(options: V2rayServerOptions, port: number): object {
     log: { loglevel: 'warning' },
     inbounds: [
       {
-        listen: '127.0.0.1',
-        port,
-        protocol: 'dokodemo-door',
-        settings: { address: '127.0.0.1', port: options.forwardPort, network: 'tcp' },
+        ...dokodemoInbound(port, options.forwardPort),
         streamSettings: streamSettings(
           options,
           options.tls === undefined ? undefined : { certificates: [{ certificateFile: options.tls.certFile, keyFile: options.tls.keyFile }] },
@@ -83,21 +79,13 @@ function serverConfig(options: V2rayServerOptions, port: number): object {
  * ```
  */
 export function startV2rayClient(options: V2rayClientOptions): Promise<V2rayInstance> {
-  const start = (port: number) => run(clientConfig(options, port), port);
-  return options.listenPort === undefined ? onFreePort(start) : start(options.listenPort);
+  return startOn(options.listenPort, (port) => clientConfig(options, port));
 }
 
 function clientConfig(options: V2rayClientOptions, port: number): object {
   return {
     log: { loglevel: 'warning' },
-    inbounds: [
-      {
-        listen: '127.0.0.1',
-        port,
-        protocol: 'dokodemo-door',
-        settings: { address: '127.0.0.1', port: options.serverPort, network: 'tcp' },
-      },
-    ],
+    inbounds: [dokodemoInbound(port, options.serverPort)],
     outbounds: [
       {
         protocol: 'freedom',
@@ -105,6 +93,17 @@ function clientConfig(options: V2rayClientOptions, port: number): object {
       },
     ],
   };
+}
+
+/** Runs v2ray with the config for `port`, or for a free port (retried on a clash) when `port` is undefined. */
+function startOn(port: number | undefined, configFor: (port: number) => object): Promise<V2rayInstance> {
+  const start = (chosen: number) => run(configFor(chosen), chosen);
+  return port === undefined ? onFreePort(start) : start(port);
+}
+
+/** An inbound on 127.0.0.1:`port` that forwards every TCP connection to 127.0.0.1:`target`. */
+function dokodemoInbound(port: number, target: number): object {
+  return { listen: '127.0.0.1', port, protocol: 'dokodemo-door', settings: { address: '127.0.0.1', port: target, network: 'tcp' } };
 }
 
 function streamSettings(
