@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { constants, type Http2Stream } from 'node:http2';
 import { firstValueFrom, from, lastValueFrom, take, toArray } from 'rxjs';
 import { dial } from '../src/client/dial.js';
-import { SessionManager } from '../src/client/session-manager.js';
 import type { Connection } from '../src/connection.js';
 import { isTransportError, protocolError } from '../src/errors.js';
-import { dialSettingsFor, eventually, startServer, type InProcessServer, type TunnelHandler } from './helpers/in-process.js';
+import { dialSettingsFor, eventually, peerPerSuite, type TunnelHandler } from './helpers/in-process.js';
 
 const text = async (connection: Connection): Promise<string> => Buffer.concat(await lastValueFrom(connection.output.pipe(toArray()))).toString();
 const outputError = (connection: Connection): Promise<unknown> =>
@@ -16,19 +15,11 @@ const outputError = (connection: Connection): Promise<unknown> =>
 
 describe('Connection contract (client side, against our server)', function () {
   this.timeout(20_000);
-  let peer: InProcessServer;
-  let manager: SessionManager;
   // Each test sets what the server does with its tunnel.
   let handler: TunnelHandler;
+  const suite = peerPerSuite({ host: ['tunnel.test'], path: '/tun' }, (connection) => handler(connection));
 
-  before(async () => {
-    peer = await startServer({ host: ['tunnel.test'], path: '/tun' }, (connection) => handler(connection));
-  });
-  beforeEach(() => (manager = new SessionManager()));
-  afterEach(() => manager.close());
-  after(() => peer.close());
-
-  const open = () => firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+  const open = () => firstValueFrom(dial(suite.peer.address, dialSettingsFor(suite.peer), { manager: suite.manager }));
 
   it('output completes on the peer END_STREAM while our side is still open; done is right once we end too', async () => {
     handler = (server) => {

@@ -1,33 +1,19 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
 import { isUnexpectedStatus } from '../../src/errors.js';
-import { dialSettingsFor, eventually, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { dialSettingsFor, eventually, peerPerSuite } from '../helpers/in-process.js';
 
 describe('dial: a non-200 answer from our own server', function () {
   this.timeout(20_000);
-  let peer: InProcessServer;
-  let manager: SessionManager;
-  let events: SessionEvent[];
-
-  before(async () => {
-    peer = await startServer({ host: ['tunnel.test'], path: '/tun' });
-  });
-  beforeEach(() => {
-    manager = new SessionManager();
-    events = [];
-    manager.events.subscribe((e) => events.push(e));
-  });
-  afterEach(() => manager.close());
-  after(() => peer.close());
+  const suite = peerPerSuite({ host: ['tunnel.test'], path: '/tun' });
 
   for (const [what, extra] of [
     ['a wrong path', { path: '/nope' }],
     ['a wrong Host', { host: ['other.test'] }],
   ] as const) {
     it(`fails with UnexpectedStatus 404 (warning) for ${what}, never reaching the application`, async () => {
-      const error: unknown = await firstValueFrom(dial(peer.address, dialSettingsFor(peer, extra), { manager })).then(
+      const error: unknown = await firstValueFrom(dial(suite.peer.address, dialSettingsFor(suite.peer, extra), { manager: suite.manager })).then(
         () => assert.fail('dial succeeded'),
         (e: unknown) => e,
       );
@@ -35,10 +21,10 @@ describe('dial: a non-200 answer from our own server', function () {
       assert.equal(error.status, 404);
       assert.equal(error.severity, 'warning');
       assert.equal(error.message, 'unexpected status 404');
-      assert.equal(peer.accepted.length, 0);
+      assert.equal(suite.peer.accepted.length, 0);
       // As Xray: a session that answered non-200 is not reused.
-      await eventually(() => events.some((e) => e.type === 'evicted'), 'the session to be evicted');
-      await eventually(() => manager.stats().tunnels === 0, 'the stream slot to be released');
+      await eventually(() => suite.events.some((e) => e.type === 'evicted'), 'the session to be evicted');
+      await eventually(() => suite.manager.stats().tunnels === 0, 'the stream slot to be released');
     });
   }
 });

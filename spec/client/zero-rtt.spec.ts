@@ -1,22 +1,15 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
 import { isUnexpectedStatus } from '../../src/errors.js';
-import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { dialSettingsFor, peerPerSuite } from '../helpers/in-process.js';
 
 describe('dial with zeroRtt: the connection before the 200', function () {
   this.timeout(20_000);
-  let peer: InProcessServer;
-  let manager: SessionManager;
-
-  before(async () => (peer = await startServer({ host: ['tunnel.test'], path: '/tun' })));
-  beforeEach(() => (manager = new SessionManager()));
-  afterEach(() => manager.close());
-  after(() => peer.close());
+  const suite = peerPerSuite({ host: ['tunnel.test'], path: '/tun' });
 
   it('carries bytes written before the answer', async () => {
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer, { zeroRtt: true }), { manager }));
+    const connection = await firstValueFrom(dial(suite.peer.address, dialSettingsFor(suite.peer, { zeroRtt: true }), { manager: suite.manager }));
     const reply = lastValueFrom(connection.output.pipe(toArray()));
     connection.input.next(Buffer.from('early bytes'));
     connection.input.complete();
@@ -25,8 +18,10 @@ describe('dial with zeroRtt: the connection before the 200', function () {
   });
 
   it('fails the handed-out connection afterwards on a non-200: output errors, done is left', async () => {
-    const acceptedBefore = peer.accepted.length;
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer, { zeroRtt: true, path: '/nope' }), { manager }));
+    const acceptedBefore = suite.peer.accepted.length;
+    const connection = await firstValueFrom(
+      dial(suite.peer.address, dialSettingsFor(suite.peer, { zeroRtt: true, path: '/nope' }), { manager: suite.manager }),
+    );
     const error: unknown = await lastValueFrom(connection.output).then(
       () => assert.fail('output completed'),
       (e: unknown) => e,
@@ -35,6 +30,6 @@ describe('dial with zeroRtt: the connection before the 200', function () {
     assert.equal(error.status, 404);
     const result = await connection.done;
     assert.ok(result._tag === 'Left' && result.left === error);
-    assert.equal(peer.accepted.length, acceptedBefore);
+    assert.equal(suite.peer.accepted.length, acceptedBefore);
   });
 });

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'rxjs';
+import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
 import type { DialSettings } from '../../src/config/settings.js';
 import type { Connection } from '../../src/connection.js';
 import type { ServerEvent } from '../../src/server/server-events.js';
@@ -65,6 +66,57 @@ export async function startServer(options: Partial<ListenOptions> = {}, handler:
     close: () => {
       closing ??= server.close(0).finally(() => subscriptions.forEach((s) => s.unsubscribe()));
       return closing;
+    },
+  };
+}
+
+/** A server shared by a suite, and the client manager of the running test. */
+export interface PeerPerSuite {
+  readonly peer: InProcessServer;
+  /** A fresh manager for each test, closed after it. */
+  readonly manager: SessionManager;
+  /** Every event of this test's manager so far, in order. */
+  readonly events: SessionEvent[];
+}
+
+/**
+ * Registers mocha hooks in the calling `describe`: {@link startServer} once before the suite (closed
+ * after it), and a fresh {@link SessionManager} recording its events before each test (closed after
+ * it). Read the fields from the returned object inside the tests.
+ *
+ * @example
+ * ```ts
+ * const suite = peerPerSuite({ host: ['tunnel.test'], path: '/tun' });
+ * it('dials', () => firstValueFrom(dial(suite.peer.address, dialSettingsFor(suite.peer), { manager: suite.manager })));
+ * ```
+ */
+export function peerPerSuite(options: Partial<ListenOptions> = {}, handler: TunnelHandler = echo): PeerPerSuite {
+  let peer: InProcessServer | undefined;
+  let manager: SessionManager | undefined;
+  let events: SessionEvent[] = [];
+  before(async () => {
+    peer = await startServer(options, handler);
+  });
+  beforeEach(() => {
+    const created = new SessionManager();
+    manager = created;
+    events = [];
+    created.events.subscribe((event) => events.push(event));
+  });
+  afterEach(() => manager?.close());
+  after(() => peer?.close());
+  const outsideTest = (what: string) => new Error(`peerPerSuite: the ${what} exists only inside the suite's tests`);
+  return {
+    get peer() {
+      if (peer === undefined) throw outsideTest('peer');
+      return peer;
+    },
+    get manager() {
+      if (manager === undefined) throw outsideTest('manager');
+      return manager;
+    },
+    get events() {
+      return events;
     },
   };
 }
