@@ -45,6 +45,19 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
       running.push(child);
       return { port, child };
     });
+  /** `h2tunnel server` args: listen on `port`, forward to the echo target, HOSTS and PATH; `security` is `--h2c` or the cert flags. */
+  const echoServer = (port: number, security: readonly string[]): readonly string[] => [
+    'server',
+    '--listen',
+    `127.0.0.1:${port}`,
+    ...security,
+    '--forward',
+    `127.0.0.1:${echo.port}`,
+    '--host',
+    HOSTS.join(','),
+    '--path',
+    PATH,
+  ];
   const keep = <T extends { output(): string; stop(): Promise<void> }>(started: T): T => {
     running.push(started);
     return started;
@@ -73,39 +86,14 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
   });
 
   it('v2ray client -> h2tunnel server --cert --key: bytes intact', async () => {
-    const { port } = await cli((port) => [
-      'server',
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--cert',
-      files.certFile,
-      '--key',
-      files.keyFile,
-      '--forward',
-      `127.0.0.1:${echo.port}`,
-      '--host',
-      HOSTS.join(','),
-      '--path',
-      PATH,
-    ]);
+    const { port } = await cli((port) => echoServer(port, ['--cert', files.certFile, '--key', files.keyFile]));
     const v2ray = keep(await startV2rayClient({ serverPort: port, host: HOSTS, path: PATH, tls: { serverName: 'tunnel.test', allowInsecure: true } }));
     const trip = await tcpRoundTrip(v2ray.port, 8 * 1024 * 1024, 60_000);
     assert.equal(trip.receivedSha256, trip.sentSha256);
   });
 
   it('v2ray client -> Caddy -> h2tunnel server --h2c: bytes intact; a wrong path is logged as a 404', async () => {
-    const { port, child: server } = await cli((port) => [
-      'server',
-      '--listen',
-      `127.0.0.1:${port}`,
-      '--h2c',
-      '--forward',
-      `127.0.0.1:${echo.port}`,
-      '--host',
-      HOSTS.join(','),
-      '--path',
-      PATH,
-    ]);
+    const { port, child: server } = await cli((port) => echoServer(port, ['--h2c']));
     const caddy = keep(await startCaddy({ tls: files, upstreamPort: port }));
     const v2ray = keep(await startV2rayClient({ serverPort: caddy.port, host: HOSTS, path: PATH, tls: { serverName: 'tunnel.test', allowInsecure: true } }));
     const trip = await tcpRoundTrip(v2ray.port, 4 * 1024 * 1024, 60_000);
