@@ -40,21 +40,7 @@ describe('h2tunnel client + server carry bytes end to end', function () {
     const ready = server.cli.lines.find(listening);
     assert.equal(ready?.tls, true);
     assert.equal(ready?.path, '/from-json');
-    const client = await fx.start([
-      'client',
-      '--listen',
-      '127.0.0.1:0',
-      '--server',
-      `127.0.0.1:${server.port}`,
-      '--server-name',
-      'tunnel.test',
-      '--ca',
-      fx.files.certFile,
-      '--host',
-      'tunnel.test',
-      '--path',
-      '/from-json',
-    ]);
+    const client = await fx.tlsClientOnPath('/from-json', server.port);
     assert.ok((await echoThrough(client.port, 300_000)).matches);
   });
 
@@ -105,21 +91,7 @@ describe('h2tunnel client + server carry bytes end to end', function () {
 
   it('a wrong path is a logged 404 on the server and a typed, logged failure on the client', async () => {
     const server = await fx.tlsServer(fx.echo.port);
-    const client = await fx.start([
-      'client',
-      '--listen',
-      '127.0.0.1:0',
-      '--server',
-      `127.0.0.1:${server.port}`,
-      '--server-name',
-      'tunnel.test',
-      '--ca',
-      fx.files.certFile,
-      '--host',
-      'tunnel.test',
-      '--path',
-      '/elsewhere',
-    ]);
+    const client = await fx.tlsClientOnPath('/elsewhere', server.port);
     assert.ok((await closedWithoutEcho(client.port)).reset);
     const rejected = await server.cli.waitFor((l) => l.msg === 'tunnel rejected', 'the 404 log line');
     assert.equal(rejected.status, 404);

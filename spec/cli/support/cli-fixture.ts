@@ -24,6 +24,8 @@ export interface CliFixture {
   tlsServer(forward: number, ...extra: string[]): Promise<StartedCli>;
   /** A client verifying tunnel.test against the test CA, tunnels on /tun. */
   tlsClient(serverPort: number, ...extra: string[]): Promise<StartedCli>;
+  /** The same client with its tunnels on `path`. */
+  tlsClientOnPath(path: string, serverPort: number, ...extra: string[]): Promise<StartedCli>;
   /** Every process the suite started so far, killed or not (their logs stay readable). */
   started(): readonly CliProcess[];
 }
@@ -67,7 +69,8 @@ export function useCliFixture(prefix: string): CliFixture {
         'debug',
         ...extra,
       ]),
-    tlsClient: (serverPort: number, ...extra: string[]) =>
+    tlsClient: (serverPort: number, ...extra: string[]) => fixture.tlsClientOnPath('/tun', serverPort, ...extra),
+    tlsClientOnPath: (path: string, serverPort: number, ...extra: string[]) =>
       fixture.start([
         'client',
         '--listen',
@@ -81,7 +84,7 @@ export function useCliFixture(prefix: string): CliFixture {
         '--host',
         'tunnel.test',
         '--path',
-        '/tun',
+        path,
         ...extra,
       ]),
     // dir, files and echo are filled in by `before`, which mocha runs before any test can read them.
