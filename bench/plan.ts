@@ -1,5 +1,8 @@
 /** How much each measurement does: the full run (~3-5 min) or the `--quick` smoke run (< 60 s). */
 export interface Plan {
+  /** Tunnels opened and bytes echoed through every chain before the first measurement. */
+  readonly warmUpTunnels: number;
+  readonly warmUpBytes: number;
   readonly oneTunnelBytes: number;
   /** One-tunnel throughput is measured this many times; the best counts. */
   readonly throughputRepeats: number;
@@ -20,6 +23,26 @@ export interface Plan {
  */
 export function plan(quick: boolean): Plan {
   return quick
-    ? { oneTunnelBytes: 20e6, throughputRepeats: 1, openSamples: 40, rateRounds: 1, hold: 200, sweep: [1, 10, 100], sweepBytes: 10e6 }
-    : { oneTunnelBytes: 200e6, throughputRepeats: 3, openSamples: 300, rateRounds: 3, hold: 2_000, sweep: [1, 10, 100, 1_000, 5_000], sweepBytes: 100e6 };
+    ? {
+        warmUpTunnels: 200,
+        warmUpBytes: 10e6,
+        oneTunnelBytes: 20e6,
+        throughputRepeats: 1,
+        openSamples: 40,
+        rateRounds: 1,
+        hold: 200,
+        sweep: [1, 10, 100],
+        sweepBytes: 10e6,
+      }
+    : {
+        warmUpTunnels: 1_500,
+        warmUpBytes: 50e6,
+        oneTunnelBytes: 200e6,
+        throughputRepeats: 3,
+        openSamples: 300,
+        rateRounds: 7,
+        hold: 2_000,
+        sweep: [1, 10, 100, 1_000, 5_000],
+        sweepBytes: 100e6,
+      };
 }

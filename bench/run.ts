@@ -13,6 +13,7 @@ import { hold } from './load/hold.js';
 import { openRate } from './load/open-rate.js';
 import { openTime } from './load/open-time.js';
 import { throughput } from './load/throughput.js';
+import { warmUp } from './load/warm-up.js';
 import { renderChart, type SweepPoint } from './report/chart.js';
 import { renderTable } from './report/table.js';
 import { plan } from './plan.js';
@@ -75,6 +76,10 @@ try {
     }
   };
   const tunnelled = (chain: Chain) => chain.client !== undefined;
+  await each('warm-up', async (c) => {
+    await warmUp(c.entryPort, sizes.warmUpTunnels, sizes.warmUpBytes);
+    return {};
+  });
   await each('open time', async (c) => {
     const r = await openTime(c.entryPort, sizes.openSamples);
     return { openP50: r.p50Ms, openP99: r.p99Ms };
