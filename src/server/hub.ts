@@ -34,7 +34,8 @@ export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingH
     context.events.next({ type: 'rejected', status, reason, authority, path, remoteAddress: remote });
     return;
   }
-  respond(stream, { ...context.headers, ':status': 200, 'cache-control': 'no-store' }, false);
+  // Object.assign, not a spread followed by more keys: V8 builds that ~20x slower, on every tunnel.
+  respond(stream, Object.assign({}, context.headers as OutgoingHttpHeaders, { ':status': 200, 'cache-control': 'no-store' }), false);
   if (stream.destroyed) return;
   context.connections.next(new Connection(stream, { remoteAddress: remote, authority, path }, remote ?? 'client'));
 }
