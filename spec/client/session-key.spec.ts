@@ -26,6 +26,9 @@ describe('sessionKey', () => {
       sessionKey(dest, tls({ allowInsecure: true })),
       sessionKey(dest, tls({ ca: ['PEM A'] })),
       sessionKey(dest, tls({ ca: ['PEM B'] })),
+      sessionKey(dest, tls({ ca: ['PEM A', 'PEM B'] })),
+      sessionKey(dest, tls({ ca: ['PEM B', 'PEM A'] })),
+      sessionKey(dest, tls({ ca: ['PEM A\nPEM B'] })),
       sessionKey(dest, { kind: 'h2c' }),
     ];
     assert.equal(new Set(keys).size, keys.length, keys.join('\n'));
@@ -33,5 +36,16 @@ describe('sessionKey', () => {
 
   it('hashes CA buffers by content', () => {
     assert.equal(sessionKey(dest, tls({ ca: [Buffer.from('PEM')] })), sessionKey(dest, tls({ ca: ['PEM'] })));
+  });
+
+  it('gives the same key for a CA seen before, whether the same object or equal text', () => {
+    const pem = Buffer.from('PEM C');
+    const first = sessionKey(dest, tls({ ca: [pem] }));
+    assert.equal(sessionKey(dest, tls({ ca: [pem] })), first);
+    assert.equal(sessionKey(dest, tls({ ca: [Buffer.from('PEM C')] })), first);
+    // More distinct CA strings than are remembered: the keys stay right after the cache is cleared.
+    const keys = Array.from({ length: 100 }, (_, i) => sessionKey(dest, tls({ ca: [`PEM ${i}`] })));
+    assert.equal(new Set(keys).size, 100);
+    assert.equal(sessionKey(dest, tls({ ca: ['PEM 0'] })), keys[0]);
   });
 });

@@ -14,6 +14,36 @@ import type { TransportSecurity } from '../config/settings.js';
 export function sessionKey(destination: HostPort, security: TransportSecurity): string {
   const address = formatHostPort(destination);
   if (security.kind === 'h2c') return `${address} h2c`;
-  const ca = security.ca === undefined ? 'system' : createHash('sha256').update(security.ca.map(String).join('\n')).digest('hex').slice(0, 16);
+  const ca = security.ca === undefined ? 'system' : trustDigest(security.ca);
   return `${address} tls sni=${security.serverName ?? ''} insecure=${security.allowInsecure} ca=${ca}`;
+}
+
+function trustDigest(ca: readonly (string | Buffer)[]): string {
+  const digests = ca.map(certificateDigest);
+  return digests.length === 1 ? (digests[0] as string) : sha256(digests.join('\n'));
+}
+
+// Every dial asks for the key, almost always with the same CA objects: hashing a PEM each time was
+// a tenth of the library's own CPU per tunnel. Buffers are remembered weakly; strings by value, a
+// bounded number of them.
+const bufferDigests = new WeakMap<Buffer, string>();
+const stringDigests = new Map<string, string>();
+const MAX_STRING_DIGESTS = 64;
+
+function certificateDigest(pem: string | Buffer): string {
+  if (typeof pem !== 'string') {
+    let digest = bufferDigests.get(pem);
+    if (digest === undefined) bufferDigests.set(pem, (digest = sha256(pem.toString())));
+    return digest;
+  }
+  let digest = stringDigests.get(pem);
+  if (digest === undefined) {
+    if (stringDigests.size >= MAX_STRING_DIGESTS) stringDigests.clear();
+    stringDigests.set(pem, (digest = sha256(pem)));
+  }
+  return digest;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
