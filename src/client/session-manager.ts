@@ -1,6 +1,6 @@
 import type { ClientHttp2Session, Settings } from 'node:http2';
 import { Mutex } from 'async-mutex';
-import { Observable, of, Subject, type Subscription } from 'rxjs';
+import { Observable, Subject, type Subscription } from 'rxjs';
 import type { HostPort } from '../config/address.js';
 import type { ResolvedDialSettings } from '../config/settings.js';
 import { sessionClosed, type TransportError } from '../errors.js';
@@ -79,37 +79,43 @@ export class SessionManager {
       let cancelled = false;
       let handedOff = false;
       let waiting: Subscription | undefined;
+      const handOff = (reserved: PooledSession, session: ClientHttp2Session): void => {
+        handedOff = true;
+        subscriber.next(this.leaseOf(reserved, session));
+        subscriber.complete();
+      };
+      // Under the mutex. A refused admission has already given the reservation back, so the entry is
+      // dropped at once: a cancel arriving before `settle` must not give it back a second time.
+      const admit = (reserved: PooledSession): boolean => {
+        const admitted = this.admit(reserved);
+        if (!admitted) entry = undefined;
+        return admitted;
+      };
+      // After an admit: a cancelled lease gives its stream slot back (teardown gives the reservation);
+      // a full session (the peer lowered its limit) means reserving again elsewhere.
+      const settle = (reserved: PooledSession, session: ClientHttp2Session, admitted: boolean): void => {
+        if (cancelled) {
+          if (admitted) reserved.active--;
+        } else if (!admitted) take();
+        else handOff(reserved, session);
+      };
       const take = (): void => {
         this.mutex
           .runExclusive(() => {
-            if (cancelled) return;
+            if (cancelled) return undefined;
             if (this.closed) throw sessionClosed('the session manager is closed');
-            entry = this.reserve(destination, settings);
+            const reserved = (entry = this.reserve(destination, settings));
+            // A connected session admits in the same turn: one trip through the mutex per lease.
+            return reserved.session !== undefined ? { reserved, session: reserved.session, admitted: admit(reserved) } : undefined;
           })
           .then(
-            () => {
+            (now) => {
+              if (now !== undefined) return settle(now.reserved, now.session, now.admitted);
               const reserved = entry;
               if (reserved === undefined || cancelled) return;
-              // A connected session is handed out directly: `ready` may already have reset its share.
-              const source = reserved.session !== undefined ? of(reserved.session) : reserved.ready;
-              waiting = source.subscribe({
-                next: (session) =>
-                  void this.mutex
-                    .runExclusive(() => this.admit(reserved))
-                    .then((admitted) => {
-                      if (cancelled) {
-                        if (admitted) reserved.active--;
-                        return;
-                      }
-                      // Reserved before the peer's SETTINGS said how many streams it takes: try another session.
-                      if (!admitted) {
-                        entry = undefined;
-                        return take();
-                      }
-                      handedOff = true;
-                      subscriber.next(this.leaseOf(reserved, session));
-                      subscriber.complete();
-                    }),
+              // Still connecting: wait for the handshake, then admit once the peer's SETTINGS are known.
+              waiting = reserved.ready.subscribe({
+                next: (session) => void this.mutex.runExclusive(() => admit(reserved)).then((admitted) => settle(reserved, session, admitted)),
                 error: (error: unknown) => subscriber.error(error),
               });
             },
