@@ -29,7 +29,7 @@ export async function runClient(config: ClientConfig, run: RunOptions): Promise<
   const { log } = run;
   const manager = new SessionManager();
   manager.events.subscribe((event) => {
-    if (event.type === 'opened') log.info({ session: event.id, server: event.key }, 'session opened');
+    if (event.type === 'opened') log.info({ session: event.id, server: event.key, tlsResumed: event.resumed }, 'session opened');
     else if (event.type === 'closed') log.info({ session: event.id, server: event.key }, 'session closed');
     else logError(log.child({ session: event.id }), event.reason, 'session retired');
   });

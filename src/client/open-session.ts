@@ -13,6 +13,10 @@ import { fromNodeError } from '../node-errors.js';
 export interface OpenSessionOptions {
   readonly security: TransportSecurity;
   readonly connectTimeoutMs: number;
+  /** A TLS session ticket from an earlier session to the same identity, to resume. */
+  readonly ticket?: Buffer;
+  /** Called with each ticket the server issues on this session. */
+  readonly onTicket?: (ticket: Buffer) => void;
 }
 
 /**
@@ -101,8 +105,10 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
         rejectUnauthorized: !security.allowInsecure,
         ca: security.ca as (string | Buffer)[] | undefined,
         minVersion: 'TLSv1.2',
+        session: options.ticket,
       });
       socket = secure;
+      if (options.onTicket !== undefined) secure.on('session', options.onTicket);
       secure.once('error', onError);
       secure.once('secureConnect', () => {
         if (secure.alpnProtocol !== 'h2') return fail(alpnMismatch(secure.alpnProtocol ?? false));

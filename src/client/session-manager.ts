@@ -1,4 +1,5 @@
 import type { ClientHttp2Session, Settings } from 'node:http2';
+import type { TLSSocket } from 'node:tls';
 import { Mutex } from 'async-mutex';
 import { Observable, Subject, type Subscription } from 'rxjs';
 import type { HostPort } from '../config/address.js';
@@ -10,6 +11,7 @@ import { markSessionFailed, sessionFailure } from '../session-failure.js';
 import { openSession } from './open-session.js';
 import { PooledSession } from './pooled-session.js';
 import { sessionKey } from './session-key.js';
+import { TlsTickets } from './tls-tickets.js';
 
 /** Options of a {@link SessionManager}. */
 export interface SessionManagerOptions {
@@ -19,7 +21,13 @@ export interface SessionManagerOptions {
 
 /** What happens to the sessions a manager owns. */
 export type SessionEvent =
-  | { readonly type: 'opened'; readonly id: number; readonly key: string }
+  | {
+      readonly type: 'opened';
+      readonly id: number;
+      readonly key: string;
+      /** The TLS handshake resumed an earlier session (a ticket): one round trip and no certificate chain. */
+      readonly resumed: boolean;
+    }
   | { readonly type: 'evicted'; readonly id: number; readonly key: string; readonly reason: TransportError }
   | { readonly type: 'closed'; readonly id: number; readonly key: string };
 
@@ -61,6 +69,7 @@ export class SessionManager {
   private readonly pools = new Map<string, PooledSession[]>();
   private readonly live = new Set<PooledSession>();
   private readonly eventSubject = new Subject<SessionEvent>();
+  private readonly tickets = new TlsTickets();
   private readonly idleTimeoutMs: number;
   private closed = false;
 
@@ -160,10 +169,20 @@ export class SessionManager {
     const pool = this.pools.get(key) ?? [];
     let entry = pool.find((candidate) => candidate.hasRoom());
     if (entry === undefined) {
-      const open = openSession(destination, { security: settings.security, connectTimeoutMs: settings.connectTimeoutMs });
+      const open = openSession(destination, {
+        security: settings.security,
+        connectTimeoutMs: settings.connectTimeoutMs,
+        ticket: this.tickets.take(key),
+        onTicket: (ticket) => this.tickets.remember(key, ticket),
+      });
       const created: PooledSession = new PooledSession(key, open, {
         connected: (session) => this.adopt(created, session, settings),
-        failed: (reason) => this.evict(created, reason),
+        failed: (reason) => {
+          // A ticket the server no longer honours costs a full handshake, but one that failed the
+          // handshake outright must not be offered again.
+          this.tickets.forget(key);
+          this.evict(created, reason);
+        },
       });
       entry = created;
       pool.push(created);
@@ -255,7 +274,10 @@ export class SessionManager {
       this.live.delete(entry);
       this.eventSubject.next({ type: 'closed', id: entry.id, key: entry.key });
     });
-    this.eventSubject.next({ type: 'opened', id: entry.id, key: entry.key });
+    // session.socket is Node's proxy to the TLS socket: 'in' would test the proxy, so ask for the method.
+    const tlsSocket = session.socket as Partial<TLSSocket>;
+    const resumed = typeof tlsSocket.isSessionReused === 'function' && tlsSocket.isSessionReused();
+    this.eventSubject.next({ type: 'opened', id: entry.id, key: entry.key, resumed });
   }
 
   /** Takes the entry out of the cache (if it is still there) so no new tunnel uses it. */

@@ -1,0 +1,35 @@
+/**
+ * TLS session tickets by session key, so a new session to a server we spoke to before resumes
+ * instead of running a full handshake (one round trip less, and no certificate chain to verify).
+ * Keyed like the session cache (destination, server name, trust roots, insecure flag): a ticket is
+ * only offered to the identity it was issued under. Bounded: the oldest key goes first.
+ *
+ * @example
+ * ```ts
+ * const tickets = new TlsTickets();
+ * tickets.remember('tunnel.test:443 tls …', ticket);
+ * tls.connect({ …, session: tickets.take('tunnel.test:443 tls …') });
+ * ```
+ */
+export class TlsTickets {
+  private readonly tickets = new Map<string, Buffer>();
+
+  constructor(private readonly capacity = 256) {}
+
+  /** Keeps the newest ticket for `key`. */
+  remember(key: string, ticket: Buffer): void {
+    this.tickets.delete(key);
+    this.tickets.set(key, ticket);
+    if (this.tickets.size > this.capacity) this.tickets.delete(this.tickets.keys().next().value as string);
+  }
+
+  /** The ticket to offer for `key`, if any. Servers may accept one several times (Node and Go do). */
+  take(key: string): Buffer | undefined {
+    return this.tickets.get(key);
+  }
+
+  /** Drops the ticket for `key`, e.g. after its session failed the TLS handshake. */
+  forget(key: string): void {
+    this.tickets.delete(key);
+  }
+}
