@@ -1,6 +1,6 @@
 /** How much each measurement does: the full run (~3-5 min) or the `--quick` smoke run (< 60 s). */
 export interface Plan {
-  /** Tunnels opened and bytes echoed through every chain before the first measurement. */
+  /** Tunnels opened and bytes echoed through every chain before the timed measurements. */
   readonly warmUpTunnels: number;
   readonly warmUpBytes: number;
   readonly oneTunnelBytes: number;

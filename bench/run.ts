@@ -76,18 +76,8 @@ try {
     }
   };
   const tunnelled = (chain: Chain) => chain.client !== undefined;
-  await each('warm-up', async (c) => {
-    await warmUp(c.entryPort, sizes.warmUpTunnels, sizes.warmUpBytes);
-    return {};
-  });
-  await each('open time', async (c) => {
-    const r = await openTime(c.entryPort, sizes.openSamples);
-    return { openP50: r.p50Ms, openP99: r.p99Ms };
-  });
-  await each('open rate', async (c) => ({
-    rate50: await openRate(c.entryPort, 50, sizes.rateRounds),
-    rate500: await openRate(c.entryPort, 500, sizes.rateRounds),
-  }));
+  // Memory first, before the warm-up: a heap that grew during a thousand earlier tunnels absorbs
+  // the next 2,000 without any RSS growth, and the per-tunnel figure would read near zero.
   await each(
     `hold ${sizes.hold}`,
     async (c) => {
@@ -101,6 +91,18 @@ try {
     },
     tunnelled,
   );
+  await each('warm-up', async (c) => {
+    await warmUp(c.entryPort, sizes.warmUpTunnels, sizes.warmUpBytes);
+    return {};
+  });
+  await each('open time', async (c) => {
+    const r = await openTime(c.entryPort, sizes.openSamples);
+    return { openP50: r.p50Ms, openP99: r.p99Ms };
+  });
+  await each('open rate', async (c) => ({
+    rate50: await openRate(c.entryPort, 50, sizes.rateRounds),
+    rate500: await openRate(c.entryPort, 500, sizes.rateRounds),
+  }));
   // Best of `throughputRepeats`, one chain after another each time: a loaded 2-core box halves a single
   // measurement now and then; every sample stays in the JSON.
   for (let repeat = 1; repeat <= sizes.throughputRepeats; repeat++) {

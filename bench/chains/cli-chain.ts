@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fixtureNodeFlags, wrapChild, type BenchChild } from '../child.js';
 import { freePort, waitForPort } from './free-port.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+// What users run: the package's bin over the compiled dist/ (`npm run bench` builds it first).
+const BIN = fileURLToPath(new URL('../../bin/h2tunnel.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/esm/cli/main.js', import.meta.url));
 
 /**
- * The product itself: `h2tunnel server` and `h2tunnel client` as two processes (from source, under
- * tsx), with the same TLS, host and path as the library fixtures. Logs at `warn`, as one would run it.
+ * The product itself: `h2tunnel server` and `h2tunnel client` as two processes (the built bin), with the same TLS, host and path as the library fixtures. Logs at `warn`, as one would run it.
  *
  * @example
  * ```ts
@@ -15,6 +17,7 @@ const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
  * ```
  */
 export async function startCliChain(files: { certFile: string; keyFile: string }, echoPort: number): Promise<{ client: BenchChild; server: BenchChild }> {
+  if (!existsSync(BUILT)) throw new Error('dist/ is missing: run `npm run build` first (`npm run bench` does)');
   const serverPort = await freePort();
   const clientPort = await freePort();
   const common = ['--host', 'tunnel.test', '--path', '/tun', '--log-level', 'warn'];
@@ -32,6 +35,6 @@ export async function startCliChain(files: { certFile: string; keyFile: string }
 }
 
 function launch(args: readonly string[], port: number): BenchChild {
-  const child = spawn(process.execPath, [...fixtureNodeFlags, '--import', 'tsx', MAIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, [...fixtureNodeFlags, BIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   return wrapChild(child, { port });
 }

@@ -2,7 +2,7 @@ import { closeAll, openEchoed } from './connect.js';
 import { throughput } from './throughput.js';
 
 /**
- * Brings a chain to its steady state before anything is measured: `tunnels` tunnels opened 50 at a
+ * Brings a chain to its steady state before anything is timed: `tunnels` tunnels opened 50 at a
  * time (each proven by an echo) and closed, then `bytes` echoed through one tunnel. Node compiles
  * hot code while it runs: its first thousand tunnels cost about twice the CPU of later ones, and a
  * tunnel daemon lives far past that. Every chain gets the same warm-up, v2ray's precompiled Go too.
