@@ -25,7 +25,7 @@ export type SessionEvent =
       readonly type: 'opened';
       readonly id: number;
       readonly key: string;
-      /** The TLS handshake resumed an earlier session (a ticket): one round trip and no certificate chain. */
+      /** The TLS handshake resumed an earlier session from its ticket, without a certificate exchange. */
       readonly resumed: boolean;
     }
   | { readonly type: 'evicted'; readonly id: number; readonly key: string; readonly reason: TransportError }
