@@ -9,6 +9,7 @@ describe('sessionKey', () => {
     serverName: 'tunnel.test',
     allowInsecure: false,
     ca: undefined,
+    resume: true,
     ...overrides,
   });
 

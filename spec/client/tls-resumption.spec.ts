@@ -47,6 +47,16 @@ describe('SessionManager: a new session to a server seen before resumes TLS', fu
     connection.close();
   });
 
+  it('never resumes with disableSessionResumption (v2ray tlsSettings)', async () => {
+    const settings = dialSettingsFor(peer, { tls: { serverName: 'tunnel.test', ca: peer.cert, disableSessionResumption: true } });
+    const opened = openedEvents(2);
+    await dialAndDropSession(settings);
+    await dialAndDropSession(settings);
+    const [first, second] = await opened;
+    assert.equal(first?.resumed, false);
+    assert.equal(second?.resumed, false);
+  });
+
   it('never offers a ticket to another TLS identity (another server name)', async () => {
     const opened = openedEvents(2);
     await dialAndDropSession();

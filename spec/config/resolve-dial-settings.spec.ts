@@ -29,7 +29,7 @@ describe('resolveDialSettings', () => {
     assert.deepEqual(resolved.hosts, ['www.example.com']);
     assert.equal(resolved.path, '/');
     assert.equal(resolved.method, 'PUT');
-    assert.deepEqual(resolved.security, { kind: 'tls', serverName: undefined, allowInsecure: false, ca: undefined });
+    assert.deepEqual(resolved.security, { kind: 'tls', serverName: undefined, allowInsecure: false, ca: undefined, resume: true });
     assert.equal(resolved.zeroRtt, false);
   });
 
@@ -38,7 +38,7 @@ describe('resolveDialSettings', () => {
     assert.equal(resolved.path, '/tun');
     assert.equal(resolved.method, 'POST');
     assert.deepEqual(resolved.headers, { 'x-a': ['1'] });
-    assert.deepEqual(resolved.security, { kind: 'tls', serverName: 's.test', allowInsecure: false, ca: ['PEM'] });
+    assert.deepEqual(resolved.security, { kind: 'tls', serverName: 's.test', allowInsecure: false, ca: ['PEM'], resume: true });
   });
 
   it('accepts explicit h2c, and refuses h2c combined with TLS', () => {
@@ -62,5 +62,15 @@ describe('resolveDialSettings', () => {
     assert.equal((left({ tls: {}, headers: { connection: 'close' } }) as { key?: string }).key, 'headers.connection');
     assert.equal((left({ tls: {}, headers: { 'x-a': 'a\r\nb' } }) as { key?: string }).key, 'headers.x-a');
     assert.equal((left({ tls: { serverName: 'a b' } }) as { key?: string }).key, 'tls.serverName');
+  });
+
+  it('resumes TLS sessions unless disableSessionResumption, which must be a boolean', () => {
+    const resume = (settings: DialSettings) => {
+      const security = right(settings).security;
+      return security.kind === 'tls' && security.resume;
+    };
+    assert.equal(resume({ tls: {} }), true);
+    assert.equal(resume({ tls: { disableSessionResumption: true } }), false);
+    assert.equal((left({ tls: { disableSessionResumption: 'no' as unknown as boolean } }) as { key?: string }).key, 'tls.disableSessionResumption');
   });
 });

@@ -125,4 +125,13 @@ describe('parseStreamSettings', () => {
     const parsed = right({ network: 'http', security: 'tls', tlsSettings: { alpn: ['h2'], disableSystemRoot: false, serverName: 's.test' } });
     assert.equal(parsed.tls?.serverName, 's.test');
   });
+
+  it('reads disableSessionResumption, and names it when it is not a boolean', () => {
+    const parsed = right({ network: 'http', security: 'tls', tlsSettings: { disableSessionResumption: true } });
+    assert.equal(parsed.tls?.disableSessionResumption, true);
+    assert.equal(
+      left({ network: 'http', security: 'tls', tlsSettings: { disableSessionResumption: 'yes' } }).key,
+      'streamSettings.tlsSettings.disableSessionResumption',
+    );
+  });
 });

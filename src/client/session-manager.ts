@@ -172,8 +172,9 @@ export class SessionManager {
       const open = openSession(destination, {
         security: settings.security,
         connectTimeoutMs: settings.connectTimeoutMs,
-        ticket: this.tickets.take(key),
-        onTicket: (ticket) => this.tickets.remember(key, ticket),
+        ...(settings.security.kind === 'tls' && settings.security.resume
+          ? { ticket: this.tickets.take(key), onTicket: (ticket: Buffer) => this.tickets.remember(key, ticket) }
+          : {}),
       });
       const created: PooledSession = new PooledSession(key, open, {
         connected: (session) => this.adopt(created, session, settings),

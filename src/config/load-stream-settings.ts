@@ -49,7 +49,12 @@ export async function loadDialSettings(file: string): Promise<E.Either<InvalidCo
         if (entry.usage === 'verify') ca.push(await certificateOf(entry, key, dirname(file)));
         else warnings.push(`${key} is ignored: client certificates are not supported`);
       }
-      tls = dropUndefined({ serverName: stream.tls.serverName, allowInsecure: stream.tls.allowInsecure || undefined, ca: ca.length > 0 ? ca : undefined });
+      tls = dropUndefined({
+        serverName: stream.tls.serverName,
+        allowInsecure: stream.tls.allowInsecure || undefined,
+        ca: ca.length > 0 ? ca : undefined,
+        disableSessionResumption: stream.tls.disableSessionResumption || undefined,
+      });
     }
     return { settings: dropUndefined({ ...stream.http, tls }), warnings };
   });

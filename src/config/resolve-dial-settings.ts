@@ -115,7 +115,10 @@ function resolveSecurity(settings: DialSettings): TransportSecurity {
   if (tls.serverName !== undefined && !/^[^\s/]+$/.test(tls.serverName)) {
     throw invalidConfig('tls.serverName', `"${tls.serverName}" is not a host name`);
   }
-  return { kind: 'tls', serverName: tls.serverName || undefined, allowInsecure: tls.allowInsecure === true, ca };
+  if (tls.disableSessionResumption !== undefined && typeof tls.disableSessionResumption !== 'boolean') {
+    throw invalidConfig('tls.disableSessionResumption', 'must be true or false');
+  }
+  return { kind: 'tls', serverName: tls.serverName || undefined, allowInsecure: tls.allowInsecure === true, ca, resume: tls.disableSessionResumption !== true };
 }
 
 function nonNegative(key: string, value: number | undefined, fallback: number): number {

@@ -24,6 +24,8 @@ export interface TlsClientSettings {
   readonly allowInsecure?: boolean;
   /** Trusted CA certificates (PEM). Default: Node's bundled roots. */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
+  /** Never resume a TLS session from a ticket (v2ray's `disableSessionResumption`). Default false. */
+  readonly disableSessionResumption?: boolean;
 }
 
 /** Settings of one dial: HTTP settings plus exactly one of TLS or explicit cleartext. */
@@ -48,7 +50,14 @@ export interface HealthCheck {
 
 /** The TLS identity that, with the destination, keys the session cache. */
 export type TransportSecurity =
-  | { readonly kind: 'tls'; readonly serverName: string | undefined; readonly allowInsecure: boolean; readonly ca: readonly (string | Buffer)[] | undefined }
+  | {
+      readonly kind: 'tls';
+      readonly serverName: string | undefined;
+      readonly allowInsecure: boolean;
+      readonly ca: readonly (string | Buffer)[] | undefined;
+      /** Offer and keep session tickets; not part of the identity, two configs may differ here and share a session. */
+      readonly resume: boolean;
+    }
   | { readonly kind: 'h2c' };
 
 /** {@link DialSettings} validated and filled with defaults. */

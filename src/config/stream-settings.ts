@@ -16,6 +16,7 @@ export interface CertificateEntry {
 export interface StreamTlsSettings {
   readonly serverName?: string;
   readonly allowInsecure: boolean;
+  readonly disableSessionResumption?: boolean;
   readonly certificates: readonly CertificateEntry[];
 }
 
@@ -51,7 +52,6 @@ const IGNORED_TLS_KEYS = new Set([
   'maxVersion',
   'cipherSuites',
   'preferServerCipherSuites',
-  'disableSessionResumption',
   'rejectUnknownSni',
 ]);
 
@@ -113,10 +113,11 @@ function parseTls(fields: JsonFields | undefined): StreamTlsSettings {
   const certificates = (fields.objects('certificates') ?? []).map(parseCertificate);
   const serverName = fields.string('serverName');
   const allowInsecure = fields.boolean('allowInsecure') ?? false;
+  const disableSessionResumption = fields.boolean('disableSessionResumption');
   for (const key of fields.unread()) {
     if (!IGNORED_TLS_KEYS.has(key.slice(fields.prefix.length + 1))) throw invalidConfig(key, 'is not a known tlsSettings key');
   }
-  return dropUndefined({ serverName, allowInsecure, certificates });
+  return dropUndefined({ serverName, allowInsecure, disableSessionResumption, certificates });
 }
 
 function parseCertificate(fields: JsonFields): CertificateEntry {
