@@ -1,19 +1,11 @@
 import assert from 'node:assert/strict';
-import * as E from 'fp-ts/lib/Either.js';
 import { resolveDialSettings } from '../../src/config/resolve-dial-settings.js';
 import type { DialSettings, ResolvedDialSettings } from '../../src/config/settings.js';
 import type { TransportError } from '../../src/errors.js';
+import { leftOf, rightOf } from '../helpers/either.js';
 
-const right = (settings: DialSettings): ResolvedDialSettings => {
-  const result = resolveDialSettings(settings);
-  if (E.isLeft(result)) assert.fail(`expected right, got ${result.left.message}`);
-  return result.right;
-};
-const left = (settings: DialSettings): TransportError => {
-  const result = resolveDialSettings(settings);
-  if (E.isRight(result)) assert.fail('expected an error');
-  return result.left;
-};
+const right = (settings: DialSettings): ResolvedDialSettings => rightOf(resolveDialSettings(settings));
+const left = (settings: DialSettings): TransportError => leftOf(resolveDialSettings(settings));
 
 describe('resolveDialSettings', () => {
   it('refuses to dial without TLS and without explicit h2c, as v2ray (warning)', () => {

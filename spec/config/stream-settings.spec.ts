@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import * as E from 'fp-ts/lib/Either.js';
 import { parseStreamSettings, type StreamSettings } from '../../src/config/stream-settings.js';
 import type { InvalidConfig } from '../../src/errors.js';
+import { leftOf, rightOf } from '../helpers/either.js';
 
-const right = (json: unknown): StreamSettings => {
-  const result = parseStreamSettings(json);
-  if (E.isLeft(result)) assert.fail(`expected right, got ${result.left.message}`);
-  return result.right;
-};
-const left = (json: unknown): InvalidConfig => {
-  const result = parseStreamSettings(json);
-  if (E.isRight(result)) assert.fail('expected an InvalidConfig');
-  return result.left;
-};
+const right = (json: unknown): StreamSettings => rightOf(parseStreamSettings(json));
+const left = (json: unknown): InvalidConfig => leftOf(parseStreamSettings(json));
 
 describe('parseStreamSettings', () => {
   it('reads the full v2ray shape: hosts, path, method, headers, health check, TLS and certificates', () => {

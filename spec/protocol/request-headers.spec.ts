@@ -1,14 +1,10 @@
 import assert from 'node:assert/strict';
-import * as E from 'fp-ts/lib/Either.js';
 import { resolveDialSettings } from '../../src/config/resolve-dial-settings.js';
 import type { DialSettings, ResolvedDialSettings } from '../../src/config/settings.js';
 import { tunnelRequestHeaders } from '../../src/protocol/request-headers.js';
+import { rightOf } from '../helpers/either.js';
 
-const resolve = (settings: DialSettings): ResolvedDialSettings => {
-  const result = resolveDialSettings(settings);
-  if (E.isLeft(result)) assert.fail(result.left.message);
-  return result.right;
-};
+const resolve = (settings: DialSettings): ResolvedDialSettings => rightOf(resolveDialSettings(settings));
 
 describe('tunnelRequestHeaders', () => {
   const settings = resolve({ tls: {}, host: ['a.test', 'b.test'], path: 'tun', headers: { 'x-extra': ['1', '2'] } });
