@@ -6,10 +6,10 @@ describe('TlsTickets', () => {
     const tickets = new TlsTickets();
     tickets.remember('a', Buffer.from('1'));
     tickets.remember('a', Buffer.from('2'));
-    assert.equal(tickets.take('a')?.toString(), '2');
-    assert.equal(tickets.take('b'), undefined);
+    assert.equal(tickets.ticketFor('a')?.toString(), '2');
+    assert.equal(tickets.ticketFor('b'), undefined);
     tickets.forget('a');
-    assert.equal(tickets.take('a'), undefined);
+    assert.equal(tickets.ticketFor('a'), undefined);
   });
 
   it('holds at most its capacity, dropping the key refreshed longest ago', () => {
@@ -18,8 +18,8 @@ describe('TlsTickets', () => {
     tickets.remember('b', Buffer.from('2'));
     tickets.remember('a', Buffer.from('3'));
     tickets.remember('c', Buffer.from('4'));
-    assert.equal(tickets.take('b'), undefined);
-    assert.equal(tickets.take('a')?.toString(), '3');
-    assert.equal(tickets.take('c')?.toString(), '4');
+    assert.equal(tickets.ticketFor('b'), undefined);
+    assert.equal(tickets.ticketFor('a')?.toString(), '3');
+    assert.equal(tickets.ticketFor('c')?.toString(), '4');
   });
 });

@@ -173,14 +173,14 @@ export class SessionManager {
         security: settings.security,
         connectTimeoutMs: settings.connectTimeoutMs,
         ...(settings.security.kind === 'tls' && settings.security.resume
-          ? { ticket: this.tickets.take(key), onTicket: (ticket: Buffer) => this.tickets.remember(key, ticket) }
+          ? { ticket: this.tickets.ticketFor(key), onTicket: (ticket: Buffer) => this.tickets.remember(key, ticket) }
           : {}),
       });
       const created: PooledSession = new PooledSession(key, open, {
         connected: (session) => this.adopt(created, session, settings),
         failed: (reason) => {
-          // A ticket the server no longer honours costs a full handshake, but one that failed the
-          // handshake outright must not be offered again.
+          // A ticket the server merely declines costs a full handshake, and that session brings a new
+          // one; after any failure to connect, the next attempt starts without the old ticket.
           this.tickets.forget(key);
           this.evict(created, reason);
         },

@@ -9,7 +9,7 @@
  * ```ts
  * const tickets = new TlsTickets();
  * tickets.remember('tunnel.test:443 tls …', ticket);
- * tls.connect({ …, session: tickets.take('tunnel.test:443 tls …') });
+ * tls.connect({ …, session: tickets.ticketFor('tunnel.test:443 tls …') });
  * ```
  */
 export class TlsTickets {
@@ -24,8 +24,8 @@ export class TlsTickets {
     if (this.tickets.size > this.capacity) this.tickets.delete(this.tickets.keys().next().value as string);
   }
 
-  /** The ticket to offer for `key`, if any. Servers may accept one several times (Node and Go do). */
-  take(key: string): Buffer | undefined {
+  /** The ticket to offer for `key`, if any; it stays, as servers may accept one several times (Node and Go do). */
+  ticketFor(key: string): Buffer | undefined {
     return this.tickets.get(key);
   }
 
