@@ -9,6 +9,7 @@ import { findBinary } from '../spec/helpers/binaries.js';
 import { selfSignedCertificate } from '../src/tls/self-signed.js';
 import { type Chain, type ChainName, startChain } from './chains/chain.js';
 import { fixtureNodeFlags, startChild } from './child.js';
+import { cpuSeconds } from './load/footprint.js';
 import { hold } from './load/hold.js';
 import { openRate } from './load/open-rate.js';
 import { openTime } from './load/open-time.js';
@@ -99,17 +100,25 @@ try {
     const r = await openTime(c.entryPort, sizes.openSamples);
     return { openP50: r.p50Ms, openP99: r.p99Ms };
   });
-  await each('open rate', async (c) => ({
-    rate50: await openRate(c.entryPort, 50, sizes.rateRounds),
-    rate500: await openRate(c.entryPort, 500, sizes.rateRounds),
-  }));
+  // CPU time beside the wall-clock figures: the driver and the echo target share the two cores with
+  // every chain, so a ratio of the tunnel processes' own CPU says more about their efficiency.
+  await each('open rate', async (c) => {
+    const cpuBefore = chainCpu(c);
+    const rate50 = await openRate(c.entryPort, 50, sizes.rateRounds);
+    const cpuPerOpen = ((chainCpu(c) - cpuBefore) * 1e6) / (50 * sizes.rateRounds);
+    return { rate50, cpuPerOpen, rate500: await openRate(c.entryPort, 500, sizes.rateRounds) };
+  });
   // Best of `throughputRepeats`, one chain after another each time: a loaded 2-core box halves a single
   // measurement now and then; every sample stays in the JSON.
   for (let repeat = 1; repeat <= sizes.throughputRepeats; repeat++) {
     await each(`throughput 1 (#${repeat})`, async (c) => {
+      const cpuBefore = chainCpu(c);
       const mbPerSecond = (await throughput(c.entryPort, 1, sizes.oneTunnelBytes)).mbPerSecond;
+      const cpuMsPerMb = ((chainCpu(c) - cpuBefore) * 1e3) / (sizes.oneTunnelBytes / 1e6);
       const best = Math.max(mbPerSecond, figures[c.name]?.['throughput1'] ?? 0);
-      return { throughput1: best, [`throughput1Sample${repeat}`]: mbPerSecond };
+      // The mean over the repeats: CPU per byte does not swing with the machine's load as time does.
+      const cpuPerMb = ((figures[c.name]?.['cpuPerMb'] ?? 0) * (repeat - 1) + cpuMsPerMb) / repeat;
+      return { throughput1: best, [`throughput1Sample${repeat}`]: mbPerSecond, cpuPerMb };
     });
   }
   await each('throughput 8', async (c) => ({ throughput8: (await throughput(c.entryPort, 8, sizes.oneTunnelBytes / 8)).mbPerSecond }));
@@ -161,6 +170,11 @@ log(`wrote ${base}.json${Object.keys(sweeps).length > 0 ? ' and .svg' : ''} in $
 if (errors.length > 0) {
   log(`${errors.length} measurement(s) failed:\n  ${errors.join('\n  ')}`);
   process.exitCode = 1;
+}
+
+/** CPU seconds used so far by the chain's tunnel processes (client + server); NaN for raw TCP. */
+function chainCpu(chain: Chain): number {
+  return cpuSeconds(chain.client?.pid) + (chain.server === undefined ? 0 : cpuSeconds(chain.server.pid));
 }
 
 function snapshot(chain: Chain): void {

@@ -18,3 +18,22 @@ export function establishedTo(port: number | undefined): number {
   const out = execFileSync('ss', ['-Htn', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' });
   return out.split('\n').filter((line) => line.trim() !== '').length;
 }
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user + system, every thread) a process has used so far, or NaN when it is gone.
+ * Clock ticks are 1/100 s on Linux (`getconf CLK_TCK`).
+ */
+export function cpuSeconds(pid: number | undefined): number {
+  if (pid === undefined) return NaN;
+  try {
+    // The command name may hold spaces or parentheses: the fields are counted after its closing ')'.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the name: state is field 3, utime field 14, stime field 15 (proc(5)).
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return NaN;
+  }
+}

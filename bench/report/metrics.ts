@@ -17,6 +17,8 @@ export const METRICS: readonly MetricSpec[] = [
   { key: 'openP99', label: 'open on warm session p99', unit: 'ms', higherIsBetter: false },
   { key: 'rate50', label: 'tunnels/s, 50 at once', unit: '/s', higherIsBetter: true, target: { op: '>=', ratio: 2 } },
   { key: 'rate500', label: 'tunnels/s, 500 at once', unit: '/s', higherIsBetter: true },
+  { key: 'cpuPerOpen', label: 'CPU per tunnel opened, client + server', unit: 'µs', higherIsBetter: false },
+  { key: 'cpuPerMb', label: 'CPU per MB echoed, client + server, 1 tunnel', unit: 'ms', higherIsBetter: false },
   { key: 'memClient', label: 'memory/tunnel, client', unit: 'KB', higherIsBetter: false },
   { key: 'memServer', label: 'memory/tunnel, server', unit: 'KB', higherIsBetter: false },
   { key: 'memTotal', label: 'memory/tunnel, both', unit: 'KB', higherIsBetter: false, target: { op: '<=', ratio: 1 } },
