@@ -24,7 +24,7 @@ export interface Plan {
 export function plan(quick: boolean): Plan {
   return quick
     ? {
-        warmUpTunnels: 200,
+        warmUpTunnels: 500,
         warmUpBytes: 10e6,
         oneTunnelBytes: 20e6,
         throughputRepeats: 1,
@@ -35,7 +35,7 @@ export function plan(quick: boolean): Plan {
         sweepBytes: 10e6,
       }
     : {
-        warmUpTunnels: 1_500,
+        warmUpTunnels: 5_000,
         warmUpBytes: 50e6,
         oneTunnelBytes: 200e6,
         throughputRepeats: 3,
