@@ -3,6 +3,9 @@ export interface Plan {
   /** Tunnels opened and bytes echoed through every chain before the timed measurements. */
   readonly warmUpTunnels: number;
   readonly warmUpBytes: number;
+  /** Opened and echoed through a chain again right before each timed measurement of it (finding 18). */
+  readonly rewarmTunnels: number;
+  readonly rewarmBytes: number;
   readonly oneTunnelBytes: number;
   /** One-tunnel throughput is measured this many times; the best counts. */
   readonly throughputRepeats: number;
@@ -26,6 +29,8 @@ export function plan(quick: boolean): Plan {
     ? {
         warmUpTunnels: 500,
         warmUpBytes: 10e6,
+        rewarmTunnels: 100,
+        rewarmBytes: 2e6,
         oneTunnelBytes: 20e6,
         throughputRepeats: 1,
         openSamples: 40,
@@ -37,6 +42,8 @@ export function plan(quick: boolean): Plan {
     : {
         warmUpTunnels: 5_000,
         warmUpBytes: 50e6,
+        rewarmTunnels: 1_000,
+        rewarmBytes: 10e6,
         oneTunnelBytes: 200e6,
         throughputRepeats: 3,
         openSamples: 300,

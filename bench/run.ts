@@ -60,9 +60,23 @@ try {
     chains.push(await startChain(name, { dir, certFile, keyFile, echoPort: echo.ready.port as number, v2ray }));
     figures[name] = {};
   }
-  // Metric by metric, chain after chain: machine noise hits every chain alike.
-  const each = async (label: string, run: (chain: Chain) => Promise<Record<string, number>>, filter: (chain: Chain) => boolean = () => true) => {
-    for (const chain of chains.filter(filter)) {
+  // Metric by metric, chain after chain: machine noise hits every chain alike. A chain sits idle while
+  // the others are measured, and an idle Node process shrinks its heap (V8's memory reducer) and runs
+  // slower for its next thousand tunnels: `rewarm` gives every chain the same short warm-up right before
+  // it is timed, as a daemon under steady load would be.
+  const each = async (
+    label: string,
+    run: (chain: Chain) => Promise<Record<string, number>>,
+    { only = () => true, rewarm = false }: { readonly only?: (chain: Chain) => boolean; readonly rewarm?: boolean } = {},
+  ) => {
+    for (const chain of chains.filter(only)) {
+      try {
+        if (rewarm) await warmUp(chain.entryPort, sizes.rewarmTunnels, sizes.rewarmBytes);
+      } catch (error) {
+        errors.push(`${label} ${chain.name}: warm-up failed: ${(error as Error).message}`);
+        log(`${label} ${chain.name} FAILED to warm up: ${(error as Error).message}`);
+        continue;
+      }
       const t0 = Date.now();
       try {
         const result = await run(chain);
@@ -90,38 +104,52 @@ try {
         tcpConnections: r.tcpConnections,
       };
     },
-    tunnelled,
+    { only: tunnelled },
   );
   await each('warm-up', async (c) => {
     await warmUp(c.entryPort, sizes.warmUpTunnels, sizes.warmUpBytes);
     return {};
   });
-  await each('open time', async (c) => {
-    const r = await openTime(c.entryPort, sizes.openSamples);
-    return { openP50: r.p50Ms, openP99: r.p99Ms };
-  });
+  await each(
+    'open time',
+    async (c) => {
+      const r = await openTime(c.entryPort, sizes.openSamples);
+      return { openP50: r.p50Ms, openP99: r.p99Ms };
+    },
+    { rewarm: true },
+  );
   // CPU time beside the wall-clock figures: the driver and the echo target share the two cores with
   // every chain, so a ratio of the tunnel processes' own CPU says more about their efficiency.
-  await each('open rate', async (c) => {
-    const cpuBefore = chainCpu(c);
-    const rate50 = await openRate(c.entryPort, 50, sizes.rateRounds);
-    const cpuPerOpen = ((chainCpu(c) - cpuBefore) * 1e6) / (50 * sizes.rateRounds);
-    return { rate50, cpuPerOpen, rate500: await openRate(c.entryPort, 500, sizes.rateRounds) };
-  });
+  await each(
+    'open rate',
+    async (c) => {
+      const cpuBefore = chainCpu(c);
+      const rate50 = await openRate(c.entryPort, 50, sizes.rateRounds);
+      const cpuPerOpen = ((chainCpu(c) - cpuBefore) * 1e6) / (50 * sizes.rateRounds);
+      return { rate50, cpuPerOpen, rate500: await openRate(c.entryPort, 500, sizes.rateRounds) };
+    },
+    { rewarm: true },
+  );
   // Best of `throughputRepeats`, one chain after another each time: a loaded 2-core box halves a single
   // measurement now and then; every sample stays in the JSON.
   for (let repeat = 1; repeat <= sizes.throughputRepeats; repeat++) {
-    await each(`throughput 1 (#${repeat})`, async (c) => {
-      const cpuBefore = chainCpu(c);
-      const mbPerSecond = (await throughput(c.entryPort, 1, sizes.oneTunnelBytes)).mbPerSecond;
-      const cpuMsPerMb = ((chainCpu(c) - cpuBefore) * 1e3) / (sizes.oneTunnelBytes / 1e6);
-      const best = Math.max(mbPerSecond, figures[c.name]?.['throughput1'] ?? 0);
-      // The mean over the repeats: CPU per byte does not swing with the machine's load as time does.
-      const cpuPerMb = ((figures[c.name]?.['cpuPerMb'] ?? 0) * (repeat - 1) + cpuMsPerMb) / repeat;
-      return { throughput1: best, [`throughput1Sample${repeat}`]: mbPerSecond, cpuPerMb };
-    });
+    await each(
+      `throughput 1 (#${repeat})`,
+      async (c) => {
+        const cpuBefore = chainCpu(c);
+        const mbPerSecond = (await throughput(c.entryPort, 1, sizes.oneTunnelBytes)).mbPerSecond;
+        const cpuMsPerMb = ((chainCpu(c) - cpuBefore) * 1e3) / (sizes.oneTunnelBytes / 1e6);
+        const best = Math.max(mbPerSecond, figures[c.name]?.['throughput1'] ?? 0);
+        // The mean over the repeats: CPU per byte does not swing with the machine's load as time does.
+        const cpuPerMb = ((figures[c.name]?.['cpuPerMb'] ?? 0) * (repeat - 1) + cpuMsPerMb) / repeat;
+        return { throughput1: best, [`throughput1Sample${repeat}`]: mbPerSecond, cpuPerMb };
+      },
+      { rewarm: true },
+    );
   }
-  await each('throughput 8', async (c) => ({ throughput8: (await throughput(c.entryPort, 8, sizes.oneTunnelBytes / 8)).mbPerSecond }));
+  await each('throughput 8', async (c) => ({ throughput8: (await throughput(c.entryPort, 8, sizes.oneTunnelBytes / 8)).mbPerSecond }), {
+    rewarm: true,
+  });
   if (sweep) {
     for (const tunnels of sizes.sweep) {
       await each(
@@ -133,7 +161,7 @@ try {
           (sweeps[c.name] ??= []).push(point);
           return { mbPerSecond: point.mbPerSecond, rssMb: point.rssMb };
         },
-        (c) => c.name === 'h2tunnel' || c.name === 'h2tunnel-cli' || c.name === 'v2ray',
+        { only: (c) => c.name === 'h2tunnel' || c.name === 'h2tunnel-cli' || c.name === 'v2ray' },
       );
     }
   }
