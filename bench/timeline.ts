@@ -1,4 +1,4 @@
-// `npx tsx bench/timeline.ts [--zero-rtt] [--samples=300]`: where one tunnel open on a warm session
+// `npm run build && npx tsx bench/timeline.ts [--zero-rtt] [--samples=300]`: where one tunnel open on a warm session
 // spends its time. Runs the h2tunnel chain (client, server and echo target, each its own process)
 // with marks on, warms it up as the benchmark does, opens tunnels one after another and prints the
 // median moment of each step, from the driver's connect to the echoed byte.
