@@ -71,14 +71,12 @@ try {
   ) => {
     for (const chain of chains.filter(only)) {
       try {
-        if (rewarm) await warmUp(chain.entryPort, sizes.rewarmTunnels, sizes.rewarmBytes);
-      } catch (error) {
-        errors.push(`${label} ${chain.name}: warm-up failed: ${(error as Error).message}`);
-        log(`${label} ${chain.name} FAILED to warm up: ${(error as Error).message}`);
-        continue;
-      }
-      const t0 = Date.now();
-      try {
+        if (rewarm) {
+          await warmUp(chain.entryPort, sizes.rewarmTunnels, sizes.rewarmBytes).catch((error: unknown) => {
+            throw new Error(`warm-up failed: ${(error as Error).message}`);
+          });
+        }
+        const t0 = Date.now();
         const result = await run(chain);
         Object.assign(figures[chain.name] ?? {}, result);
         log(

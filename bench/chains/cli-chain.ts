@@ -1,15 +1,16 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fixtureNodeFlags, wrapChild, type BenchChild } from '../child.js';
+import { builtFile } from '../fixtures/built-library.js';
 import { freePort, waitForPort } from './free-port.js';
 
 // What users run: the package's bin over the compiled dist/ (`npm run bench` builds it first).
 const BIN = fileURLToPath(new URL('../../bin/h2tunnel.js', import.meta.url));
-const BUILT = fileURLToPath(new URL('../../dist/esm/cli/main.js', import.meta.url));
+const BUILT = new URL('../../dist/esm/cli/main.js', import.meta.url);
 
 /**
- * The product itself: `h2tunnel server` and `h2tunnel client` as two processes (the built bin), with the same TLS, host and path as the library fixtures. Logs at `warn`, as one would run it.
+ * The product itself: `h2tunnel server` and `h2tunnel client` as two processes (the built bin), with
+ * the same TLS, host and path as the library fixtures. Logs at `warn`, as one would run it.
  *
  * @example
  * ```ts
@@ -17,7 +18,7 @@ const BUILT = fileURLToPath(new URL('../../dist/esm/cli/main.js', import.meta.ur
  * ```
  */
 export async function startCliChain(files: { certFile: string; keyFile: string }, echoPort: number): Promise<{ client: BenchChild; server: BenchChild }> {
-  if (!existsSync(BUILT)) throw new Error('dist/ is missing: run `npm run build` first (`npm run bench` does)');
+  builtFile(BUILT);
   const serverPort = await freePort();
   const clientPort = await freePort();
   const common = ['--host', 'tunnel.test', '--path', '/tun', '--log-level', 'warn'];
