@@ -50,9 +50,12 @@ export async function runClient(config: ClientConfig, run: RunOptions): Promise<
   const stopStats = startStatsTicker(log, run.statsIntervalS, () => ({ sessions: manager.stats().sessions, tunnels: client.open() }), client.traffic);
 
   const received = await signal.received;
+  // Stop accepting first (close() does so before it awaits anything), then say so: whoever reads the
+  // line and connects must find the port closed, not a listener the process had no time to close yet.
+  const closing = client.close(Date.now() + run.drainTimeoutS * 1000);
   log.info({ signal: received, openTunnels: client.open(), drainTimeout: run.drainTimeoutS }, 'shutting down: no new tunnels, open ones may finish');
   stopStats();
-  await client.close(Date.now() + run.drainTimeoutS * 1000);
+  await closing;
   log.info(client.traffic.totals(), 'stopped');
   signal.stop();
 }

@@ -36,12 +36,14 @@ export async function runServer(config: ServerConfig, run: RunOptions): Promise<
   const stopStats = startStatsTicker(log, run.statsIntervalS, () => ({ sessions: server.stats().sessions, tunnels: forwarder.open() }), forwarder.traffic);
 
   const received = await signal.received;
+  // Stop listening and send GOAWAY first (close() does both before it awaits anything), then say so.
+  const closing = forwarder.close(Date.now() + run.drainTimeoutS * 1000).catch((error: unknown) => logError(log, error, 'shutdown failed'));
   log.info(
     { signal: received, openTunnels: forwarder.open(), drainTimeout: run.drainTimeoutS },
     'shutting down: GOAWAY to every session, open tunnels may finish',
   );
   stopStats();
-  await forwarder.close(Date.now() + run.drainTimeoutS * 1000).catch((error: unknown) => logError(log, error, 'shutdown failed'));
+  await closing;
   log.info(forwarder.traffic.totals(), 'stopped');
   signal.stop();
 }

@@ -29,7 +29,7 @@ export interface TunnelClient {
   readonly traffic: Traffic;
   /** Tunnels open right now. */
   open(): number;
-  /** Stops accepting; open tunnels get until `deadline` (epoch ms) to finish, then their sockets are cut. */
+  /** Stops accepting at once, within the call; open tunnels get until `deadline` (epoch ms) to finish, then their sockets are cut. */
   close(deadline: number): Promise<void>;
 }
 
@@ -94,6 +94,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
     traffic,
     open: () => bridges.size,
     close: async (deadline) => {
+      // Before the first await: the caller announces the drain once close() has returned.
       const stopped = new Promise<void>((resolve) => local.close(() => resolve()));
       // Connections already accepted get their tunnel: closing the manager now would fail their dial.
       await settleBy(opening, deadline);

@@ -22,7 +22,7 @@ export interface TunnelServer {
   readonly events: Observable<ServerEvent>;
   /** Open sessions and tunnels right now. */
   stats(): { readonly sessions: number; readonly tunnels: number };
-  /** Stops accepting, sends GOAWAY, lets tunnels finish for `drainMs`, then destroys what is left. */
+  /** Stops accepting and sends GOAWAY within the call, lets tunnels finish for `drainMs`, then destroys what is left. */
   close(drainMs?: number): Promise<void>;
 }
 
@@ -69,6 +69,7 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
     events: events.asObservable(),
     stats: () => tracker.stats(),
     close: async (drainMs = 0) => {
+      // Both before the first await: the port is closed and GOAWAY sent within the call.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await tracker.closeAll(drainMs);
       await stopped;
