@@ -1,4 +1,5 @@
 import { createServer, type Socket } from 'node:net';
+import { LISTEN_BACKLOG } from '../../src/listen-backlog.js';
 
 /** A TCP echo server on 127.0.0.1, the far end tunnels are forwarded to. */
 export interface EchoTarget {
@@ -32,10 +33,10 @@ export function startEchoTarget(): Promise<EchoTarget> {
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    // Node's default backlog (511) drops SYNs when a thousand tunnels connect at once. The kernel resends
-    // a dropped SYN after 1 s, when v2ray's default downlink-only timeout (1 s after the client's last
-    // byte) has already ended the tunnel, cleanly and empty: the 1,000-tunnel v2ray spec failed so.
-    server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, () => {
+    // With Node's default backlog a thousand tunnels connecting at once lose SYNs, and the kernel's resend
+    // after 1 s comes when v2ray's default downlink-only timeout (1 s after the client's last byte) has
+    // already ended the tunnel, cleanly and empty: the 1,000-tunnel v2ray spec failed so.
+    server.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () => {
       const address = server.address();
       if (address === null || typeof address === 'string') return reject(new Error('echo target has no TCP address'));
       resolve({

@@ -5,6 +5,7 @@ import type { SessionManager } from '../client/session-manager.js';
 import { formatHostPort, type HostPort } from '../config/address.js';
 import type { DialSettings } from '../config/settings.js';
 import { listenFailed } from '../errors.js';
+import { LISTEN_BACKLOG } from '../listen-backlog.js';
 import { bridge, resetSocket } from './bridge.js';
 import { logError } from './logger.js';
 import { settleBy } from './shutdown.js';
@@ -110,7 +111,6 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
 function bind(server: Server, address: HostPort): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', (error) => reject(listenFailed(formatHostPort(address), error)));
-    // Go listens with the kernel's somaxconn; Node's default backlog (511) drops SYNs when thousands connect at once.
-    server.listen({ port: address.port, host: address.host, backlog: 4096 }, () => resolve(server.address() as AddressInfo));
+    server.listen({ port: address.port, host: address.host, backlog: LISTEN_BACKLOG }, () => resolve(server.address() as AddressInfo));
   });
 }
