@@ -13,7 +13,7 @@ export interface TunnelForwarder {
   readonly traffic: Traffic;
   /** Tunnels open right now. */
   open(): number;
-  /** Closes the server (GOAWAY, drain until `deadline`, epoch ms), then cuts what is left. */
+  /** Closes the server (stops listening and sends GOAWAY within the call, drains until `deadline`, epoch ms), then cuts what is left. */
   close(deadline: number): Promise<void>;
 }
 
