@@ -15,6 +15,7 @@ describe('transport errors', () => {
     [errors.timeout('connect', 5), 'Timeout', 'H2T_ERR_TIMEOUT', 'warning', errors.isTimeout],
     [errors.invalidConfig('path', 'bad'), 'InvalidConfig', 'H2T_ERR_CONFIG', 'error', errors.isInvalidConfig],
     [errors.protocolError('odd'), 'ProtocolError', 'H2T_ERR_PROTOCOL', 'warning', errors.isTag('ProtocolError')],
+    [errors.socketFailed('local 127.0.0.1:1', cause), 'SocketFailed', 'H2T_ERR_SOCKET', 'warning', errors.isSocketFailed],
     [errors.listenFailed('127.0.0.1:1'), 'ListenFailed', 'H2T_ERR_LISTEN', 'error', errors.isTag('ListenFailed')],
   ];
 

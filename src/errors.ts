@@ -57,6 +57,14 @@ export interface InvalidConfig extends Base<'InvalidConfig', 'H2T_ERR_CONFIG'> {
 }
 /** A protocol-level failure of the session or stream not covered above. */
 export type ProtocolError = Base<'ProtocolError', 'H2T_ERR_PROTOCOL'>;
+/**
+ * The plain TCP connection a tunnel is bridged to failed after it was made: the application's local
+ * connection on a client, the forward target's on a server. Names that side, so a log never blames the
+ * tunnel for it.
+ */
+export interface SocketFailed extends Base<'SocketFailed', 'H2T_ERR_SOCKET'> {
+  readonly address: string;
+}
 /** A server could not bind its address. */
 export interface ListenFailed extends Base<'ListenFailed', 'H2T_ERR_LISTEN'> {
   readonly address: string;
@@ -74,6 +82,7 @@ export type TransportError =
   | Timeout
   | InvalidConfig
   | ProtocolError
+  | SocketFailed
   | ListenFailed;
 
 /** The `_tag`s of {@link TransportError}. */
@@ -181,6 +190,16 @@ export const protocolError = (detail: string, cause?: unknown): ProtocolError =>
     cause,
   });
 
+export const socketFailed = (address: string, cause?: unknown): SocketFailed =>
+  make<SocketFailed>({
+    _tag: 'SocketFailed',
+    code: 'H2T_ERR_SOCKET',
+    severity: 'warning',
+    address,
+    message: `the connection to ${address} failed${causeText(cause)}`,
+    cause,
+  });
+
 export const listenFailed = (address: string, cause?: unknown): ListenFailed =>
   make<ListenFailed>({
     _tag: 'ListenFailed',
@@ -204,6 +223,7 @@ const TAGS: ReadonlySet<string> = new Set<TransportErrorTag>([
   'Timeout',
   'InvalidConfig',
   'ProtocolError',
+  'SocketFailed',
   'ListenFailed',
 ]);
 
@@ -297,6 +317,15 @@ export const isTimeout = isTag('Timeout');
  * ```
  */
 export const isInvalidConfig = isTag('InvalidConfig');
+/**
+ * True for the TCP connection a tunnel was bridged to failed (the local application's, or the forward target's).
+ *
+ * @example
+ * ```ts
+ * if (isSocketFailed(e)) console.log('the other side of', e.address, 'went away');
+ * ```
+ */
+export const isSocketFailed = isTag('SocketFailed');
 
 // helpers
 
