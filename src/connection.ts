@@ -5,7 +5,7 @@ import { concatMap, from, ignoreElements, Observable, Subject, type Observer } f
 import { sessionClosed, streamReset, type TransportError } from './errors.js';
 import { fromNodeError } from './node-errors.js';
 import { watchPeerEnd } from './peer-end.js';
-import { sessionFailure } from './session-failure.js';
+import { connectionLost, sessionFailure } from './session-failure.js';
 
 /** What is known about a tunnel's far end. */
 export interface ConnectionInfo {
@@ -15,6 +15,8 @@ export interface ConnectionInfo {
   readonly authority: string | undefined;
   /** The request path. */
   readonly path: string | undefined;
+  /** The id of the HTTP/2 session the tunnel rides on, as the session events report it. */
+  readonly session: number | undefined;
 }
 
 /** How a tunnel ended: `right` when both directions finished or it was closed locally. */
@@ -59,7 +61,7 @@ export class Connection {
     private readonly address: string,
   ) {
     this.session = stream.session;
-    this.peerEnded = watchPeerEnd(stream);
+    this.peerEnded = watchPeerEnd(stream, () => this.failure ?? this.unexpectedClose());
     // After a local close() the stream reports its own abort as an error: that is not a failure.
     stream.on('error', (error) => this.closedLocally || this.fail(fromNodeError(error, address)));
     this.done = new Promise((resolve) => stream.once('close', () => resolve((this.result = this.settle()))));
@@ -157,6 +159,11 @@ export class Connection {
     return this.stream;
   }
 
+  /** True once the tunnel's stream is closed: nothing more goes either way. */
+  get closed(): boolean {
+    return this.stream.destroyed || this.stream.closed;
+  }
+
   /** Marks the tunnel failed with `error` (the first reason wins) without closing it. */
   fail(error: TransportError): void {
     this.failure ??= error;
@@ -203,7 +210,7 @@ export class Connection {
     // A session torn down under the stream (socket closed or reset) closes it with CANCEL: that is the
     // connection lost, not a reset the peer chose.
     const sessionError =
-      this.session === undefined ? undefined : (sessionFailure(this.session) ?? (this.session.destroyed ? sessionClosed('connection lost') : undefined));
+      this.session === undefined ? undefined : (sessionFailure(this.session) ?? (connectionLost(this.session) ? sessionClosed('connection lost') : undefined));
     const rst = this.stream.rstCode;
     if (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR) {
       return sessionError ?? streamReset(rst, 'stream reset');

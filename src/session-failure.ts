@@ -14,3 +14,18 @@ export function markSessionFailed(session: Http2Session, reason: TransportError)
 export function sessionFailure(session: Http2Session): TransportError | undefined {
   return failures.get(session);
 }
+
+/**
+ * True once the session's connection is gone, even in the moment before Node marks the session destroyed:
+ * when its socket closes, Node resets every stream with CANCEL first, and that must read as the
+ * connection lost, not as a reset the peer chose.
+ */
+export function connectionLost(session: Http2Session): boolean {
+  if (session.destroyed) return true;
+  try {
+    return session.socket.destroyed;
+  } catch {
+    // The socket proxy throws once the session let go of its socket.
+    return true;
+  }
+}

@@ -2,10 +2,23 @@ import { strict as assert } from 'node:assert';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as E from 'fp-ts/lib/Either.js';
+import type { Connection } from '../../src/connection.js';
 import { isSessionClosed, isTransportError } from '../../src/errors.js';
+import { startResetRelay, type ResetRelay } from '../helpers/reset-relay.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
 import { managerPerTest } from './support/manager-per-test.js';
-import { openTunnel, pattern, roundTrip } from './support/tunnels.js';
+import { startOurServer, type OurServer } from './support/our-server.js';
+import { eventually, openTunnel, pattern, roundTrip } from './support/tunnels.js';
+
+/** How a tunnel's Duplex ended: its first 'end' or 'error', as pipe() and pipeline() would see it. */
+function duplexEnding(connection: Connection): Promise<{ readonly how: 'end' | 'error'; readonly error?: unknown }> {
+  const duplex = connection.toDuplex();
+  return new Promise((resolve) => {
+    duplex.once('end', () => resolve({ how: 'end' }));
+    duplex.once('error', (error) => resolve({ how: 'error', error }));
+    duplex.resume();
+  });
+}
 
 const FAST_HEALTH = { readIdleTimeout: 0.5, healthCheckTimeout: 1 };
 
@@ -32,6 +45,8 @@ describe('reliability: peer death', function () {
   this.timeout(20_000);
   let child: ChildProcess | undefined;
   let server: FaultServer | undefined;
+  let ours: OurServer | undefined;
+  let relay: ResetRelay | undefined;
 
   // Registered first, so it runs before the manager closes.
   afterEach(() => {
@@ -40,7 +55,11 @@ describe('reliability: peer death', function () {
   });
   const client = managerPerTest(async () => {
     await server?.close();
+    await relay?.close();
+    await ours?.close();
     server = undefined;
+    relay = undefined;
+    ours = undefined;
   });
 
   for (const h2c of [false, true]) {
@@ -80,6 +99,38 @@ describe('reliability: peer death', function () {
       assert.equal((await roundTrip(next, Buffer.from('alive'))).toString(), 'alive');
     });
   }
+
+  for (const h2c of [false, true]) {
+    it(`an idle tunnel's Duplex errors with SessionClosed, never ends, when the server process is killed (${h2c ? 'h2c' : 'TLS'})`, async () => {
+      const peer = await startChildServer(h2c);
+      child = peer.child;
+      const settings = h2c ? { host: ['tunnel.test'], h2c: true } : { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: peer.cert } };
+      const connection = await openTunnel(client.manager, `127.0.0.1:${peer.port}`, settings);
+      const ending = duplexEnding(connection);
+      child.kill('SIGKILL');
+      const { how, error } = await ending;
+      assert.equal(how, 'error', 'pipe() would have ended its destination with a clean FIN');
+      assert.ok(isSessionClosed(error), String(error));
+      const result = await connection.done;
+      assert.ok(E.isLeft(result) && isSessionClosed(result.left), JSON.stringify(result));
+    });
+  }
+
+  it('server side: a client whose connection is reset ends every tunnel on it with SessionClosed; their Duplexes error, never end', async () => {
+    ours = await startOurServer({ h2c: true });
+    relay = await startResetRelay(ours.port);
+    const settings = { host: ['tunnel.test'], path: '/tun', h2c: true };
+    await Promise.all([1, 2].map(() => openTunnel(client.manager, `127.0.0.1:${relay?.port ?? 0}`, settings)));
+    await eventually(() => ours?.accepted.length === 2, 2_000, 'both tunnels to reach the server');
+    const accepted = ours.accepted.map((connection) => ({ connection, ending: duplexEnding(connection) }));
+    relay.reset();
+    for (const { connection, ending } of accepted) {
+      // The Duplex carries Node's own error here (read ECONNRESET); `done` has the typed one.
+      assert.equal((await ending).how, 'error');
+      const result = await connection.done;
+      assert.ok(E.isLeft(result) && isSessionClosed(result.left), JSON.stringify(result));
+    }
+  });
 
   it('ends an idle tunnel at once when the TCP connection is reset, and reconnects for the next', async () => {
     server = await startFaultServer();

@@ -6,7 +6,7 @@ import { formatHostPort, type HostPort } from '../config/address.js';
 import type { DialSettings } from '../config/settings.js';
 import { listenFailed } from '../errors.js';
 import { LISTEN_BACKLOG } from '../listen-backlog.js';
-import { bridge, resetSocket } from './bridge.js';
+import { bridge, DEFAULT_IDLE_TIMEOUT_MS, resetSocket } from './bridge.js';
 import { logError } from './logger.js';
 import { settleBy } from './shutdown.js';
 import { Traffic } from './traffic.js';
@@ -20,6 +20,8 @@ export interface TunnelClientOptions {
   readonly settings: DialSettings;
   readonly manager: SessionManager;
   readonly log: Logger;
+  /** A tunnel with no byte either way for this long is reset at both ends; 0 never. Default 300 s. */
+  readonly idleTimeoutMs?: number;
   /** Called when a tunnel is open, with the time from accepting the socket to the 200. */
   readonly onOpened?: (tunnel: number, ms: number) => void;
 }
@@ -55,6 +57,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
   const onSocket = (socket: Socket) => {
     const tunnel = ++next;
     const started = performance.now();
+    const socketAddress = `local ${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
     socket.setNoDelay(true);
     socket.on('error', () => undefined);
     traffic.track(socket);
@@ -68,7 +71,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
         const ms = performance.now() - started;
         options.onOpened?.(tunnel, ms);
         log.debug({ tunnel, ms: Math.round(ms * 10) / 10 }, 'tunnel opened');
-        const done = bridge(socket, connection, { socketAddress: `local ${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}` }).then((result) => {
+        const done = bridge(socket, connection, { socketAddress, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS }).then((result) => {
           if (result.error !== undefined) logError(log, result.error, 'tunnel failed', { tunnel, bytesUp: result.toTunnel, bytesDown: result.fromTunnel });
           else log.debug({ tunnel, bytesUp: result.toTunnel, bytesDown: result.fromTunnel }, 'tunnel closed');
         });
