@@ -33,6 +33,16 @@ describe('server limits', function () {
     await eventually(() => ours.server.stats().sessions === 0, 2_000, 'the server to forget the session');
   });
 
+  it('headerTimeoutMs (TLS): closes a session that finishes its handshake and then sends nothing', async () => {
+    ours = await startOurServer({ headerTimeoutMs: 300 });
+    const session = http2.connect(`https://127.0.0.1:${ours.port}`, { ca: ours.cert, servername: 'tunnel.test' });
+    await once(session, 'remoteSettings');
+    const started = Date.now();
+    await closed(session);
+    assert.ok(Date.now() - started < 2_000, 'closed by the header timeout, not the idle timeout');
+    await eventually(() => ours.server.stats().sessions === 0, 2_000, 'the server to forget the session');
+  });
+
   it('headerTimeoutMs (h2c): a prompt client is not cut', async () => {
     ours = await startOurServer({ h2c: true, headerTimeoutMs: 300 });
     const connection = await openTunnel(client.manager, ours.address, { host: ['tunnel.test'], path: '/tun', h2c: true });

@@ -30,7 +30,11 @@ export function requestTunnel(lease: SessionLease, address: string, settings: Re
       return;
     }
     stream.once('close', () => lease.release());
-    const connection = new Connection(stream, { remoteAddress: address, authority: headers[':authority'] as string, path: settings.path }, address);
+    const connection = new Connection(
+      stream,
+      { remoteAddress: address, authority: headers[':authority'] as string, path: settings.path, session: lease.sessionId },
+      address,
+    );
     let handedOff = false;
     let answered = false;
     let cancelled = false;

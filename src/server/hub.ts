@@ -1,4 +1,4 @@
-import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { constants, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Subject } from 'rxjs';
 import { Connection } from '../connection.js';
 import { remoteAddress } from '../protocol/remote-address.js';
@@ -12,6 +12,8 @@ export interface HubContext {
   readonly headers: Readonly<Record<string, readonly string[]>>;
   readonly connections: Subject<Connection>;
   readonly events: Subject<ServerEvent>;
+  /** The id session events report for a session. */
+  readonly sessionId: (session: Http2Session | undefined) => number | undefined;
 }
 
 /**
@@ -36,8 +38,14 @@ export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingH
   }
   // Object.assign, not a spread followed by more keys: V8 builds that ~20x slower, on every tunnel.
   respond(stream, Object.assign({}, context.headers as OutgoingHttpHeaders, { ':status': 200, 'cache-control': 'no-store' }), false);
-  if (stream.destroyed) return;
-  context.connections.next(new Connection(stream, { remoteAddress: remote, authority, path }, remote ?? 'client'));
+  // Node hands the stream over before it has read the frames after its HEADERS in the same packet: a
+  // rapid-reset client's RST_STREAM is among them. Decide once they are processed, so a stream the client
+  // already reset never reaches the application (nor the forward target it would connect to).
+  setImmediate(() => {
+    if (stream.destroyed || stream.closed) return;
+    const info = { remoteAddress: remote, authority, path, session: context.sessionId(stream.session) };
+    context.connections.next(new Connection(stream, info, remote ?? 'client'));
+  });
 }
 
 function respond(stream: ServerHttp2Stream, headers: OutgoingHttpHeaders, endStream: boolean): void {

@@ -10,7 +10,11 @@ import { localSettings, MAX_SESSION_MEMORY_MB } from '../flow-control.js';
 import { handleTunnelStream, type HubContext } from './hub.js';
 import type { ServerEvent } from './server-events.js';
 import type { ListenOptions } from './server-options.js';
+import { DEFAULT_RESET_LIMITS } from './reset-budget.js';
 import { SessionTracker } from './session-tracker.js';
+
+// Seconds of silence before a server PINGs its client; the health-check timeout (15 s) follows.
+const SERVER_READ_IDLE_TIMEOUT_S = 30;
 
 /** A listening tunnel server. */
 export interface TunnelServer {
@@ -42,7 +46,7 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const { address, rules, headers, healthCheck } = config.right;
   const connections = new Subject<Connection>();
   const events = new Subject<ServerEvent>();
-  const context: HubContext = { rules, headers, connections, events };
+  const context: HubContext = { rules, headers, connections, events, sessionId: (session) => tracker.idOf(session) };
   const serverOptions: http2.SecureServerOptions = {
     settings: localSettings({
       maxConcurrentStreams: options.maxConcurrentStreams ?? 250,
@@ -55,10 +59,10 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const server = createServer(options, serverOptions);
   const tracker = new SessionTracker(server, events, {
     healthCheck,
-    h2c: options.tls === undefined,
     headerTimeoutMs: options.headerTimeoutMs ?? 4_000,
     idleTimeoutMs: options.idleSessionTimeoutMs ?? 300_000,
-    maxSessionsPerAddress: options.maxSessionsPerAddress ?? 0,
+    maxSessionsPerAddress: options.maxSessionsPerAddress ?? 100,
+    resets: { burst: options.maxResetBurst ?? DEFAULT_RESET_LIMITS.burst, perSecond: options.maxResetsPerSecond ?? DEFAULT_RESET_LIMITS.perSecond },
   });
   server.on('stream', (stream, requestHeaders) => handleTunnelStream(stream, requestHeaders, context));
 
@@ -115,7 +119,9 @@ function resolveServerConfig(options: ListenOptions): E.Either<TransportError, S
       // With no host configured accept any Host (v2fly v5, Xray); v2ray 4.34 would accept only its default.
       rules: { hosts: options.host === undefined || options.host.length === 0 ? undefined : http.hosts, path: http.path },
       headers: http.headers,
-      healthCheck: resolveHealthCheck(options, 0),
+      // A client that vanished without a FIN (machine gone, NAT dropped) is found within 30 + 15 s, and
+      // its forward connections reset; v2ray keeps them until its 300 s idle policy.
+      healthCheck: resolveHealthCheck(options, SERVER_READ_IDLE_TIMEOUT_S),
     });
   } catch (error) {
     if (isTransportError(error)) return E.left(error);

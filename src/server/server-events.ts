@@ -10,6 +10,6 @@ export type ServerEvent =
       readonly path: string | undefined;
       readonly remoteAddress: string | undefined;
     }
-  | { readonly type: 'session-opened'; readonly remoteAddress: string | undefined }
-  | { readonly type: 'session-closed'; readonly remoteAddress: string | undefined }
+  | { readonly type: 'session-opened'; readonly session: number; readonly remoteAddress: string | undefined }
+  | { readonly type: 'session-closed'; readonly session: number; readonly remoteAddress: string | undefined }
   | { readonly type: 'error'; readonly error: TransportError };

@@ -19,12 +19,22 @@ export interface ListenOptions extends Omit<HttpSettings, 'method'> {
   readonly maxConcurrentStreams?: number;
   /** Milliseconds allowed for the TLS handshake. Default 10,000. */
   readonly handshakeTimeoutMs?: number;
-  /** Milliseconds an h2c connection may take to send its first request headers. Default 4,000 (v2ray). */
+  /** Milliseconds a session (after TLS) may take to send its first request headers. Default 4,000 (v2ray's h2c limit). */
   readonly headerTimeoutMs?: number;
   /** Close (GOAWAY) a session after this many ms with no frames at all. Default 300,000; 0 never. */
   readonly idleSessionTimeoutMs?: number;
   /** Largest request header block accepted, in bytes. Default 16,384. */
   readonly maxHeaderListSize?: number;
-  /** At most this many sessions from one remote address; 0 for no cap. Default 0 (proxies share one address). */
+  /**
+   * At most this many sessions from one remote address; 0 for no cap. Default 100: a client needs one per
+   * 250 streams, and a TLS-terminating proxy in front pools its connections.
+   */
   readonly maxSessionsPerAddress?: number;
+  /**
+   * Streams the client may reset at once before its session is closed with GOAWAY(ENHANCE_YOUR_CALM),
+   * refilled at {@link maxResetsPerSecond}. Default 200 (rapid reset, CVE-2023-44487).
+   */
+  readonly maxResetBurst?: number;
+  /** Stream resets per second a session may sustain after the burst. Default 50. */
+  readonly maxResetsPerSecond?: number;
 }

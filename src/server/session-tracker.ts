@@ -1,26 +1,34 @@
-import type { Http2SecureServer, Http2Server, ServerHttp2Session } from 'node:http2';
+import { constants, type Http2Session, type Http2SecureServer, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
+import type { Socket } from 'node:net';
 import type { Subject } from 'rxjs';
 import type { HealthCheck } from '../config/settings.js';
-import { sessionClosed, timeout } from '../errors.js';
+import { protocolError, sessionClosed, timeout, type TransportError } from '../errors.js';
 import { widenSessionWindow } from '../flow-control.js';
 import { watchHealth } from '../health-check.js';
 import { fromNodeError } from '../node-errors.js';
 import { markSessionFailed } from '../session-failure.js';
+import { ResetBudget, type ResetLimits } from './reset-budget.js';
 import type { ServerEvent } from './server-events.js';
+
+// An idle TCP connection whose client vanished (machine gone, NAT state dropped) is probed after this;
+// the PING health check covers a connection that is not idle at the TCP level but never answers.
+const KEEPALIVE_DELAY_MS = 30_000;
 
 /** Server-side session limits. */
 export interface SessionLimits {
   readonly healthCheck: HealthCheck;
-  readonly h2c: boolean;
   readonly headerTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly maxSessionsPerAddress: number;
+  readonly resets: ResetLimits;
 }
 
 /** Owns a server's sessions: limits, health, counts and shutdown. */
 export class SessionTracker {
   private readonly sessions = new Set<ServerHttp2Session>();
   private readonly perAddress = new Map<string, number>();
+  private readonly ids = new WeakMap<Http2Session, number>();
+  private nextId = 1;
   private tunnels = 0;
 
   constructor(
@@ -29,6 +37,8 @@ export class SessionTracker {
     private readonly limits: SessionLimits,
   ) {
     server.on('session', (session: ServerHttp2Session) => this.track(session));
+    // The TCP socket itself: an HTTP/2 session's socket proxy refuses setKeepAlive.
+    server.on('connection', (socket: Socket) => socket.setKeepAlive(true, KEEPALIVE_DELAY_MS));
     server.on('stream', (stream) => {
       this.tunnels++;
       stream.once('close', () => this.tunnels--);
@@ -39,6 +49,11 @@ export class SessionTracker {
     // A TLS client that negotiated no ALPN: Node would answer it with an HTTP/1.0 403 naming itself and
     // hold the socket for 10 s. Say nothing and hang up, as for any other stranger.
     server.on('unknownProtocol', (socket: { destroy(): void }) => socket.destroy());
+  }
+
+  /** The id session events report for `session`. */
+  idOf(session: Http2Session | undefined): number | undefined {
+    return session === undefined ? undefined : this.ids.get(session);
   }
 
   stats(): { sessions: number; tunnels: number } {
@@ -67,31 +82,37 @@ export class SessionTracker {
   }
 
   private track(session: ServerHttp2Session): void {
+    const id = this.nextId++;
+    this.ids.set(session, id);
     const address = session.socket?.remoteAddress ?? 'unknown';
     const count = (this.perAddress.get(address) ?? 0) + 1;
     this.perAddress.set(address, count);
     this.sessions.add(session);
+    const fail = (reason: TransportError, code?: number) => {
+      markSessionFailed(session, reason);
+      session.destroy(reason, code);
+    };
     session.on('error', (error) => this.events.next({ type: 'error', error: fromNodeError(error, address) }));
     if (this.limits.maxSessionsPerAddress > 0 && count > this.limits.maxSessionsPerAddress) {
       session.goaway();
       session.destroy();
     }
     widenSessionWindow(session);
-    const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => {
-      markSessionFailed(session, reason);
-      session.destroy(reason);
-    });
-    // h2c has no handshake to time out; v2ray gives a cleartext client 4 s to send its request headers.
-    const headerTimer = this.limits.h2c
-      ? setTimeout(() => {
-          const reason = timeout('reading request headers', this.limits.headerTimeoutMs);
-          markSessionFailed(session, reason);
-          session.destroy(reason);
-        }, this.limits.headerTimeoutMs)
-      : undefined;
+    const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => fail(reason));
+    // A client gets `headerTimeoutMs` from its session's start (after TLS) to send its first request, as
+    // v2ray gives an h2c client 4 s: a silent connection must not hold a session for the idle timeout.
+    const headerTimer = setTimeout(() => fail(timeout('reading request headers', this.limits.headerTimeoutMs)), this.limits.headerTimeoutMs);
     session.once('stream', () => clearTimeout(headerTimer));
+    const budget = new ResetBudget(this.limits.resets, performance.now());
+    session.on('stream', (stream: ServerHttp2Stream) =>
+      stream.once('aborted', () => {
+        // Our own resets destroy the stream before Node emits 'aborted'; the peer's RST_STREAM does not.
+        if (stream.destroyed || session.destroyed || budget.spend(performance.now())) return;
+        fail(protocolError(`more than ${this.limits.resets.burst} streams reset by the client at once`), constants.NGHTTP2_ENHANCE_YOUR_CALM);
+      }),
+    );
     if (this.limits.idleTimeoutMs > 0) session.setTimeout(this.limits.idleTimeoutMs, () => session.close());
-    this.events.next({ type: 'session-opened', remoteAddress: address });
+    this.events.next({ type: 'session-opened', session: id, remoteAddress: address });
     session.once('close', () => {
       clearTimeout(headerTimer);
       stopHealth();
@@ -99,7 +120,7 @@ export class SessionTracker {
       const left = (this.perAddress.get(address) ?? 1) - 1;
       if (left === 0) this.perAddress.delete(address);
       else this.perAddress.set(address, left);
-      this.events.next({ type: 'session-closed', remoteAddress: address });
+      this.events.next({ type: 'session-closed', session: id, remoteAddress: address });
     });
   }
 }
