@@ -72,6 +72,14 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
     ],
     ['a file that is not JSON', () => server('--stream-settings', join(dir.path, 'broken.json')), /--stream-settings: .*broken\.json is not valid JSON/],
     ['a non-numeric --drain-timeout', () => client('--drain-timeout', 'soon'), /--drain-timeout <seconds>' argument 'soon' is invalid/],
+    ['--max-streams 0', () => server('--h2c', '--max-streams', '0'), /--max-streams: must be above 0: a session with no stream carries no tunnel/],
+    ['--connect-timeout 0', () => server('--h2c', '--connect-timeout', '0'), /--connect-timeout: must be above 0/],
+    [
+      'a fractional --max-sessions-per-address',
+      () => server('--h2c', '--max-sessions-per-address', '1.5'),
+      /--max-sessions-per-address <n>' argument '1\.5' is invalid/,
+    ],
+    ['a negative --idle-timeout', () => client('--idle-timeout', '-1'), /--idle-timeout <seconds>' argument '-1' is invalid/],
     ['an unknown --log-level', () => client('--log-level', 'loud'), /--log-level <level>' argument 'loud' is invalid/],
     [
       'a server port already in use',

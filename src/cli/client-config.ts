@@ -18,6 +18,7 @@ export interface ClientFlags {
   readonly healthCheckTimeout?: number;
   readonly h2c?: boolean;
   readonly streamSettings?: string;
+  readonly idleTimeout: number;
 }
 
 /** Everything `h2tunnel client` needs, validated. */
@@ -25,6 +26,8 @@ export interface ClientConfig {
   readonly listen: HostPort;
   readonly server: HostPort;
   readonly settings: DialSettings;
+  /** A tunnel with no byte either way for this long is reset at both ends; 0 never. */
+  readonly idleTimeoutMs: number;
   /** Keys of the JSON file that were ignored. */
   readonly warnings: readonly string[];
 }
@@ -78,7 +81,7 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   // Validate now, so a bad host name or timeout stops the start instead of failing every tunnel later.
   const resolved = resolveDialSettings(settings);
   if (E.isLeft(resolved)) return resolved;
-  return E.right({ listen: listen.right, server: server.right, settings, warnings: loaded.right.warnings });
+  return E.right({ listen: listen.right, server: server.right, settings, idleTimeoutMs: flags.idleTimeout * 1000, warnings: loaded.right.warnings });
 }
 
 function withHint(error: TlsRequired, file: string | undefined): TlsRequired {

@@ -14,6 +14,20 @@ export function seconds(text: string): number {
   return value;
 }
 
+/**
+ * Parses a flag that counts something: a whole number, 0 or more (0 usually meaning "no cap").
+ *
+ * @example
+ * ```ts
+ * count('100'); // 100
+ * ```
+ */
+export function count(text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < 0) throw new InvalidArgumentError('want a whole number, 0 or more.');
+  return value;
+}
+
 /** Parses a whole number of days, at least 1. */
 export function days(text: string): number {
   const value = Number(text);

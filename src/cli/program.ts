@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { writeCertificate, type CertFlags } from './cert-command.js';
 import { clientConfig, type ClientFlags } from './client-config.js';
-import { days, nameList, seconds } from './flag-parsers.js';
+import { count, days, nameList, seconds } from './flag-parsers.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.js';
 import { runClient, type RunOptions } from './run-client.js';
 import { runServer } from './run-server.js';
@@ -99,6 +99,7 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--read-idle-timeout <seconds>', 'PING the server after this much silence; 0 disables (default 15)', seconds)
       .option('--health-check-timeout <seconds>', 'drop the session when a PING gets no answer in time (default 15)', seconds)
       .option('--h2c', 'cleartext HTTP/2, for a server behind a TLS-terminating proxy on a trusted network')
+      .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, 300)
       .addHelpText('after', CLIENT_EXAMPLES),
   ).action(async (flags: ClientFlags & CommonFlags) => {
     const config = await clientConfig(flags);
@@ -117,6 +118,14 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--h2c', 'cleartext HTTP/2 (with prior knowledge), behind a TLS-terminating proxy')
       .option('--host <names>', 'accepted Host names, comma-separated; others get 404 (default: any)', nameList)
       .option('--path <path>', 'accepted path prefix; others get 404 (default /)')
+      .option('--read-idle-timeout <seconds>', 'PING a client after this much silence; 0 disables (default 30)', seconds)
+      .option('--health-check-timeout <seconds>', 'drop a client whose PING gets no answer in time (default 15)', seconds)
+      .option('--connect-timeout <seconds>', 'reset a tunnel whose --forward connect takes longer', seconds, 10)
+      .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, 300)
+      .option('--max-sessions-per-address <n>', 'sessions one client address may hold; 0 no cap', count, 100)
+      .option('--max-streams <n>', 'tunnels one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)', count, 250)
+      .option('--handshake-timeout <seconds>', 'drop a client whose TLS handshake takes longer', seconds, 10)
+      .option('--header-timeout <seconds>', 'drop a session that sends no request within this long of its start', seconds, 4)
       .addHelpText('after', SERVER_EXAMPLES),
   ).action(async (flags: ServerFlags & CommonFlags) => {
     const config = await serverConfig(flags);

@@ -40,7 +40,14 @@ export async function runClient(config: ClientConfig, run: RunOptions): Promise<
   const signal = shutdownSignal(log);
   let client;
   try {
-    client = await startTunnelClient({ listen: config.listen, server: config.server, settings: config.settings, manager, log });
+    client = await startTunnelClient({
+      listen: config.listen,
+      server: config.server,
+      settings: config.settings,
+      idleTimeoutMs: config.idleTimeoutMs,
+      manager,
+      log,
+    });
   } catch (error) {
     signal.stop();
     await manager.close();

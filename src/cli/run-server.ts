@@ -27,7 +27,7 @@ export async function runServer(config: ServerConfig, run: RunOptions): Promise<
     signal.stop();
     throw error;
   }
-  const forwarder = forwardTunnels(server, config.forward, log);
+  const forwarder = forwardTunnels(server, config.forward, log, config.forwarding);
   const address = typeof server.address === 'string' ? `unix:${server.address}` : formatHostPort({ host: server.address.address, port: server.address.port });
   log.info(
     { address, forward: formatHostPort(config.forward), tls: config.options.tls !== undefined, host: config.options.host, path: config.options.path ?? '/' },

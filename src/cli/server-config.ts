@@ -3,6 +3,7 @@ import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } 
 import { checkServerTls, loadListenSettings, readPemFile } from '../config/load-stream-settings.js';
 import { invalidConfig, type InvalidConfig } from '../errors.js';
 import type { ListenOptions, ServerTlsSettings } from '../server/server-options.js';
+import type { ForwardOptions } from './tunnel-forwarder.js';
 
 /** The `h2tunnel server` flags, as the argument parser hands them over. */
 export interface ServerFlags {
@@ -14,12 +15,29 @@ export interface ServerFlags {
   readonly host?: readonly string[];
   readonly path?: string;
   readonly streamSettings?: string;
+  readonly connectTimeout: number;
+  readonly idleTimeout: number;
+  readonly maxSessionsPerAddress: number;
+  readonly maxStreams: number;
+  readonly handshakeTimeout: number;
+  readonly headerTimeout: number;
+  readonly readIdleTimeout?: number;
+  readonly healthCheckTimeout?: number;
 }
+
+// Limits that have no "off": 0 would mean forever, or no stream at all.
+const ZERO_NOT_ALLOWED: readonly (readonly [string, (flags: ServerFlags) => number, string])[] = [
+  ['--connect-timeout', (flags) => flags.connectTimeout, 'a target that never answers would hold its tunnels for minutes'],
+  ['--max-streams', (flags) => flags.maxStreams, 'a session with no stream carries no tunnel'],
+  ['--handshake-timeout', (flags) => flags.handshakeTimeout, 'a client that never finishes its handshake would hold its connection'],
+  ['--header-timeout', (flags) => flags.headerTimeout, 'a client that never sends a request would hold its session'],
+];
 
 /** Everything `h2tunnel server` needs, validated. */
 export interface ServerConfig {
   readonly options: ListenOptions & { readonly listen: ListenAddress };
   readonly forward: HostPort;
+  readonly forwarding: ForwardOptions;
   /** Keys of the JSON file that were ignored. */
   readonly warnings: readonly string[];
 }
@@ -39,6 +57,8 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
   if (E.isLeft(listen)) return listen;
   const forward = parseHostPort(flags.forward, '--forward');
   if (E.isLeft(forward)) return forward;
+  const zero = ZERO_NOT_ALLOWED.find(([, read]) => read(flags) === 0);
+  if (zero !== undefined) return E.left(invalidConfig(zero[0], `must be above 0: ${zero[2]}`));
   if ((flags.cert === undefined) !== (flags.key === undefined)) {
     return E.left(invalidConfig(flags.cert === undefined ? '--key' : '--cert', 'needs --cert FILE and --key FILE together'));
   }
@@ -66,8 +86,15 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
     ...(flags.path === undefined ? {} : { path: flags.path }),
     ...security,
     listen: listen.right,
+    ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeout: flags.readIdleTimeout }),
+    ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeout: flags.healthCheckTimeout }),
+    maxSessionsPerAddress: flags.maxSessionsPerAddress,
+    maxConcurrentStreams: flags.maxStreams,
+    handshakeTimeoutMs: flags.handshakeTimeout * 1000,
+    headerTimeoutMs: flags.headerTimeout * 1000,
   };
-  return E.right({ options, forward: forward.right, warnings: base?.warnings ?? [] });
+  const forwarding = { connectTimeoutMs: flags.connectTimeout * 1000, idleTimeoutMs: flags.idleTimeout * 1000 };
+  return E.right({ options, forward: forward.right, forwarding, warnings: base?.warnings ?? [] });
 }
 
 async function readPair(certFile: string, keyFile: string): Promise<E.Either<InvalidConfig, ServerTlsSettings>> {

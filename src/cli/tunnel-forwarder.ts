@@ -1,12 +1,29 @@
 import { connect } from 'node:net';
+import type { Connection } from '../connection.js';
+import { timeout } from '../errors.js';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import { formatHostPort, type HostPort } from '../config/address.js';
 import type { TunnelServer } from '../server/listen.js';
-import { bridge } from './bridge.js';
+import { bridge, DEFAULT_IDLE_TIMEOUT_MS } from './bridge.js';
+import { ForwardGate } from './forward-gate.js';
 import { logError } from './logger.js';
 import { settleBy } from './shutdown.js';
 import { Traffic } from './traffic.js';
+
+/** How tunnels are forwarded. */
+export interface ForwardOptions {
+  /** A connect to the target that takes longer fails the tunnel (ConnectFailed, caused by a Timeout). */
+  readonly connectTimeoutMs: number;
+  /** A tunnel with no byte either way for this long is reset at both ends; 0 never. */
+  readonly idleTimeoutMs: number;
+}
+
+/** A connect to the target gets 10 s; a tunnel idle for 300 s is reset (v2ray's `connIdle`). */
+export const DEFAULT_FORWARD_OPTIONS: ForwardOptions = { connectTimeoutMs: 10_000, idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS };
+
+/** Forward connects one session may have in progress at once; the rest wait (see {@link ForwardGate}). */
+export const FORWARD_CONNECTS_PER_SESSION = 32;
 
 /** Tunnels being forwarded to a TCP target. */
 export interface TunnelForwarder {
@@ -20,18 +37,41 @@ export interface TunnelForwarder {
 /**
  * Forwards every tunnel `server` accepts to the TCP address `forward`, bridged with backpressure and
  * half-close, and logs the server's events: sessions at info, 404s at warn, tunnels at debug. A
- * target that cannot be reached resets the tunnel and is logged.
+ * target that cannot be reached in time resets the tunnel and is logged. At most
+ * {@link FORWARD_CONNECTS_PER_SESSION} connects per session are in flight, and a tunnel reset while it
+ * waits for its turn never reaches the target.
  *
  * @example
  * ```ts
- * const forwarder = forwardTunnels(await listen(options), { host: '127.0.0.1', port: 22 }, log);
+ * const forwarder = forwardTunnels(await listen(options), { host: '127.0.0.1', port: 22 }, log, { connectTimeoutMs: 10_000, idleTimeoutMs: 300_000 });
  * ```
  */
-export function forwardTunnels(server: TunnelServer, forward: HostPort, log: Logger): TunnelForwarder {
+export function forwardTunnels(server: TunnelServer, forward: HostPort, log: Logger, options: ForwardOptions = DEFAULT_FORWARD_OPTIONS): TunnelForwarder {
   const traffic = new Traffic('down');
   const bridges = new Set<Promise<unknown>>();
+  const gate = new ForwardGate(FORWARD_CONNECTS_PER_SESSION);
   const target = formatHostPort(forward);
   let next = 0;
+
+  const forwardOne = (connection: Connection, tunnel: number, release: () => void) => {
+    if (connection.closed) return release();
+    const socket = connect({ host: forward.host, port: forward.port, allowHalfOpen: true, noDelay: true });
+    const timer = setTimeout(() => socket.destroy(timeout('connecting to the forward target', options.connectTimeoutMs)), options.connectTimeoutMs);
+    const connected = () => {
+      clearTimeout(timer);
+      release();
+    };
+    socket.once('connect', connected);
+    socket.once('close', connected);
+    traffic.track(socket);
+    const done = bridge(socket, connection, { socketAddress: target, outgoing: true, idleTimeoutMs: options.idleTimeoutMs }).then((result) => {
+      if (result.error !== undefined)
+        logError(log, result.error, 'tunnel failed', { tunnel, forward: target, bytesUp: result.fromTunnel, bytesDown: result.toTunnel });
+      else log.debug({ tunnel, bytesUp: result.fromTunnel, bytesDown: result.toTunnel }, 'tunnel closed');
+    });
+    bridges.add(done);
+    void done.finally(() => bridges.delete(done));
+  };
 
   const subscriptions: Subscription[] = [
     server.events.subscribe((event) => {
@@ -40,22 +80,15 @@ export function forwardTunnels(server: TunnelServer, forward: HostPort, log: Log
           { status: event.status, reason: event.reason, authority: event.authority, path: event.path, remoteAddress: event.remoteAddress },
           'tunnel rejected',
         );
-      else if (event.type === 'session-opened') log.info({ remoteAddress: event.remoteAddress }, 'session opened');
-      else if (event.type === 'session-closed') log.info({ remoteAddress: event.remoteAddress }, 'session closed');
+      else if (event.type === 'session-opened') log.info({ session: event.session, remoteAddress: event.remoteAddress }, 'session opened');
+      else if (event.type === 'session-closed') log.info({ session: event.session, remoteAddress: event.remoteAddress }, 'session closed');
       else logError(log, event.error, 'session error');
     }),
     server.connections.subscribe((connection) => {
       const tunnel = ++next;
-      log.debug({ tunnel, remoteAddress: connection.info.remoteAddress, authority: connection.info.authority, path: connection.info.path }, 'tunnel opened');
-      const socket = connect({ host: forward.host, port: forward.port, allowHalfOpen: true, noDelay: true });
-      traffic.track(socket);
-      const done = bridge(socket, connection, { socketAddress: target, outgoing: true }).then((result) => {
-        if (result.error !== undefined)
-          logError(log, result.error, 'tunnel failed', { tunnel, forward: target, bytesUp: result.fromTunnel, bytesDown: result.toTunnel });
-        else log.debug({ tunnel, bytesUp: result.fromTunnel, bytesDown: result.toTunnel }, 'tunnel closed');
-      });
-      bridges.add(done);
-      void done.finally(() => bridges.delete(done));
+      const { remoteAddress, authority, path, session } = connection.info;
+      log.debug({ tunnel, session, remoteAddress, authority, path }, 'tunnel opened');
+      gate.run(session, (release) => forwardOne(connection, tunnel, release));
     }),
   ];
 
