@@ -1,3 +1,5 @@
+import type { LinkPlan } from './link/section.js';
+
 /** How much each measurement does: the full run (~3-5 min) or the `--quick` smoke run (< 60 s). */
 export interface Plan {
   /** Tunnels opened and bytes echoed through every chain before the timed measurements. */
@@ -14,6 +16,8 @@ export interface Plan {
   readonly hold: number;
   readonly sweep: readonly number[];
   readonly sweepBytes: number;
+  /** The emulated-link section. */
+  readonly link: LinkPlan;
 }
 
 /**
@@ -38,6 +42,7 @@ export function plan(quick: boolean): Plan {
         hold: 200,
         sweep: [1, 10, 100],
         sweepBytes: 10e6,
+        link: { rttsMs: [40], warmSamples: 20, coldSamples: 2, bulkBytes: 16e6, loadSamples: 10, loadRateMBps: 50, fillMs: 500 },
       }
     : {
         warmUpTunnels: 5_000,
@@ -51,5 +56,6 @@ export function plan(quick: boolean): Plan {
         hold: 2_000,
         sweep: [1, 10, 100, 1_000, 5_000],
         sweepBytes: 100e6,
+        link: { rttsMs: [10, 40, 150], warmSamples: 50, coldSamples: 5, bulkBytes: 64e6, loadSamples: 30, loadRateMBps: 50, fillMs: 1_000 },
       };
 }

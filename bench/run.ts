@@ -1,6 +1,7 @@
 // `npm run bench` (add `--quick` for the CI smoke run): h2tunnel against the v2ray 4.34 chain, raw
 // Node http2 and raw TCP, all to one echo target on loopback. Prints a table, writes JSON and an SVG
-// under bench/results/. Other flags: --only=h2tunnel,v2ray  --no-sweep  --profile
+// under bench/results/. Then the same chains, and stunnel, through an emulated link (delay, rate).
+// Other flags: --only=h2tunnel,v2ray  --no-sweep  --no-link  --link-only  --profile
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
@@ -15,13 +16,17 @@ import { openRate } from './load/open-rate.js';
 import { openTime } from './load/open-time.js';
 import { throughput } from './load/throughput.js';
 import { warmUp } from './load/warm-up.js';
-import { renderChart, type SweepPoint } from './report/chart.js';
+import { LINK_CHAINS, runLinkSection, type LinkFigures } from './link/section.js';
+import { linkCurves, renderChart, type SweepPoint } from './report/chart.js';
+import { renderLinkTable } from './report/link-table.js';
 import { renderTable } from './report/table.js';
 import { plan } from './plan.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const sweep = !argv.includes('--no-sweep');
+const linkOnly = argv.includes('--link-only');
+const linkSection = !argv.includes('--no-link');
 const profile = argv.includes('--profile');
 const only = argv
   .find((a) => a.startsWith('--only='))
@@ -46,8 +51,9 @@ writeFileSync(certFile, cert);
 writeFileSync(keyFile, key);
 const echo = await startChild('fixtures/echo-target.ts', []);
 const v2ray = findBinary('v2ray');
+const stunnel = findBinary('stunnel4') ?? findBinary('stunnel');
 const names = (['raw-tcp', 'raw-http2', 'h2tunnel', 'h2tunnel-cli', 'v2ray'] as ChainName[]).filter(
-  (n) => (only === undefined || only.includes(n)) && (n !== 'v2ray' || v2ray !== undefined),
+  (n) => !linkOnly && (only === undefined || only.includes(n)) && (n !== 'v2ray' || v2ray !== undefined),
 );
 if (v2ray === undefined) log('v2ray is not installed: no comparison, figures only');
 
@@ -55,6 +61,7 @@ const chains: Chain[] = [];
 const figures: Record<string, Record<string, number>> = {};
 const sweeps: Record<string, SweepPoint[]> = {};
 const errors: string[] = [];
+let linkFigures: LinkFigures = {};
 try {
   for (const name of names) {
     chains.push(await startChain(name, { dir, certFile, keyFile, echoPort: echo.ready.port as number, v2ray }));
@@ -148,7 +155,7 @@ try {
   await each('throughput 8', async (c) => ({ throughput8: (await throughput(c.entryPort, 8, sizes.oneTunnelBytes / 8)).mbPerSecond }), {
     rewarm: true,
   });
-  if (sweep) {
+  if (sweep && !linkOnly) {
     for (const tunnels of sizes.sweep) {
       await each(
         `sweep ${tunnels}`,
@@ -163,14 +170,25 @@ try {
       );
     }
   }
+  if (linkSection) {
+    // The loopback chains are done: they would only hold memory and wake-ups while the link runs.
+    for (const chain of chains.splice(0)) await chain.stop();
+    const linked = LINK_CHAINS.filter(
+      (n) => (only === undefined || only.includes(n)) && (n !== 'v2ray' || v2ray !== undefined) && (n !== 'stunnel' || stunnel !== undefined),
+    );
+    if (stunnel === undefined) log('stunnel is not installed: the link section runs without it');
+    const section = await runLinkSection({ dir, certFile, keyFile, echoPort: echo.ready.port as number, v2ray, stunnel }, linked, sizes.link, log);
+    linkFigures = section.figures;
+    errors.push(...section.errors);
+  }
 } finally {
   for (const chain of chains) await chain.stop();
   await echo.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 
-const table = renderTable(figures);
-process.stdout.write(`\n${table}\n`);
+if (names.length > 0) process.stdout.write(`\n${renderTable(figures)}\n`);
+if (Object.keys(linkFigures).length > 0) process.stdout.write(`Through the emulated link:\n\n${renderLinkTable(linkFigures)}\n`);
 const report = {
   date: new Date().toISOString(),
   quick,
@@ -181,18 +199,19 @@ const report = {
   sizes,
   figures,
   sweeps,
+  link: linkFigures,
   errors,
 };
 mkdirSync(resultsDir, { recursive: true });
 const base = join(resultsDir, `bench-${quick ? 'quick-' : ''}${stamp}`);
 writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 2)}\n`);
 writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-if (Object.keys(sweeps).length > 0) {
-  const svg = renderChart(sweeps, `h2tunnel vs v2ray 4.34, loopback, ${os.cpus().length} cores, ${report.date.slice(0, 10)}`);
+if (Object.keys(sweeps).length > 0 || Object.keys(linkFigures).length > 0) {
+  const svg = renderChart(sweeps, `h2tunnel vs v2ray 4.34, ${os.cpus().length} cores, ${report.date.slice(0, 10)}`, linkCurves(linkFigures));
   writeFileSync(`${base}.svg`, svg);
   writeFileSync(join(resultsDir, 'latest.svg'), svg);
 }
-log(`wrote ${base}.json${Object.keys(sweeps).length > 0 ? ' and .svg' : ''} in ${report.seconds.toFixed(0)} s`);
+log(`wrote ${base}.json${Object.keys(sweeps).length > 0 || Object.keys(linkFigures).length > 0 ? ' and .svg' : ''} in ${report.seconds.toFixed(0)} s`);
 if (errors.length > 0) {
   log(`${errors.length} measurement(s) failed:\n  ${errors.join('\n  ')}`);
   process.exitCode = 1;

@@ -2,11 +2,18 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { fixtureNodeFlags, wrapChild, type BenchChild } from '../child.js';
 import { builtFile } from '../fixtures/built-library.js';
-import { freePort, waitForPort } from './free-port.js';
+import { freePort, waitForListener } from './free-port.js';
 
 // What users run: the package's bin over the compiled dist/ (`npm run bench` builds it first).
 const BIN = fileURLToPath(new URL('../../bin/h2tunnel.js', import.meta.url));
 const BUILT = new URL('../../dist/esm/cli/main.js', import.meta.url);
+const COMMON = ['--host', 'tunnel.test', '--path', '/tun', '--log-level', 'warn'];
+
+/** The certificate and key files every chain uses. */
+export interface ChainFiles {
+  readonly certFile: string;
+  readonly keyFile: string;
+}
 
 /**
  * The product itself: `h2tunnel server` and `h2tunnel client` as two processes (the built bin), with
@@ -17,25 +24,34 @@ const BUILT = new URL('../../dist/esm/cli/main.js', import.meta.url);
  * const { client, server } = await startCliChain({ certFile, keyFile }, echoPort);
  * ```
  */
-export async function startCliChain(files: { certFile: string; keyFile: string }, echoPort: number): Promise<{ client: BenchChild; server: BenchChild }> {
-  builtFile(BUILT);
-  const serverPort = await freePort();
-  const clientPort = await freePort();
-  const common = ['--host', 'tunnel.test', '--path', '/tun', '--log-level', 'warn'];
-  const server = launch(
-    ['server', '--listen', `127.0.0.1:${serverPort}`, '--forward', `127.0.0.1:${echoPort}`, '--cert', files.certFile, '--key', files.keyFile, ...common],
-    serverPort,
-  );
-  await waitForPort(serverPort);
-  const client = launch(
-    ['client', '--listen', `127.0.0.1:${clientPort}`, '--server', `127.0.0.1:${serverPort}`, '--server-name', 'tunnel.test', '--ca', files.certFile, ...common],
-    clientPort,
-  );
-  await waitForPort(clientPort);
+export async function startCliChain(files: ChainFiles, echoPort: number): Promise<{ client: BenchChild; server: BenchChild }> {
+  const server = await startCliServer(files, echoPort);
+  const client = await startCliClient(files, server.ready.port as number);
   return { client, server };
 }
 
-function launch(args: readonly string[], port: number): BenchChild {
+/** `h2tunnel server` forwarding to `echoPort`; resolves once it listens (watched, not probed). */
+export async function startCliServer(files: ChainFiles, echoPort: number): Promise<BenchChild> {
+  builtFile(BUILT);
+  const port = await freePort();
+  const args = ['server', '--listen', `127.0.0.1:${port}`, '--forward', `127.0.0.1:${echoPort}`, '--cert', files.certFile, '--key', files.keyFile];
+  return launch([...args, ...COMMON], port);
+}
+
+/**
+ * `h2tunnel client` dialing `serverPort`; resolves once it listens. Its listening socket is watched, not
+ * connected to, so its first session opens with the first measured tunnel.
+ */
+export async function startCliClient(files: ChainFiles, serverPort: number): Promise<BenchChild> {
+  builtFile(BUILT);
+  const port = await freePort();
+  const args = ['client', '--listen', `127.0.0.1:${port}`, '--server', `127.0.0.1:${serverPort}`, '--server-name', 'tunnel.test', '--ca', files.certFile];
+  return launch([...args, ...COMMON], port);
+}
+
+async function launch(args: readonly string[], port: number): Promise<BenchChild> {
   const child = spawn(process.execPath, [...fixtureNodeFlags, BIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return wrapChild(child, { port });
+  const started = wrapChild(child, { port });
+  await waitForListener(port);
+  return started;
 }

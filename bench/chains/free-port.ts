@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import * as net from 'node:net';
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (for programs that cannot listen on port 0). */
@@ -10,6 +11,22 @@ export function freePort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * Resolves once a socket listens on 127.0.0.1:`port`, read from `/proc/net/tcp` without connecting: a
+ * probe connection would open a tunnel client's session before the measurement.
+ */
+export async function waitForListener(port: number, timeoutMs = 15_000): Promise<void> {
+  const local = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const table = await readFile('/proc/net/tcp', 'utf8');
+    // Columns: sl, local_address, rem_address, st (0A is LISTEN).
+    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local && line.trim().split(/\s+/)[3] === '0A')) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** Resolves once something accepts TCP connections on `port`. */

@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { wrapChild, type BenchChild } from '../child.js';
-import { freePort, waitForPort } from './free-port.js';
+import type { ChainFiles } from './cli-chain.js';
+import { freePort, waitForListener } from './free-port.js';
 
 const streamSettings = (tlsSettings: object) => ({
   network: 'http',
@@ -19,43 +20,47 @@ const quiet = { loglevel: 'none', access: 'none' };
  *
  * @example
  * ```ts
- * const [client, server] = await startV2rayChain('/usr/bin/v2ray', dir, cert, echoPort);
+ * const { client, server } = await startV2rayChain('/usr/bin/v2ray', dir, files, echoPort);
  * ```
  */
-export async function startV2rayChain(
-  binary: string,
-  dir: string,
-  files: { certFile: string; keyFile: string },
-  echoPort: number,
-): Promise<{ client: BenchChild; server: BenchChild }> {
-  const serverPort = await freePort();
-  const clientPort = await freePort();
-  const serverConfig = {
+export async function startV2rayChain(binary: string, dir: string, files: ChainFiles, echoPort: number): Promise<{ client: BenchChild; server: BenchChild }> {
+  const server = await startV2rayServer(binary, dir, files, echoPort);
+  const client = await startV2rayClient(binary, dir, server.ready.port as number);
+  return { client, server };
+}
+
+/** A v2ray server: http transport with TLS in, dokodemo-door to `echoPort`. */
+export async function startV2rayServer(binary: string, dir: string, files: ChainFiles, echoPort: number): Promise<BenchChild> {
+  const port = await freePort();
+  return launch(binary, join(dir, `v2ray-server-${port}.json`), port, {
     log: quiet,
     inbounds: [
       {
         listen: '127.0.0.1',
-        port: serverPort,
+        port,
         protocol: 'dokodemo-door',
         settings: { address: '127.0.0.1', port: echoPort, network: 'tcp' },
         streamSettings: streamSettings({ certificates: [{ certificateFile: files.certFile, keyFile: files.keyFile }] }),
       },
     ],
     outbounds: [{ protocol: 'freedom' }],
-  };
-  const clientConfig = {
-    log: quiet,
-    inbounds: [{ listen: '127.0.0.1', port: clientPort, protocol: 'dokodemo-door', settings: { address: '127.0.0.1', port: serverPort, network: 'tcp' } }],
-    outbounds: [{ protocol: 'freedom', streamSettings: streamSettings({ serverName: 'tunnel.test', allowInsecure: true }) }],
-  };
-  const server = launch(binary, join(dir, 'v2ray-server.json'), serverConfig, { port: serverPort });
-  const client = launch(binary, join(dir, 'v2ray-client.json'), clientConfig, { port: clientPort });
-  await Promise.all([waitForPort(serverPort), waitForPort(clientPort)]);
-  return { client, server };
+  });
 }
 
-function launch(binary: string, file: string, config: object, ready: Record<string, unknown>): BenchChild {
+/** A v2ray client: each local connection becomes a tunnel to `serverPort`; resolves once it listens. */
+export async function startV2rayClient(binary: string, dir: string, serverPort: number): Promise<BenchChild> {
+  const port = await freePort();
+  return launch(binary, join(dir, `v2ray-client-${port}.json`), port, {
+    log: quiet,
+    inbounds: [{ listen: '127.0.0.1', port, protocol: 'dokodemo-door', settings: { address: '127.0.0.1', port: serverPort, network: 'tcp' } }],
+    outbounds: [{ protocol: 'freedom', streamSettings: streamSettings({ serverName: 'tunnel.test', allowInsecure: true }) }],
+  });
+}
+
+async function launch(binary: string, file: string, port: number, config: object): Promise<BenchChild> {
   writeFileSync(file, JSON.stringify(config, null, 2));
   const child = spawn(binary, ['-config', file], { stdio: ['ignore', 'ignore', 'inherit'] });
-  return wrapChild(child, ready);
+  const started = wrapChild(child, { port });
+  await waitForListener(port);
+  return started;
 }

@@ -1,3 +1,4 @@
+import { formatFigure, formatRatio } from './format.js';
 import { meetsTarget, METRICS } from './metrics.js';
 
 /** Figures per chain, keyed by metric key. */
@@ -25,14 +26,14 @@ export function renderTable(figures: Figures): string {
     const target = spec.target === undefined ? '' : `${spec.target.op} ${spec.target.ratio}x ${met === undefined ? '' : met ? 'met' : 'MISSED'}`;
     rows.push([
       `${spec.label}${spec.unit === '' ? '' : ` (${spec.unit})`}`,
-      format(ours[spec.key]),
-      format(theirs[spec.key]),
-      ratioOf(ours[spec.key], theirs[spec.key]),
+      formatFigure(ours[spec.key]),
+      formatFigure(theirs[spec.key]),
+      formatRatio(ours[spec.key], theirs[spec.key]),
       target,
-      format(figures['h2tunnel-cli']?.[spec.key]),
-      ratioOf(figures['h2tunnel-cli']?.[spec.key], theirs[spec.key]),
-      format(figures['raw-http2']?.[spec.key]),
-      format(figures['raw-tcp']?.[spec.key]),
+      formatFigure(figures['h2tunnel-cli']?.[spec.key]),
+      formatRatio(figures['h2tunnel-cli']?.[spec.key], theirs[spec.key]),
+      formatFigure(figures['raw-http2']?.[spec.key]),
+      formatFigure(figures['raw-tcp']?.[spec.key]),
     ]);
   }
   const toRaw = (ours['throughput1'] ?? NaN) / (figures['raw-http2']?.['throughput1'] ?? NaN);
@@ -40,16 +41,4 @@ export function renderTable(figures: Figures): string {
     ? `\nthroughput, 1 tunnel, h2tunnel / raw http2: ${toRaw.toFixed(2)}x (target >= 0.8x ${toRaw >= 0.8 ? 'met' : 'MISSED'})\n`
     : '\n';
   return rows.map((row) => `| ${row.join(' | ')} |`).join('\n') + footer;
-}
-
-function ratioOf(a: number | undefined, b: number | undefined): string {
-  const ratio = (a ?? NaN) / (b ?? NaN);
-  return Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '';
-}
-
-function format(value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return '';
-  if (Math.abs(value) >= 100) return value.toFixed(0);
-  if (Math.abs(value) >= 10) return value.toFixed(1);
-  return value.toFixed(2);
 }
