@@ -97,6 +97,8 @@ export class LinkDirection {
   }
 
   private deliver(): void {
+    // Nobody left to deliver to: drop the rest, and let no timer keep the process alive.
+    if (this.to.destroyed) return this.stop();
     const now = performance.now();
     for (let next = this.line[this.head]; next !== undefined && next.at <= now; next = this.line[this.head]) {
       this.head++;
@@ -121,7 +123,7 @@ export class LinkDirection {
     if (!this.from.destroyed) this.hold(now);
     this.schedule();
     // A paused sender wakes when the bottleneck empties below its buffer, even with nothing to deliver.
-    if (this.from.isPaused() && !this.blocked && this.timer === undefined) {
+    if (!this.from.destroyed && this.from.isPaused() && !this.blocked && this.timer === undefined) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.deliver();

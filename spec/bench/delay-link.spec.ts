@@ -3,13 +3,24 @@ import { once } from 'node:events';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { startDelayLink, type DelayLink } from '../../bench/link/delay-link.js';
 
-function echoServer(): Promise<{ server: Server; port: number }> {
+/** A server on a free port whose `close()` also drops the connections it holds (a paused one never notices its peer left). */
+function serverOf(onSocket: (socket: Socket) => void): Promise<{ server: Server; port: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
   const server = createServer({ allowHalfOpen: true }, (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    socket.pipe(socket);
+    onSocket(socket);
   });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port })));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      for (const socket of sockets) socket.destroy();
+      server.close(() => resolve());
+    });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, port: (server.address() as AddressInfo).port, close })));
 }
+
+const echoServer = () => serverOf((socket) => socket.pipe(socket));
 
 async function echoOnce(socket: Socket, bytes: Buffer): Promise<number> {
   const started = performance.now();
@@ -36,7 +47,7 @@ describe('bench: the delay link', function () {
   let echo: Awaited<ReturnType<typeof echoServer>>;
   let link: DelayLink | undefined;
   before(async () => (echo = await echoServer()));
-  after(() => new Promise((resolve) => echo.server.close(resolve)));
+  after(() => echo.close());
   afterEach(async () => {
     await link?.close();
     link = undefined;
@@ -97,10 +108,9 @@ describe('bench: the delay link', function () {
   });
 
   it('holds the sender back when the far end stops reading: nothing piles up in the link', async () => {
-    const stalled = createServer((socket) => socket.pause());
-    await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+    const stalled = await serverOf((socket) => socket.pause());
     try {
-      link = await startDelayLink((stalled.address() as AddressInfo).port, { delayMs: 5, rateMBps: 100 });
+      link = await startDelayLink(stalled.port, { delayMs: 5, rateMBps: 100 });
       const socket = connect({ port: link.port, host: '127.0.0.1' });
       socket.on('error', () => undefined);
       await once(socket, 'connect');
@@ -115,7 +125,7 @@ describe('bench: the delay link', function () {
       // Kernel buffers on both hops plus the link's 1 MB bottleneck buffer, not 200 MB at 100 MB/s.
       assert.ok(accepted < 48 * 1024 * 1024, `${(accepted / 1e6).toFixed(1)} MB went in`);
     } finally {
-      stalled.close();
+      await stalled.close();
     }
   });
 });
