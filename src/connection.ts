@@ -46,6 +46,12 @@ export class Connection {
   readonly input: Observer<Uint8Array>;
   /** Resolves when the stream is closed, with why. Never rejects. */
   readonly done: Promise<ConnectionResult>;
+  /**
+   * Resolves `true` once the server accepted the tunnel (its 200), `false` if the tunnel ended before
+   * that. Already `true` on the server side and for a dial that waited for the 200; with `zeroRtt` it
+   * says when the bytes sent so far are known to have reached a tunnel the server took.
+   */
+  readonly accepted: Promise<boolean>;
 
   private readonly outputSubject = new Subject<Buffer>();
   private readonly session: Http2Session | undefined;
@@ -54,17 +60,25 @@ export class Connection {
   private closedLocally = false;
   private result: ConnectionResult | undefined;
   private listeners = 0;
+  private accept: (accepted: boolean) => void = () => undefined;
 
   constructor(
     private readonly stream: Http2Stream,
     readonly info: ConnectionInfo,
     private readonly address: string,
+    answered = true,
   ) {
     this.session = stream.session;
+    this.accepted = answered ? Promise.resolve(true) : new Promise((resolve) => (this.accept = resolve));
     this.peerEnded = watchPeerEnd(stream, () => this.failure ?? this.unexpectedClose());
     // After a local close() the stream reports its own abort as an error: that is not a failure.
     stream.on('error', (error) => this.closedLocally || this.fail(fromNodeError(error, address)));
-    this.done = new Promise((resolve) => stream.once('close', () => resolve((this.result = this.settle()))));
+    this.done = new Promise((resolve) =>
+      stream.once('close', () => {
+        this.accept(false);
+        resolve((this.result = this.settle()));
+      }),
+    );
     this.output = new Observable<Buffer>((subscriber) => {
       const inner = this.outputSubject.subscribe(subscriber);
       if (++this.listeners === 1) this.flow(true);
@@ -157,6 +171,11 @@ export class Connection {
    */
   toDuplex(): Duplex {
     return this.stream;
+  }
+
+  /** The server's 200 arrived for a connection handed out before it (`zeroRtt`). @internal */
+  markAccepted(): void {
+    this.accept(true);
   }
 
   /** True once the tunnel's stream is closed: nothing more goes either way. */

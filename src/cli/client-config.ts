@@ -19,6 +19,8 @@ export interface ClientFlags {
   readonly h2c?: boolean;
   readonly streamSettings?: string;
   readonly idleTimeout: number;
+  /** Send the first bytes with the request, before the 200 (commander's `--no-zero-rtt` sets false). */
+  readonly zeroRtt: boolean;
 }
 
 /** Everything `h2tunnel client` needs, validated. */
@@ -77,6 +79,7 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
     ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeout: flags.healthCheckTimeout }),
     tls,
     h2c: flags.h2c === true ? true : undefined,
+    zeroRtt: flags.zeroRtt,
   };
   // Validate now, so a bad host name or timeout stops the start instead of failing every tunnel later.
   const resolved = resolveDialSettings(settings);

@@ -100,6 +100,7 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--health-check-timeout <seconds>', 'drop the session when a PING gets no answer in time (default 15)', seconds)
       .option('--h2c', 'cleartext HTTP/2, for a server behind a TLS-terminating proxy on a trusted network')
       .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, 300)
+      .option('--no-zero-rtt', "wait for the server's 200 before sending the first bytes (one round trip more per tunnel)")
       .addHelpText('after', CLIENT_EXAMPLES),
   ).action(async (flags: ClientFlags & CommonFlags) => {
     const config = await clientConfig(flags);

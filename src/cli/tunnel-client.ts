@@ -7,6 +7,7 @@ import type { DialSettings } from '../config/settings.js';
 import { listenFailed } from '../errors.js';
 import { LISTEN_BACKLOG } from '../listen-backlog.js';
 import { bridge, DEFAULT_IDLE_TIMEOUT_MS, resetSocket } from './bridge.js';
+import { sendEarly, type EarlyOutcome } from './early-bytes.js';
 import { logError } from './logger.js';
 import { settleBy } from './shutdown.js';
 import { Traffic } from './traffic.js';
@@ -67,11 +68,22 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
     void opened.then(() => opening.delete(opened));
     const subscription = dial(options.server, settings, { manager }).subscribe({
       next: (connection) => {
-        settle();
         const ms = performance.now() - started;
         options.onOpened?.(tunnel, ms);
         log.debug({ tunnel, ms: Math.round(ms * 10) / 10 }, 'tunnel opened');
-        const done = bridge(socket, connection, { socketAddress, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS }).then((result) => {
+        // With 0-RTT the tunnel is handed over before the 200: its first bytes go up at once, kept for a
+        // replay until the server has taken the tunnel.
+        const carried: Promise<EarlyOutcome> = settings.zeroRtt
+          ? sendEarly(socket, connection, socketAddress, () => dial(options.server, settings, { manager }))
+          : Promise.resolve({ _tag: 'Accepted', connection, replays: 0 });
+        const done = carried.then(async (outcome) => {
+          settle();
+          if (outcome._tag === 'Failed') {
+            logError(log, outcome.error, 'tunnel failed to open', { tunnel, server: serverLabel });
+            return resetSocket(socket);
+          }
+          if (outcome.replays > 0) log.debug({ tunnel, replays: outcome.replays }, 'tunnel sent again: the server had not processed it');
+          const result = await bridge(socket, outcome.connection, { socketAddress, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS });
           if (result.error !== undefined) logError(log, result.error, 'tunnel failed', { tunnel, bytesUp: result.toTunnel, bytesDown: result.fromTunnel });
           else log.debug({ tunnel, bytesUp: result.toTunnel, bytesDown: result.fromTunnel }, 'tunnel closed');
         });

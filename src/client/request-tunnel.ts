@@ -30,11 +30,8 @@ export function requestTunnel(lease: SessionLease, address: string, settings: Re
       return;
     }
     stream.once('close', () => lease.release());
-    const connection = new Connection(
-      stream,
-      { remoteAddress: address, authority: headers[':authority'] as string, path: settings.path, session: lease.sessionId },
-      address,
-    );
+    const info = { remoteAddress: address, authority: headers[':authority'] as string, path: settings.path, session: lease.sessionId };
+    const connection = new Connection(stream, info, address, !settings.zeroRtt);
     let handedOff = false;
     let answered = false;
     let cancelled = false;
@@ -57,6 +54,7 @@ export function requestTunnel(lease: SessionLease, address: string, settings: Re
       clearTimeout(timer);
       const status = checkStatus(Number(response[':status']));
       if (E.isLeft(status)) return fail(status.left);
+      connection.markAccepted();
       if (!handedOff) handOff();
     });
     void connection.done.then((result) => {
