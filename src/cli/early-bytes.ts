@@ -2,14 +2,16 @@ import type { Socket } from 'node:net';
 import type { Observable } from 'rxjs';
 import { wasNotProcessed } from '../client/not-processed.js';
 import type { Connection } from '../connection.js';
-import { sessionClosed, socketFailed, type TransportError } from '../errors.js';
+import { socketFailed, type TransportError } from '../errors.js';
 
 /** How the bytes sent before the 200 fared. */
 export type EarlyOutcome =
   /** The server took the tunnel: bridge the socket to `connection` from here on. */
   | { readonly _tag: 'Accepted'; readonly connection: Connection; readonly replays: number }
   /** The tunnel failed before the server took it, and was not sent again. */
-  | { readonly _tag: 'Failed'; readonly error: TransportError };
+  | { readonly _tag: 'Failed'; readonly error: TransportError }
+  /** The application closed its connection before the server answered; the tunnel was cancelled. */
+  | { readonly _tag: 'Abandoned' };
 
 /** Bytes kept for a replay at most; a longer early phase is carried, but no longer replayable. */
 export const MAX_EARLY_BYTES = 4 * 1024 * 1024;
@@ -70,7 +72,7 @@ export function sendEarly(socket: Socket, first: Connection, socketAddress: stri
     // The application gave up before the server answered: cancel the tunnel, nothing to carry any more.
     const onClose = () => {
       current.close(socketError);
-      finish({ _tag: 'Failed', error: socketError ?? sessionClosed('the local connection closed before the tunnel was accepted') });
+      finish(socketError === undefined ? { _tag: 'Abandoned' } : { _tag: 'Failed', error: socketError });
     };
     const finish = (outcome: EarlyOutcome) => {
       if (finished) return;

@@ -78,6 +78,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
           : Promise.resolve({ _tag: 'Accepted', connection, replays: 0 });
         const done = carried.then(async (outcome) => {
           settle();
+          if (outcome._tag === 'Abandoned') return log.debug({ tunnel }, 'tunnel cancelled: the local connection closed before the server answered');
           if (outcome._tag === 'Failed') {
             logError(log, outcome.error, 'tunnel failed to open', { tunnel, server: serverLabel });
             return resetSocket(socket);
