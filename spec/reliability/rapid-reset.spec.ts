@@ -24,11 +24,13 @@ describe('reliability: rapid reset (CVE-2023-44487) against the server CLI', fun
     let rssPeak = rssBefore;
     const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssMb(cli.child.pid))), 50);
 
-    // A bystander on another loopback address: a new session and a round trip every 200 ms throughout.
+    // A bystander on another loopback address: a new session and a round trip, one after another, throughout.
     const settings = { host: ['tunnel.test'], path: '/tun', tls: { serverName: 'tunnel.test', ca: readFileSync(fx.files.certFile, 'utf8') } };
     let attacking = true;
+    let attackEnded = Infinity;
     const bystander = (async () => {
       const times: number[] = [];
+      let duringAttack = 0;
       while (attacking) {
         const manager = new SessionManager();
         const started = performance.now();
@@ -36,12 +38,13 @@ describe('reliability: rapid reset (CVE-2023-44487) against the server CLI', fun
           const connection = await openTunnel(manager, `127.0.0.1:${port}`, settings);
           assert.equal((await roundTrip(connection, Buffer.from('still served'))).toString(), 'still served');
           times.push(performance.now() - started);
+          if (started < attackEnded) duringAttack++;
         } finally {
           await manager.close();
         }
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
-      return times;
+      return { times, duringAttack };
     })();
 
     const attack = await rapidReset({
@@ -54,22 +57,24 @@ describe('reliability: rapid reset (CVE-2023-44487) against the server CLI', fun
       localAddress: '127.0.0.2',
       deadlineMs: 30_000,
     });
+    attackEnded = performance.now();
     await new Promise((resolve) => setTimeout(resolve, 500));
     attacking = false;
-    const times = await bystander;
+    const { times, duringAttack } = await bystander;
     clearInterval(sampler);
 
     const reached = fx.echo.accepted() - baseline - times.length;
     const slowest = Math.max(...times);
     console.log(
       `      ${attack.sent} pairs over ${attack.sessionsOpened} sessions: ${reached} target connections, ${attack.goaways} GOAWAY (codes ${attack.goawayCodes.join(', ')}), ` +
-        `RSS ${rssBefore.toFixed(0)} -> ${rssPeak.toFixed(0)} MB; bystander: ${times.length} sessions, slowest ${slowest.toFixed(0)} ms`,
+        `RSS ${rssBefore.toFixed(0)} -> ${rssPeak.toFixed(0)} MB; bystander: ${times.length} sessions (${duringAttack} during the attack), slowest ${slowest.toFixed(0)} ms`,
     );
     assert.equal(attack.sent, PAIRS, 'the attack did not get all its pairs out');
     assert.ok(reached <= PAIRS * 0.02, `${reached} connections reached the forward target`);
     assert.ok(rssPeak - rssBefore < 150, `RSS grew by ${(rssPeak - rssBefore).toFixed(0)} MB`);
     assert.ok(attack.goawayCodes.includes(11), `no GOAWAY(ENHANCE_YOUR_CALM): ${attack.goawayCodes.join(', ')}`);
-    assert.ok(times.length >= 3, `the bystander got only ${times.length} tunnels through`);
+    // The attack itself lasts a second or two: every bystander tunnel started meanwhile must get through.
+    assert.ok(duringAttack >= 1, 'no bystander tunnel was opened while the attack ran');
     assert.ok(slowest < 1_000, `a bystander session and tunnel took ${slowest.toFixed(0)} ms`);
   });
 });
