@@ -72,7 +72,12 @@ describe('reliability: rapid reset (CVE-2023-44487) against the server CLI', fun
     assert.equal(attack.sent, PAIRS, 'the attack did not get all its pairs out');
     assert.ok(reached <= PAIRS * 0.02, `${reached} connections reached the forward target`);
     assert.ok(rssPeak - rssBefore < 150, `RSS grew by ${(rssPeak - rssBefore).toFixed(0)} MB`);
-    assert.ok(attack.goawayCodes.includes(11), `no GOAWAY(ENHANCE_YOUR_CALM): ${attack.goawayCodes.join(', ')}`);
+    // The server's own word that its reset budget closed sessions (the GOAWAY frame itself may be lost to
+    // the RST a busy socket closes with; spec/server/stream-resets.spec.ts reads it off the wire).
+    assert.ok(
+      cli.lines.some((line) => line.msg === 'session error' && /streams reset by the client/.test(String(line.error))),
+      'the server never closed an abusive session',
+    );
     // The attack itself lasts a second or two: every bystander tunnel started meanwhile must get through.
     assert.ok(duringAttack >= 1, 'no bystander tunnel was opened while the attack ran');
     assert.ok(slowest < 1_000, `a bystander session and tunnel took ${slowest.toFixed(0)} ms`);
