@@ -10,6 +10,42 @@ export function markSessionFailed(session: Http2Session, reason: TransportError)
   if (!failures.has(session)) failures.set(session, reason);
 }
 
+/**
+ * Destroys `session` for `reason`, recorded first so every tunnel on it ends with it. With the reason,
+ * open streams fail; a bare destroy() closes them with NO_ERROR, which Node reports as a clean end, and a
+ * cut-off tunnel would look complete. `code` is the GOAWAY error code sent on the way out.
+ *
+ * @example
+ * ```ts
+ * failSession(session, sessionClosed('health check failed'));
+ * ```
+ */
+export function failSession(session: Http2Session, reason: TransportError, code?: number): void {
+  markSessionFailed(session, reason);
+  session.destroy(reason, code);
+}
+
+/**
+ * Closes `session` gracefully (GOAWAY, open streams may finish) and destroys it for `reason` if it is
+ * still open after `drainMs`. Resolves once it is closed.
+ *
+ * @example
+ * ```ts
+ * await drainSession(session, 5_000, sessionClosed('server shut down'));
+ * ```
+ */
+export function drainSession(session: Http2Session, drainMs: number, reason: TransportError): Promise<void> {
+  if (session.destroyed) return Promise.resolve();
+  return new Promise((resolve) => {
+    const force = setTimeout(() => failSession(session, reason), drainMs);
+    session.once('close', () => {
+      clearTimeout(force);
+      resolve();
+    });
+    session.close();
+  });
+}
+
 /** Why `session` was destroyed, if someone said. */
 export function sessionFailure(session: Http2Session): TransportError | undefined {
   return failures.get(session);

@@ -7,7 +7,7 @@ import type { ResolvedDialSettings } from '../config/settings.js';
 import { sessionClosed, type TransportError } from '../errors.js';
 import { watchHealth } from '../health-check.js';
 import { fromNodeError } from '../node-errors.js';
-import { markSessionFailed, sessionFailure } from '../session-failure.js';
+import { drainSession, failSession, markSessionFailed, sessionFailure } from '../session-failure.js';
 import { openSession } from './open-session.js';
 import { PooledSession } from './pooled-session.js';
 import { sessionKey } from './session-key.js';
@@ -253,12 +253,7 @@ export class SessionManager {
     entry.state = 'ready';
     // openSession emits after the peer's first SETTINGS, so its stream limit is known before any stream.
     entry.streamLimit = session.remoteSettings.maxConcurrentStreams ?? entry.streamLimit;
-    const stopHealth = watchHealth(session, settings.healthCheck, (reason) => {
-      markSessionFailed(session, reason);
-      // Destroying with the reason fails every open stream with it; a bare destroy() closes them with
-      // NO_ERROR, which Node reports as a clean end and a cut-off tunnel would look complete.
-      session.destroy(reason);
-    });
+    const stopHealth = watchHealth(session, settings.healthCheck, (reason) => failSession(session, reason));
     session.on('remoteSettings', (remote: Settings) => {
       if (remote.maxConcurrentStreams !== undefined) entry.streamLimit = remote.maxConcurrentStreams;
     });
@@ -309,15 +304,6 @@ export class SessionManager {
       this.live.delete(entry);
       return Promise.resolve();
     }
-    if (session.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      session.once('close', () => resolve());
-      const force = setTimeout(() => {
-        markSessionFailed(session, reason);
-        session.destroy(reason);
-      }, drainMs);
-      session.once('close', () => clearTimeout(force));
-      session.close();
-    });
+    return drainSession(session, drainMs, reason);
   }
 }

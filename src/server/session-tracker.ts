@@ -2,11 +2,11 @@ import { constants, type Http2Session, type Http2SecureServer, type Http2Server,
 import type { Socket } from 'node:net';
 import type { Subject } from 'rxjs';
 import type { HealthCheck } from '../config/settings.js';
-import { protocolError, sessionClosed, timeout, type TransportError } from '../errors.js';
+import { protocolError, sessionClosed, timeout } from '../errors.js';
 import { widenSessionWindow } from '../flow-control.js';
 import { watchHealth } from '../health-check.js';
 import { fromNodeError } from '../node-errors.js';
-import { markSessionFailed } from '../session-failure.js';
+import { drainSession, failSession } from '../session-failure.js';
 import { ResetBudget, type ResetLimits } from './reset-budget.js';
 import type { ServerEvent } from './server-events.js';
 
@@ -62,23 +62,8 @@ export class SessionTracker {
 
   /** GOAWAY to every session, `drainMs` for open tunnels, then destroy. */
   async closeAll(drainMs: number): Promise<void> {
-    await Promise.all(
-      [...this.sessions].map(
-        (session) =>
-          new Promise<void>((resolve) => {
-            if (session.destroyed) return resolve();
-            session.once('close', () => resolve());
-            const force = setTimeout(() => {
-              const reason = sessionClosed('server shut down');
-              markSessionFailed(session, reason);
-              // With the reason, open streams fail; a bare destroy() would end them as if complete.
-              session.destroy(reason);
-            }, drainMs);
-            session.once('close', () => clearTimeout(force));
-            session.close();
-          }),
-      ),
-    );
+    const reason = sessionClosed('server shut down');
+    await Promise.all([...this.sessions].map((session) => drainSession(session, drainMs, reason)));
   }
 
   private track(session: ServerHttp2Session): void {
@@ -88,27 +73,23 @@ export class SessionTracker {
     const count = (this.perAddress.get(address) ?? 0) + 1;
     this.perAddress.set(address, count);
     this.sessions.add(session);
-    const fail = (reason: TransportError, code?: number) => {
-      markSessionFailed(session, reason);
-      session.destroy(reason, code);
-    };
     session.on('error', (error) => this.events.next({ type: 'error', error: fromNodeError(error, address) }));
     if (this.limits.maxSessionsPerAddress > 0 && count > this.limits.maxSessionsPerAddress) {
       session.goaway();
       session.destroy();
     }
     widenSessionWindow(session);
-    const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => fail(reason));
+    const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => failSession(session, reason));
     // A client gets `headerTimeoutMs` from its session's start (after TLS) to send its first request, as
     // v2ray gives an h2c client 4 s: a silent connection must not hold a session for the idle timeout.
-    const headerTimer = setTimeout(() => fail(timeout('reading request headers', this.limits.headerTimeoutMs)), this.limits.headerTimeoutMs);
+    const headerTimer = setTimeout(() => failSession(session, timeout('reading request headers', this.limits.headerTimeoutMs)), this.limits.headerTimeoutMs);
     session.once('stream', () => clearTimeout(headerTimer));
     const budget = new ResetBudget(this.limits.resets, performance.now());
     session.on('stream', (stream: ServerHttp2Stream) =>
       stream.once('aborted', () => {
         // Our own resets destroy the stream before Node emits 'aborted'; the peer's RST_STREAM does not.
         if (stream.destroyed || session.destroyed || budget.spend(performance.now())) return;
-        fail(protocolError(`more than ${this.limits.resets.burst} streams reset by the client at once`), constants.NGHTTP2_ENHANCE_YOUR_CALM);
+        failSession(session, protocolError(`more than ${this.limits.resets.burst} streams reset by the client at once`), constants.NGHTTP2_ENHANCE_YOUR_CALM);
       }),
     );
     if (this.limits.idleTimeoutMs > 0) session.setTimeout(this.limits.idleTimeoutMs, () => session.close());
