@@ -23,7 +23,11 @@ export async function waitForListener(port: number, timeoutMs = 15_000): Promise
   for (;;) {
     const table = await readFile('/proc/net/tcp', 'utf8');
     // Columns: sl, local_address, rem_address, st (0A is LISTEN).
-    if (table.split('\n').some((line) => line.trim().split(/\s+/)[1] === local && line.trim().split(/\s+/)[3] === '0A')) return;
+    const listening = table.split('\n').some((line) => {
+      const columns = line.trim().split(/\s+/);
+      return columns[1] === local && columns[3] === '0A';
+    });
+    if (listening) return;
     if (Date.now() > deadline) throw new Error(`nothing listens on ${port} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
