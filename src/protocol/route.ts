@@ -1,7 +1,10 @@
 import type { HostList } from '../config/hosts.js';
 
 /** What the hub does with a request. */
-export type RouteDecision = { readonly _tag: 'Accept' } | { readonly _tag: 'Reject'; readonly status: 404; readonly reason: 'host' | 'path' };
+export type RouteDecision =
+  | { readonly _tag: 'Accept' }
+  | { readonly _tag: 'Reject'; readonly status: 404; readonly reason: 'host' | 'path' }
+  | { readonly _tag: 'Reject'; readonly status: 431; readonly reason: 'header-size' };
 
 /** The server side of the host and path rules. `hosts` undefined accepts any Host (v2fly v5, Xray). */
 export interface RouteRules {

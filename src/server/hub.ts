@@ -1,13 +1,16 @@
 import { constants, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Subject } from 'rxjs';
 import { Connection } from '../connection.js';
+import { headerListSize } from '../protocol/header-list-size.js';
 import { remoteAddress } from '../protocol/remote-address.js';
-import { routeRequest, type RouteRules } from '../protocol/route.js';
+import { routeRequest, type RouteDecision, type RouteRules } from '../protocol/route.js';
 import type { ServerEvent } from './server-events.js';
 
 /** What the hub needs to answer a stream. */
 export interface HubContext {
   readonly rules: RouteRules;
+  /** The SETTINGS_MAX_HEADER_LIST_SIZE we advertise. */
+  readonly maxHeaderListSize: number;
   /** Extra response headers. */
   readonly headers: Readonly<Record<string, readonly string[]>>;
   readonly connections: Subject<Connection>;
@@ -22,13 +25,16 @@ export interface HubContext {
  * status 200 at once, then the stream is the tunnel. With nobody subscribed to the connections, 503:
  * a tunnel is never accepted only to be dropped.
  */
-export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, context: HubContext): void {
+export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: readonly string[], context: HubContext): void {
   const authority = headers[':authority'] ?? headers.host;
   const path = headers[':path'];
   const remote = remoteAddress(headers['x-forwarded-for'], stream.session?.socket?.remoteAddress);
   // A reset or failing stream must never take the process down; the Connection reports it once accepted.
   stream.on('error', () => undefined);
-  const decision = routeRequest({ authority, path }, context.rules);
+  // nghttp2 applies our SETTINGS_MAX_HEADER_LIST_SIZE only once the client has acknowledged it, and a
+  // client that sends its first request without waiting (ours does, to save a round trip) or never
+  // acknowledges would pass any header block: the limit is checked here too.
+  const decision: RouteDecision = headerListSize(rawHeaders) > context.maxHeaderListSize ? TOO_LARGE : routeRequest({ authority, path }, context.rules);
   if (decision._tag === 'Reject' || !context.connections.observed) {
     const status = decision._tag === 'Reject' ? decision.status : 503;
     const reason = decision._tag === 'Reject' ? decision.reason : 'no-handler';
@@ -47,6 +53,8 @@ export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingH
     context.connections.next(new Connection(stream, info, remote ?? 'client'));
   });
 }
+
+const TOO_LARGE: RouteDecision = { _tag: 'Reject', status: 431, reason: 'header-size' };
 
 function respond(stream: ServerHttp2Stream, headers: OutgoingHttpHeaders, endStream: boolean): void {
   if (stream.destroyed || stream.headersSent) return;

@@ -46,12 +46,10 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const { address, rules, headers, healthCheck } = config.right;
   const connections = new Subject<Connection>();
   const events = new Subject<ServerEvent>();
-  const context: HubContext = { rules, headers, connections, events, sessionId: (session) => tracker.idOf(session) };
+  const maxHeaderListSize = options.maxHeaderListSize ?? 16_384;
+  const context: HubContext = { rules, maxHeaderListSize, headers, connections, events, sessionId: (session) => tracker.idOf(session) };
   const serverOptions: http2.SecureServerOptions = {
-    settings: localSettings({
-      maxConcurrentStreams: options.maxConcurrentStreams ?? 250,
-      maxHeaderListSize: options.maxHeaderListSize ?? 16_384,
-    }),
+    settings: localSettings({ maxConcurrentStreams: options.maxConcurrentStreams ?? 250, maxHeaderListSize }),
     maxSessionMemory: MAX_SESSION_MEMORY_MB,
     // Refuse HTTP/1.1 on the tunnel port rather than answering it: v2ray's hub is HTTP/2 only.
     allowHTTP1: false,
@@ -64,7 +62,9 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
     maxSessionsPerAddress: options.maxSessionsPerAddress ?? 100,
     resets: { burst: options.maxResetBurst ?? DEFAULT_RESET_LIMITS.burst, perSecond: options.maxResetsPerSecond ?? DEFAULT_RESET_LIMITS.perSecond },
   });
-  server.on('stream', (stream, requestHeaders) => handleTunnelStream(stream, requestHeaders, context));
+  server.on('stream', (stream: http2.ServerHttp2Stream, requestHeaders: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>
+    handleTunnelStream(stream, requestHeaders, rawHeaders, context),
+  );
 
   const bound = await bind(server, address);
   return {

@@ -4,8 +4,8 @@ import type { TransportError } from '../errors.js';
 export type ServerEvent =
   | {
       readonly type: 'rejected';
-      readonly status: 404 | 503;
-      readonly reason: 'host' | 'path' | 'no-handler';
+      readonly status: 404 | 431 | 503;
+      readonly reason: 'host' | 'path' | 'header-size' | 'no-handler';
       readonly authority: string | undefined;
       readonly path: string | undefined;
       readonly remoteAddress: string | undefined;
