@@ -1,4 +1,5 @@
 import type { Http2Session, Settings } from 'node:http2';
+import type { WindowLimits } from './bdp-estimator.js';
 
 /**
  * HTTP/2 flow-control sizes, shared by client and server. Node's 64 KiB default stream window keeps a
@@ -13,6 +14,16 @@ import type { Http2Session, Settings } from 'node:http2';
  */
 export const STREAM_WINDOW = 2 * 1024 * 1024;
 export const SESSION_WINDOW = 4 * 1024 * 1024;
+/**
+ * Where the measured windows start and stop (`window-tuner.ts`). They start at the fixed windows above,
+ * which fill loopback and a LAN, and grow only by what PING round trips measure on a longer link, where
+ * the link itself and the TCP buffers that carry it hold what is in flight. 16 MiB per stream carries
+ * about 100 MB/s at 150 ms; it is also gRPC's cap.
+ */
+export const WINDOW_LIMITS: WindowLimits = {
+  floor: { stream: STREAM_WINDOW, session: SESSION_WINDOW },
+  cap: { stream: 16 * 1024 * 1024, session: 32 * 1024 * 1024 },
+};
 /**
  * The largest DATA frame we accept (SETTINGS_MAX_FRAME_SIZE). With the protocol's 16 KiB default,
  * every 64 KiB socket read arrives as four frames and four pushes into the stream, and every write

@@ -3,9 +3,10 @@ import type { Socket } from 'node:net';
 import type { Subject } from 'rxjs';
 import type { HealthCheck } from '../config/settings.js';
 import { protocolError, sessionClosed, timeout } from '../errors.js';
-import { widenSessionWindow } from '../flow-control.js';
+import { WINDOW_LIMITS, widenSessionWindow } from '../flow-control.js';
 import { watchHealth } from '../health-check.js';
 import { fromNodeError } from '../node-errors.js';
+import { tuneWindows } from '../window-tuner.js';
 import { drainSession, failSession } from '../session-failure.js';
 import { ResetBudget, type ResetLimits } from './reset-budget.js';
 import type { ServerEvent } from './server-events.js';
@@ -79,6 +80,8 @@ export class SessionTracker {
       session.destroy();
     }
     widenSessionWindow(session);
+    const windows = tuneWindows(session, WINDOW_LIMITS);
+    session.on('stream', () => windows.kick());
     const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => failSession(session, reason));
     // A client gets `headerTimeoutMs` from its session's start (after TLS) to send its first request, as
     // v2ray gives an h2c client 4 s: a silent connection must not hold a session for the idle timeout.

@@ -1,0 +1,95 @@
+/** A pair of HTTP/2 receive windows: every stream's (SETTINGS_INITIAL_WINDOW_SIZE) and the connection's. */
+export interface WindowSizes {
+  readonly stream: number;
+  readonly session: number;
+}
+
+/** Where the windows start and how far they may grow. */
+export interface WindowLimits {
+  readonly floor: WindowSizes;
+  readonly cap: WindowSizes;
+}
+
+// During startup the windows run this far ahead of the best rate times the link's delay, so a sender
+// limited by them can double its rate each round trip, as TCP's slow start does. (It keeps between a half
+// and a whole window in flight: a receiver sends WINDOW_UPDATE once half of it is consumed.)
+const STARTUP_GAIN = 3;
+// Once the link is full, whatever is in flight beyond its bandwidth-delay product only waits in a queue,
+// where the first byte of every other tunnel on the session waits behind it: little slack beyond it.
+const STEADY_GAIN = 1.5;
+// The link is full once three rounds in a row that used the windows brought no rise in rate (RISING),
+// as BBR ends its startup. A longer round trip alone does not say so: on a busy machine the processes'
+// own queues lengthen it while larger windows still raise the rate.
+const FLAT_ROUNDS = 3;
+const RISING = 1.25;
+// The rate is the best of this many recent rounds that used the windows: a round that ran while the
+// peer had not yet seen the last SETTINGS understates it.
+const RATE_ROUNDS = 10;
+// A smaller change is not worth a SETTINGS frame and its round trip.
+const MIN_CHANGE = 1.2;
+const GRAIN = 64 * 1024;
+
+/** Ramping up until the link is full, then holding what it needs. */
+type Phase = 'startup' | 'steady';
+
+/**
+ * Sizes receive windows from PING round trips, as BBR sizes what TCP keeps in flight: the bytes that
+ * arrived while a PING was out, over its round-trip time, are the rate the peer reached; the best recent
+ * rate times the *smallest* round trip seen (the link's own delay) is the bandwidth-delay product.
+ * gRPC's estimator multiplies by the latest round trip instead, and a PING queued behind full socket
+ * buffers then reads as a long link: on loopback such samples grow windows the kernel buffers cannot
+ * absorb (see `flow-control.ts`), and on a rate-limited link every growth fills its queue further.
+ * Rounds in which little arrived say nothing about the link and change nothing. The windows never go
+ * below the floor, where loopback and a LAN stay.
+ *
+ * @example
+ * ```ts
+ * const estimator = new BdpEstimator({ floor: { stream: 2 << 20, session: 4 << 20 }, cap: { stream: 16 << 20, session: 32 << 20 } });
+ * estimator.sample(0, 40); // the link's delay, before any data
+ * estimator.sample(2 << 20, 40); // → { stream: 6291456, session: 12582912 }: a full window in one round trip
+ * ```
+ */
+export class BdpEstimator {
+  private minRttMs = Number.POSITIVE_INFINITY;
+  private readonly rates: number[] = [];
+  private bestRate = 0;
+  private flatRounds = 0;
+  private phase: Phase = 'startup';
+  private current: WindowSizes;
+
+  constructor(private readonly limits: WindowLimits) {
+    this.current = limits.floor;
+  }
+
+  /** The windows advertised now. */
+  get windows(): WindowSizes {
+    return this.current;
+  }
+
+  /** One PING round trip: `bytes` arrived in `rttMs`. Returns the new windows when they should change. */
+  sample(bytes: number, rttMs: number): WindowSizes | undefined {
+    if (!(rttMs > 0) || !(bytes >= 0)) return undefined;
+    this.minRttMs = Math.min(this.minRttMs, rttMs);
+    if (bytes < this.current.stream / 4) return undefined;
+    const rate = bytes / rttMs;
+    this.flatRounds = rate > this.bestRate * RISING ? 0 : this.flatRounds + 1;
+    this.rates.push(rate);
+    if (this.rates.length > RATE_ROUNDS) this.rates.shift();
+    this.bestRate = Math.max(...this.rates);
+    if (this.phase === 'startup' && this.flatRounds >= FLAT_ROUNDS) this.phase = 'steady';
+    const gain = this.phase === 'startup' ? STARTUP_GAIN : STEADY_GAIN;
+    const stream = Math.min(this.limits.cap.stream, Math.max(this.limits.floor.stream, roundUp(gain * this.bestRate * this.minRttMs)));
+    const grows = stream >= this.current.stream * MIN_CHANGE || (stream === this.limits.cap.stream && stream > this.current.stream);
+    const shrinks =
+      this.phase === 'steady' && (stream * MIN_CHANGE <= this.current.stream || (stream === this.limits.floor.stream && stream < this.current.stream));
+    if (!grows && !shrinks) return undefined;
+    // The connection carries every stream: room for two at full speed, never less than it started with.
+    const session = Math.min(this.limits.cap.session, Math.max(this.limits.floor.session, 2 * stream));
+    this.current = { stream, session };
+    return this.current;
+  }
+}
+
+function roundUp(bytes: number): number {
+  return Math.ceil(bytes / GRAIN) * GRAIN;
+}
