@@ -1,14 +1,17 @@
 import type { ClientHttp2Session, Settings } from 'node:http2';
 import type { TLSSocket } from 'node:tls';
 import { Mutex } from 'async-mutex';
-import { Observable, Subject, type Subscription } from 'rxjs';
+import { Subject, type Observable } from 'rxjs';
 import type { HostPort } from '../config/address.js';
 import type { ResolvedDialSettings } from '../config/settings.js';
-import { sessionClosed, type TransportError } from '../errors.js';
+import { sessionClosed, timeout, type TransportError } from '../errors.js';
+import { WINDOW_LIMITS } from '../flow-control.js';
 import { watchHealth } from '../health-check.js';
 import { fromNodeError } from '../node-errors.js';
 import { drainSession, failSession, markSessionFailed, sessionFailure } from '../session-failure.js';
-import { openSession } from './open-session.js';
+import { tuneWindows } from '../window-tuner.js';
+import { leaseSession } from './lease-request.js';
+import { openSession, peerSettingsArrived } from './open-session.js';
 import { PooledSession } from './pooled-session.js';
 import { sessionKey } from './session-key.js';
 import { TlsTickets } from './tls-tickets.js';
@@ -70,6 +73,8 @@ export class SessionManager {
   private readonly live = new Set<PooledSession>();
   private readonly eventSubject = new Subject<SessionEvent>();
   private readonly tickets = new TlsTickets();
+  /** The SETTINGS_MAX_CONCURRENT_STREAMS each server (by session key) last reported. */
+  private readonly streamLimits = new Map<string, number>();
   private readonly idleTimeoutMs: number;
   private closed = false;
 
@@ -83,60 +88,14 @@ export class SessionManager {
    * unsubscribing before it emits gives the slot back, and a session nobody waits for stops connecting.
    */
   lease(destination: HostPort, settings: ResolvedDialSettings): Observable<SessionLease> {
-    return new Observable<SessionLease>((subscriber) => {
-      let entry: PooledSession | undefined;
-      let cancelled = false;
-      let handedOff = false;
-      let waiting: Subscription | undefined;
-      const handOff = (reserved: PooledSession, session: ClientHttp2Session): void => {
-        handedOff = true;
-        subscriber.next(this.leaseOf(reserved, session));
-        subscriber.complete();
-      };
-      // Under the mutex. A refused admission has already given the reservation back, so the entry is
-      // dropped at once: a cancel arriving before `settle` must not give it back a second time.
-      const admit = (reserved: PooledSession): boolean => {
-        const admitted = this.admit(reserved);
-        if (!admitted) entry = undefined;
-        return admitted;
-      };
-      // After an admit: a cancelled lease gives its stream slot back (teardown gives the reservation);
-      // a full session (the peer lowered its limit) means reserving again elsewhere.
-      const settle = (reserved: PooledSession, session: ClientHttp2Session, admitted: boolean): void => {
-        if (cancelled) {
-          if (admitted) reserved.active--;
-        } else if (!admitted) take();
-        else handOff(reserved, session);
-      };
-      const take = (): void => {
-        this.mutex
-          .runExclusive(() => {
-            if (cancelled) return undefined;
-            if (this.closed) throw sessionClosed('the session manager is closed');
-            const reserved = (entry = this.reserve(destination, settings));
-            // A connected session admits in the same turn: one trip through the mutex per lease.
-            return reserved.session !== undefined ? { reserved, session: reserved.session, admitted: admit(reserved) } : undefined;
-          })
-          .then(
-            (now) => {
-              if (now !== undefined) return settle(now.reserved, now.session, now.admitted);
-              const reserved = entry;
-              if (reserved === undefined || cancelled) return;
-              // Still connecting: wait for the handshake, then admit once the peer's SETTINGS are known.
-              waiting = reserved.ready.subscribe({
-                next: (session) => void this.mutex.runExclusive(() => admit(reserved)).then((admitted) => settle(reserved, session, admitted)),
-                error: (error: unknown) => subscriber.error(error),
-              });
-            },
-            (error: unknown) => subscriber.error(error),
-          );
-      };
-      take();
-      return () => {
-        cancelled = true;
-        waiting?.unsubscribe();
-        if (entry !== undefined && !handedOff) this.release(entry);
-      };
+    return leaseSession({
+      exclusive: (task) => this.mutex.runExclusive(task),
+      reserve: () => {
+        if (this.closed) throw sessionClosed('the session manager is closed');
+        return this.reserve(destination, settings);
+      },
+      leaseOf: (entry, session) => this.leaseOf(entry, session),
+      release: (entry) => this.release(entry),
     });
   }
 
@@ -199,19 +158,9 @@ export class SessionManager {
     return entry;
   }
 
-  // Runs under the mutex: a stream slot within the peer's SETTINGS_MAX_CONCURRENT_STREAMS, or the
-  // reservation is given back (the caller reserves again, on a session with room or a new one).
-  private admit(entry: PooledSession): boolean {
-    if (entry.active < entry.streamLimit) {
-      entry.active++;
-      return true;
-    }
-    entry.reserved--;
-    return false;
-  }
-
   private leaseOf(entry: PooledSession, session: ClientHttp2Session): SessionLease {
     let released = false;
+    entry.windows?.kick();
     return {
       session,
       sessionId: entry.id,
@@ -251,12 +200,23 @@ export class SessionManager {
   private adopt(entry: PooledSession, session: ClientHttp2Session, settings: ResolvedDialSettings): void {
     entry.session = session;
     entry.state = 'ready';
-    // openSession emits after the peer's first SETTINGS, so its stream limit is known before any stream.
-    entry.streamLimit = session.remoteSettings.maxConcurrentStreams ?? entry.streamLimit;
+    // openSession hands the session over before the peer's first SETTINGS, usually: until they arrive
+    // it admits as many streams as the last session to this server was allowed (one for a stranger).
+    entry.provisionalLimit = this.streamLimits.get(entry.key) ?? 1;
+    const settingsArrived = (remote: Settings) => {
+      const limit = remote.maxConcurrentStreams ?? entry.streamLimit;
+      this.streamLimits.set(entry.key, limit);
+      entry.settingsArrived(limit);
+    };
+    if (peerSettingsArrived(session)) settingsArrived(session.remoteSettings);
+    session.on('remoteSettings', settingsArrived);
+    // A server that never speaks HTTP/2 must not hold the tunnels waiting for its limit.
+    const settingsTimer = peerSettingsArrived(session)
+      ? undefined
+      : setTimeout(() => failSession(session, timeout("waiting for the server's HTTP/2 SETTINGS", settings.connectTimeoutMs)), settings.connectTimeoutMs);
+    session.once('remoteSettings', () => clearTimeout(settingsTimer));
     const stopHealth = watchHealth(session, settings.healthCheck, (reason) => failSession(session, reason));
-    session.on('remoteSettings', (remote: Settings) => {
-      if (remote.maxConcurrentStreams !== undefined) entry.streamLimit = remote.maxConcurrentStreams;
-    });
+    entry.windows = tuneWindows(session, WINDOW_LIMITS);
     session.on('error', (error) => {
       const reason = fromNodeError(error, entry.key);
       markSessionFailed(session, reason);
@@ -265,6 +225,8 @@ export class SessionManager {
     session.on('goaway', () => this.evict(entry, sessionClosed('GOAWAY received')));
     session.once('close', () => {
       stopHealth();
+      clearTimeout(settingsTimer);
+      entry.closedBeforeSettings();
       clearTimeout(entry.idleTimer);
       this.evict(entry, sessionFailure(session) ?? sessionClosed('connection closed'));
       this.live.delete(entry);
