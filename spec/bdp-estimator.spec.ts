@@ -2,16 +2,16 @@ import { strict as assert } from 'node:assert';
 import { BdpEstimator, type WindowSizes } from '../src/bdp-estimator.js';
 
 const MiB = 1024 * 1024;
-const limits = { floor: { stream: 2 * MiB, session: 4 * MiB }, cap: { stream: 16 * MiB, session: 32 * MiB } };
+const limits = { floor: { stream: 2 * MiB, session: 4 * MiB }, cap: { stream: 16 * MiB, session: 32 * MiB }, budget: 64 * MiB };
 
 /** Feeds the rounds a sender limited by the windows (or by `linkMBps`) would produce over `rttMs`. */
-function ramp(estimator: BdpEstimator, rttMs: number, linkMBps: number, rounds: number): WindowSizes[] {
+function ramp(estimator: BdpEstimator, rttMs: number, linkMBps: number, rounds: number, streams = 1): WindowSizes[] {
   const seen: WindowSizes[] = [];
   for (let i = 0; i < rounds; i++) {
     // Between half and a whole stream window is in flight: three quarters on average.
     const windowLimited = 0.75 * estimator.windows.stream;
     const linkLimited = linkMBps * 1e3 * rttMs;
-    const grown = estimator.sample(Math.min(windowLimited, linkLimited), rttMs);
+    const grown = estimator.sample(Math.min(windowLimited * streams, linkLimited), rttMs, streams);
     if (grown !== undefined) seen.push(grown);
   }
   return seen;
@@ -55,6 +55,29 @@ describe('BdpEstimator', () => {
     const { stream } = estimator.windows;
     assert.ok(stream * 0.75 >= bdp, `${stream} keeps less than the product in flight`);
     assert.ok(stream <= 2 * bdp, `${stream} queues more than the product`);
+  });
+
+  it('shares a budget between the open streams: a stalled reader can hold only its share', () => {
+    const eight = new BdpEstimator(limits);
+    eight.sample(0, 150);
+    ramp(eight, 150, 1000, 30, 8);
+    assert.equal(eight.windows.stream, 8 * MiB, '64 MiB over 8 streams');
+    const many = new BdpEstimator(limits);
+    many.sample(0, 150);
+    ramp(many, 150, 1000, 30, 100);
+    assert.equal(many.windows.stream, limits.floor.stream, 'the floor, whatever the budget says');
+  });
+
+  it('shrinks grown windows at once when more streams open', () => {
+    const estimator = new BdpEstimator(limits);
+    estimator.sample(0, 150);
+    ramp(estimator, 150, 1000, 30, 1);
+    assert.equal(estimator.windows.stream, 16 * MiB);
+    assert.deepEqual(
+      estimator.sample(0, 150, 16),
+      { stream: 4 * MiB, session: 32 * MiB },
+      'the connection window stays: it holds nothing for a stalled reader',
+    );
   });
 
   it('ignores rounds in which little arrived: an interactive tunnel says nothing about the link', () => {

@@ -68,7 +68,7 @@ describe('tuneWindows', function () {
     session = http2.connect(`http://127.0.0.1:${port}`, { settings: localSettings() });
     await once(session, 'remoteSettings');
     widenSessionWindow(session);
-    tuner = tuneWindows(session, WINDOW_LIMITS);
+    tuner = tuneWindows(session, WINDOW_LIMITS, () => 1);
   };
 
   it('grows the windows on a 40 ms link while a download fills them, and advertises them', async () => {

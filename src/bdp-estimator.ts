@@ -8,6 +8,8 @@ export interface WindowSizes {
 export interface WindowLimits {
   readonly floor: WindowSizes;
   readonly cap: WindowSizes;
+  /** What the stream windows of all open streams together may reach, once above the floor. */
+  readonly budget: number;
 }
 
 // During startup the windows run this far ahead of the best rate times the link's delay, so a sender
@@ -44,7 +46,7 @@ type Phase = 'startup' | 'steady';
  *
  * @example
  * ```ts
- * const estimator = new BdpEstimator({ floor: { stream: 2 << 20, session: 4 << 20 }, cap: { stream: 16 << 20, session: 32 << 20 } });
+ * const estimator = new BdpEstimator({ floor: { stream: 2 << 20, session: 4 << 20 }, cap: { stream: 16 << 20, session: 32 << 20 }, budget: 64 << 20 });
  * estimator.sample(0, 40); // the link's delay, before any data
  * estimator.sample(2 << 20, 40); // → { stream: 6291456, session: 12582912 }: a full window in one round trip
  * ```
@@ -66,10 +68,16 @@ export class BdpEstimator {
     return this.current;
   }
 
-  /** One PING round trip: `bytes` arrived in `rttMs`. Returns the new windows when they should change. */
-  sample(bytes: number, rttMs: number): WindowSizes | undefined {
+  /**
+   * One PING round trip: `bytes` arrived in `rttMs`, with `openStreams` streams open. Returns the new
+   * windows when they should change.
+   */
+  sample(bytes: number, rttMs: number, openStreams = 1): WindowSizes | undefined {
     if (!(rttMs > 0) || !(bytes >= 0)) return undefined;
     this.minRttMs = Math.min(this.minRttMs, rttMs);
+    const held = this.holdToBudget(openStreams);
+    if (held !== undefined) return held;
+    const cap = this.capFor(openStreams);
     if (bytes < this.current.stream / 4) return undefined;
     const rate = bytes / rttMs;
     this.flatRounds = rate > this.bestRate * RISING ? 0 : this.flatRounds + 1;
@@ -78,13 +86,31 @@ export class BdpEstimator {
     this.bestRate = Math.max(...this.rates);
     if (this.phase === 'startup' && this.flatRounds >= FLAT_ROUNDS) this.phase = 'steady';
     const gain = this.phase === 'startup' ? STARTUP_GAIN : STEADY_GAIN;
-    const stream = Math.min(this.limits.cap.stream, Math.max(this.limits.floor.stream, roundUp(gain * this.bestRate * this.minRttMs)));
-    const grows = stream >= this.current.stream * MIN_CHANGE || (stream === this.limits.cap.stream && stream > this.current.stream);
+    const wanted = Math.min(this.limits.cap.stream, Math.max(this.limits.floor.stream, roundUp(gain * this.bestRate * this.minRttMs)));
+    const stream = Math.min(cap, wanted);
+    const grows = stream >= this.current.stream * MIN_CHANGE || (stream === cap && stream > this.current.stream);
     const shrinks =
       this.phase === 'steady' && (stream * MIN_CHANGE <= this.current.stream || (stream === this.limits.floor.stream && stream < this.current.stream));
-    if (!grows && !shrinks) return undefined;
-    // The connection carries every stream: room for two at full speed, never less than it started with.
-    const session = Math.min(this.limits.cap.session, Math.max(this.limits.floor.session, 2 * stream));
+    // The connection carries every stream: room for two at the full rate, never less than it started with.
+    // It holds no memory for a stalled reader (Node consumes it on receipt), so the budget does not cut it.
+    const session = Math.min(this.limits.cap.session, Math.max(this.limits.floor.session, 2 * wanted));
+    return grows || shrinks ? this.resize(stream, session) : undefined;
+  }
+
+  /** More streams are open than the windows were grown for: the smaller windows that fit the budget. */
+  holdToBudget(openStreams: number): WindowSizes | undefined {
+    const cap = this.capFor(openStreams);
+    return this.current.stream > cap ? this.resize(cap, this.current.session) : undefined;
+  }
+
+  // A stream window above the floor is promised to every open stream, and a stream whose reader stalls
+  // holds all of it: past the floor, all of them together get no more than the budget.
+  private capFor(openStreams: number): number {
+    const share = Math.floor(this.limits.budget / Math.max(1, openStreams) / GRAIN) * GRAIN;
+    return Math.max(this.limits.floor.stream, Math.min(this.limits.cap.stream, share));
+  }
+
+  private resize(stream: number, session: number): WindowSizes {
     this.current = { stream, session };
     return this.current;
   }

@@ -23,6 +23,8 @@ export const SESSION_WINDOW = 4 * 1024 * 1024;
 export const WINDOW_LIMITS: WindowLimits = {
   floor: { stream: STREAM_WINDOW, session: SESSION_WINDOW },
   cap: { stream: 16 * 1024 * 1024, session: 32 * 1024 * 1024 },
+  // One or four tunnels may reach the cap; with more open, each gets its share, never below the floor.
+  budget: 64 * 1024 * 1024,
 };
 /**
  * The largest DATA frame we accept (SETTINGS_MAX_FRAME_SIZE). With the protocol's 16 KiB default,

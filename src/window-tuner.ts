@@ -3,7 +3,7 @@ import { BdpEstimator, type WindowLimits, type WindowSizes } from './bdp-estimat
 
 /** Grows a session's receive windows to the link it runs over. */
 export interface WindowTuner {
-  /** A stream opened: measure now, unless a measurement ran within the last second. */
+  /** A stream opened: keep the windows within the budget, and measure now unless a measurement ran within the last second. */
   kick(): void;
   stop(): void;
 }
@@ -30,11 +30,11 @@ type TunerState =
  *
  * @example
  * ```ts
- * const tuner = tuneWindows(session, WINDOW_LIMITS);
+ * const tuner = tuneWindows(session, WINDOW_LIMITS, () => openStreams);
  * session.once('close', () => tuner.stop());
  * ```
  */
-export function tuneWindows(session: Http2Session, limits: WindowLimits): WindowTuner {
+export function tuneWindows(session: Http2Session, limits: WindowLimits, openStreams: () => number): WindowTuner {
   const estimator = new BdpEstimator(limits);
   let state: TunerState = { kind: 'baseline' };
   let lastSeen = bytesRead(session);
@@ -58,7 +58,7 @@ export function tuneWindows(session: Http2Session, limits: WindowLimits): Window
       session.ping((error, durationMs) => {
         if (state.kind === 'done' || state.kind === 'parked') return;
         if (error !== null) return park(performance.now());
-        const changed = estimator.sample(bytesRead(session) - before, durationMs);
+        const changed = estimator.sample(bytesRead(session) - before, durationMs, openStreams());
         if (changed !== undefined) advertise(changed);
         // No stream opened during the baseline: the first one starts a burst at once.
         if (state.kind === 'baseline') return park(Number.NEGATIVE_INFINITY);
@@ -72,6 +72,9 @@ export function tuneWindows(session: Http2Session, limits: WindowLimits): Window
     }
   };
   const kick = () => {
+    if (state.kind === 'done') return;
+    const held = estimator.holdToBudget(openStreams());
+    if (held !== undefined) advertise(held);
     // A stream opening during a burst (or the baseline) lengthens it: its data is coming.
     if (state.kind === 'probing' || state.kind === 'baseline') state = { kind: 'probing', quietRounds: 0 };
     else if (state.kind === 'parked' && performance.now() - state.since >= REPROBE_MS) {

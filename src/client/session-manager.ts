@@ -216,7 +216,7 @@ export class SessionManager {
       : setTimeout(() => failSession(session, timeout("waiting for the server's HTTP/2 SETTINGS", settings.connectTimeoutMs)), settings.connectTimeoutMs);
     session.once('remoteSettings', () => clearTimeout(settingsTimer));
     const stopHealth = watchHealth(session, settings.healthCheck, (reason) => failSession(session, reason));
-    entry.windows = tuneWindows(session, WINDOW_LIMITS);
+    entry.windows = tuneWindows(session, WINDOW_LIMITS, () => entry.active);
     session.on('error', (error) => {
       const reason = fromNodeError(error, entry.key);
       markSessionFailed(session, reason);

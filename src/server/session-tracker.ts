@@ -80,8 +80,13 @@ export class SessionTracker {
       session.destroy();
     }
     widenSessionWindow(session);
-    const windows = tuneWindows(session, WINDOW_LIMITS);
-    session.on('stream', () => windows.kick());
+    let streams = 0;
+    const windows = tuneWindows(session, WINDOW_LIMITS, () => streams);
+    session.on('stream', (stream: ServerHttp2Stream) => {
+      streams++;
+      stream.once('close', () => streams--);
+      windows.kick();
+    });
     const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => failSession(session, reason));
     // A client gets `headerTimeoutMs` from its session's start (after TLS) to send its first request, as
     // v2ray gives an h2c client 4 s: a silent connection must not hold a session for the idle timeout.

@@ -2,6 +2,7 @@
 // Prints one JSON line: bytes the writer got accepted, whether it ended stalled, and RSS figures.
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
+import { startDelayLink } from '../../../bench/link/delay-link.js';
 import { dial } from '../../../src/client/dial.js';
 import { SessionManager } from '../../../src/client/session-manager.js';
 import type { Connection } from '../../../src/connection.js';
@@ -9,12 +10,16 @@ import { listen } from '../../../src/server/listen.js';
 import { selfSignedCertificate } from '../../../src/tls/self-signed.js';
 
 const direction = process.argv[2] === 'down' ? 'down' : 'up';
+// With a round-trip time, through the emulated link: where the receive windows grow.
+const rttMs = Number(process.argv[3] ?? 0);
 const pair = await selfSignedCertificate(['tunnel.test']);
 const server = await listen({ listen: '127.0.0.1:0', tls: pair, host: ['tunnel.test'] });
 const serverSide = new Promise<Connection>((resolve) => server.connections.subscribe(resolve));
 const manager = new SessionManager();
 const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: pair.cert } };
-const client = await firstValueFrom(dial(`127.0.0.1:${(server.address as AddressInfo).port}`, settings, { manager }));
+const serverPort = (server.address as AddressInfo).port;
+const port = rttMs > 0 ? (await startDelayLink(serverPort, { delayMs: rttMs / 2 })).port : serverPort;
+const client = await firstValueFrom(dial(`127.0.0.1:${port}`, settings, { manager }));
 // Up: the client writes, the server application never reads. Down: the reverse.
 const writer = direction === 'up' ? client : await serverSide;
 
