@@ -7,7 +7,8 @@ import { freePort, waitForListener } from './free-port.js';
 // What users run: the package's bin over the compiled dist/ (`npm run bench` builds it first).
 const BIN = fileURLToPath(new URL('../../bin/h2tunnel.js', import.meta.url));
 const BUILT = new URL('../../dist/esm/cli/main.js', import.meta.url);
-const COMMON = ['--host', 'tunnel.test', '--path', '/tun', '--log-level', 'warn'];
+const ROUTE = ['--host', 'tunnel.test', '--path', '/tun'];
+const QUIET = ['--log-level', 'warn'];
 
 /** The certificate and key files every chain uses. */
 export interface ChainFiles {
@@ -30,23 +31,28 @@ export async function startCliChain(files: ChainFiles, echoPort: number): Promis
   return { client, server };
 }
 
+/** How a CLI process is started: `defaults` leaves the log level at its default, as a user would. */
+export interface CliFlags {
+  readonly defaults?: boolean;
+}
+
 /** `h2tunnel server` forwarding to `echoPort`; resolves once it listens (watched, not probed). */
-export async function startCliServer(files: ChainFiles, echoPort: number): Promise<BenchChild> {
+export async function startCliServer(files: ChainFiles, echoPort: number, flags: CliFlags = {}): Promise<BenchChild> {
   builtFile(BUILT);
   const port = await freePort();
   const args = ['server', '--listen', `127.0.0.1:${port}`, '--forward', `127.0.0.1:${echoPort}`, '--cert', files.certFile, '--key', files.keyFile];
-  return launch([...args, ...COMMON], port);
+  return launch([...args, ...ROUTE, ...(flags.defaults === true ? [] : QUIET)], port);
 }
 
 /**
  * `h2tunnel client` dialing `serverPort`; resolves once it listens. Its listening socket is watched, not
  * connected to, so its first session opens with the first measured tunnel.
  */
-export async function startCliClient(files: ChainFiles, serverPort: number): Promise<BenchChild> {
+export async function startCliClient(files: ChainFiles, serverPort: number, flags: CliFlags = {}): Promise<BenchChild> {
   builtFile(BUILT);
   const port = await freePort();
   const args = ['client', '--listen', `127.0.0.1:${port}`, '--server', `127.0.0.1:${serverPort}`, '--server-name', 'tunnel.test', '--ca', files.certFile];
-  return launch([...args, ...COMMON], port);
+  return launch([...args, ...ROUTE, ...(flags.defaults === true ? [] : QUIET)], port);
 }
 
 async function launch(args: readonly string[], port: number): Promise<BenchChild> {
