@@ -3,11 +3,9 @@
 // processes with default flags (and a fresh v2ray pair), a driver in its own process writing 64 KiB
 // chunks through one tunnel, a bare `socket.pipe(socket)` echo target; then the same processes again
 // after a 50 MB warm-up, which is what the bench measures. Prints medians and the ratios.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { findBinary } from '../spec/helpers/binaries.js';
-import { selfSignedCertificate } from '../src/tls/self-signed.js';
+import { benchFiles } from './bench-files.js';
 import { startCliClient, startCliServer } from './chains/cli-chain.js';
 import { startV2rayClient, startV2rayServer } from './chains/v2ray-chain.js';
 import { startChild, type BenchChild } from './child.js';
@@ -18,11 +16,7 @@ const rounds = flag('rounds', 3);
 const bytes = flag('mb', 200) * 1e6;
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-const dir = mkdtempSync(join(os.tmpdir(), 'h2t-plain-'));
-const { cert, key } = await selfSignedCertificate(['tunnel.test', 'localhost', '127.0.0.1']);
-const files = { certFile: join(dir, 'cert.pem'), keyFile: join(dir, 'key.pem') };
-writeFileSync(files.certFile, cert);
-writeFileSync(files.keyFile, key);
+const { dir, ...files } = await benchFiles('h2t-plain-');
 const v2ray = findBinary('v2ray');
 
 type Pair = { client: BenchChild; server: BenchChild };

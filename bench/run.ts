@@ -2,12 +2,12 @@
 // Node http2 and raw TCP, all to one echo target on loopback. Prints a table, writes JSON and an SVG
 // under bench/results/. Then the same chains, and stunnel, through an emulated link (delay, rate).
 // Other flags: --only=h2tunnel,v2ray  --no-sweep  --no-link  --link-only  --profile
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findBinary } from '../spec/helpers/binaries.js';
-import { selfSignedCertificate } from '../src/tls/self-signed.js';
+import { benchFiles } from './bench-files.js';
 import { type Chain, type ChainName, startChain } from './chains/chain.js';
 import { fixtureNodeFlags, startChild } from './child.js';
 import { cpuSeconds } from './load/footprint.js';
@@ -43,12 +43,7 @@ if (profile) {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const started = Date.now();
-const dir = mkdtempSync(join(os.tmpdir(), 'h2t-bench-'));
-const { cert, key } = await selfSignedCertificate(['tunnel.test', 'localhost', '127.0.0.1']);
-const certFile = join(dir, 'cert.pem');
-const keyFile = join(dir, 'key.pem');
-writeFileSync(certFile, cert);
-writeFileSync(keyFile, key);
+const { dir, certFile, keyFile } = await benchFiles('h2t-bench-');
 const echo = await startChild('fixtures/echo-target.ts', []);
 const v2ray = findBinary('v2ray');
 const stunnel = findBinary('stunnel4') ?? findBinary('stunnel');

@@ -3,11 +3,9 @@
 // that each stop reading while a write of theirs is pending deadlock once both have more in flight than
 // the kernel buffers and the link hold; windows that grow with the link must never get there. Exits 1
 // if any chain went a whole second without an echoed byte.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { findBinary } from '../spec/helpers/binaries.js';
-import { selfSignedCertificate } from '../src/tls/self-signed.js';
+import { benchFiles } from './bench-files.js';
 import { startChild } from './child.js';
 import { startLinkedChain, type LinkedChainName } from './link/linked-chain.js';
 import { saturateBoth } from './soak/saturate-both.js';
@@ -20,12 +18,7 @@ const tunnels = Number(flag('tunnels', '8'));
 const names = flag('only', 'h2tunnel-cli,h2tunnel').split(',') as LinkedChainName[];
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
-const dir = mkdtempSync(join(os.tmpdir(), 'h2t-soak-'));
-const { cert, key } = await selfSignedCertificate(['tunnel.test', 'localhost', '127.0.0.1']);
-const certFile = join(dir, 'cert.pem');
-const keyFile = join(dir, 'key.pem');
-writeFileSync(certFile, cert);
-writeFileSync(keyFile, key);
+const { dir, certFile, keyFile } = await benchFiles('h2t-soak-');
 const echo = await startChild('fixtures/echo-target.ts', []);
 const context = {
   dir,
