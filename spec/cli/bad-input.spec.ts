@@ -75,6 +75,11 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
     ['--max-streams 0', () => server('--h2c', '--max-streams', '0'), /--max-streams: must be above 0: a session with no stream carries no tunnel/],
     ['--connect-timeout 0', () => server('--h2c', '--connect-timeout', '0'), /--connect-timeout: must be above 0/],
     [
+      'a trusted proxy that is no IP',
+      () => server('--h2c', '--trust-forwarded-for', '10.0.0.1,proxy.lan'),
+      /--trust-forwarded-for: "proxy\.lan" is not an IP address/,
+    ],
+    [
       'a fractional --max-sessions-per-address',
       () => server('--h2c', '--max-sessions-per-address', '1.5'),
       /--max-sessions-per-address <n>' argument '1\.5' is invalid/,

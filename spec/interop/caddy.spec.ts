@@ -37,7 +37,8 @@ describe('interop: our h2c server behind Caddy terminating TLS', function () {
     const pair = await testCertificate();
     cert = pair.cert;
     files = await writeCertificateFiles(dir.path, pair);
-    server = await listen({ listen: '127.0.0.1:0', h2c: true, host: HOSTS, path: PATH });
+    // Caddy, on loopback, is the one proxy whose X-Forwarded-For the server believes.
+    server = await listen({ listen: '127.0.0.1:0', h2c: true, host: HOSTS, path: PATH, trustForwardedFor: ['127.0.0.1'] });
     server.connections.subscribe((connection) => {
       seen.push(connection.info);
       const duplex = connection.toDuplex();

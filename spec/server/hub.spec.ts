@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
+import { isInvalidConfig } from '../../src/errors.js';
 import { listen, type TunnelServer } from '../../src/server/listen.js';
 import { testCertificate } from '../helpers/certs.js';
 import { eventually, startServer, type InProcessServer } from '../helpers/in-process.js';
@@ -58,11 +59,57 @@ describe('hub: how the server answers tunnel requests', function () {
     stream.close();
   });
 
-  it('takes the remote address from the first X-Forwarded-For entry', async () => {
+  it('ignores a client-supplied X-Forwarded-For by default: the socket address is the remote address', async () => {
     const { stream } = await put(client, { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' });
     const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
-    assert.match(first.toString(), /^hello 203\.0\.113\.9 /);
+    assert.match(first.toString(), /^hello 127\.0\.0\.1 /);
     stream.close();
+  });
+
+  for (const trustForwardedFor of [true, ['127.0.0.1']] as const) {
+    it(`takes the first X-Forwarded-For entry from a trusted peer (trustForwardedFor: ${JSON.stringify(trustForwardedFor)})`, async () => {
+      const trusting = await startServer({ path: '/tun', trustForwardedFor }, (connection) =>
+        connection.input.next(Buffer.from(`hello ${connection.info.remoteAddress}\n`)),
+      );
+      const session = http2.connect(`https://127.0.0.1:${trusting.port}`, { ca: trusting.cert, servername: 'tunnel.test' });
+      session.on('error', () => undefined);
+      try {
+        const { stream } = await put(session, { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' });
+        const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
+        assert.equal(first.toString(), 'hello 203.0.113.9\n');
+        stream.close();
+      } finally {
+        session.destroy();
+        await trusting.close();
+      }
+    });
+  }
+
+  it('refuses a trusted proxy that is not an IP address, naming it', async () => {
+    const pair = await testCertificate();
+    const error = await listen({ listen: '127.0.0.1:0', tls: pair, trustForwardedFor: ['10.0.0.2', 'proxy.lan'] }).then(
+      (server) => server.close().then(() => undefined),
+      (e: unknown) => e,
+    );
+    assert.ok(isInvalidConfig(error) && error.key === 'trustForwardedFor', String(error));
+    assert.match(error.message, /trustForwardedFor\[1\]: "proxy\.lan" is not an IP address/);
+  });
+
+  it("trusts only the listed proxies: another peer's header is ignored", async () => {
+    const trusting = await startServer({ path: '/tun', trustForwardedFor: ['10.0.0.2'] }, (connection) =>
+      connection.input.next(Buffer.from(`hello ${connection.info.remoteAddress}\n`)),
+    );
+    const session = http2.connect(`https://127.0.0.1:${trusting.port}`, { ca: trusting.cert, servername: 'tunnel.test' });
+    session.on('error', () => undefined);
+    try {
+      const { stream } = await put(session, { 'x-forwarded-for': '203.0.113.9' });
+      const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
+      assert.equal(first.toString(), 'hello 127.0.0.1\n');
+      stream.close();
+    } finally {
+      session.destroy();
+      await trusting.close();
+    }
   });
 
   for (const [what, headers, reason] of [

@@ -119,6 +119,11 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--h2c', 'cleartext HTTP/2 (with prior knowledge), behind a TLS-terminating proxy')
       .option('--host <names>', 'accepted Host names, comma-separated; others get 404 (default: any)', nameList)
       .option('--path <path>', 'accepted path prefix; others get 404 (default /)')
+      .option(
+        '--trust-forwarded-for [proxies]',
+        "name a tunnel's client by X-Forwarded-For: any peer's, or only these proxy IPs' (comma-separated); default the socket address",
+        nameList,
+      )
       .option('--read-idle-timeout <seconds>', 'PING a client after this much silence; 0 disables (default 30)', seconds)
       .option('--health-check-timeout <seconds>', 'drop a client whose PING gets no answer in time (default 15)', seconds)
       .option('--connect-timeout <seconds>', 'reset a tunnel whose --forward connect takes longer', seconds, 10)

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from '../config/address.js';
 import { checkServerTls, loadListenSettings, readPemFile } from '../config/load-stream-settings.js';
 import { invalidConfig, type InvalidConfig } from '../errors.js';
+import { forwardedForTrust } from '../protocol/remote-address.js';
 import type { ListenOptions, ServerTlsSettings } from '../server/server-options.js';
 import type { ForwardOptions } from './tunnel-forwarder.js';
 
@@ -23,6 +24,8 @@ export interface ServerFlags {
   readonly headerTimeout: number;
   readonly readIdleTimeout?: number;
   readonly healthCheckTimeout?: number;
+  /** Bare: any peer's X-Forwarded-For; with a list: only these proxies'. */
+  readonly trustForwardedFor?: true | readonly string[];
 }
 
 // Limits that have no "off": 0 would mean forever, or no stream at all.
@@ -68,6 +71,9 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
     return E.left(invalidConfig('--cert', 'a server needs --cert FILE --key FILE (TLS), or --h2c behind a TLS-terminating proxy'));
   }
 
+  const forwardedFor = forwardedForTrust(flags.trustForwardedFor);
+  if (typeof forwardedFor === 'string') return E.left(invalidConfig('--trust-forwarded-for', forwardedFor.replace(/^trustForwardedFor(\[\d+\])?: /, '')));
+
   const loaded = flags.streamSettings === undefined ? undefined : await loadListenSettings(flags.streamSettings);
   if (loaded !== undefined && E.isLeft(loaded)) return loaded;
   const base = loaded?.right;
@@ -88,6 +94,7 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
     listen: listen.right,
     ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeout: flags.readIdleTimeout }),
     ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeout: flags.healthCheckTimeout }),
+    ...(flags.trustForwardedFor === undefined ? {} : { trustForwardedFor: flags.trustForwardedFor }),
     maxSessionsPerAddress: flags.maxSessionsPerAddress,
     maxConcurrentStreams: flags.maxStreams,
     handshakeTimeoutMs: flags.handshakeTimeout * 1000,

@@ -2,13 +2,15 @@ import { constants, type Http2Session, type IncomingHttpHeaders, type OutgoingHt
 import type { Subject } from 'rxjs';
 import { Connection } from '../connection.js';
 import { headerListSize } from '../protocol/header-list-size.js';
-import { remoteAddress } from '../protocol/remote-address.js';
+import { remoteAddress, type ForwardedForTrust } from '../protocol/remote-address.js';
 import { routeRequest, type RouteDecision, type RouteRules } from '../protocol/route.js';
 import type { ServerEvent } from './server-events.js';
 
 /** What the hub needs to answer a stream. */
 export interface HubContext {
   readonly rules: RouteRules;
+  /** Whose X-Forwarded-For names the tunnel's remote address. */
+  readonly forwardedFor: ForwardedForTrust;
   /** The SETTINGS_MAX_HEADER_LIST_SIZE we advertise. */
   readonly maxHeaderListSize: number;
   /** Extra response headers. */
@@ -28,7 +30,7 @@ export interface HubContext {
 export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: readonly string[], context: HubContext): void {
   const authority = headers[':authority'] ?? headers.host;
   const path = headers[':path'];
-  const remote = remoteAddress(headers['x-forwarded-for'], stream.session?.socket?.remoteAddress);
+  const remote = remoteAddress(headers['x-forwarded-for'], stream.session?.socket?.remoteAddress, context.forwardedFor);
   // A reset or failing stream must never take the process down; the Connection reports it once accepted.
   stream.on('error', () => undefined);
   // nghttp2 applies our SETTINGS_MAX_HEADER_LIST_SIZE only once the client has acknowledged it, and a

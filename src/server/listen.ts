@@ -7,6 +7,7 @@ import { resolveHealthCheck, resolveHttp } from '../config/resolve-dial-settings
 import type { Connection } from '../connection.js';
 import { invalidConfig, isTransportError, listenFailed, type TransportError } from '../errors.js';
 import { localSettings, MAX_SESSION_MEMORY_MB } from '../flow-control.js';
+import { forwardedForTrust, type ForwardedForTrust } from '../protocol/remote-address.js';
 import { handleTunnelStream, type HubContext } from './hub.js';
 import type { ServerEvent } from './server-events.js';
 import type { ListenOptions } from './server-options.js';
@@ -43,11 +44,11 @@ export interface TunnelServer {
 export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const config = resolveServerConfig(options);
   if (E.isLeft(config)) throw config.left;
-  const { address, rules, headers, healthCheck } = config.right;
+  const { address, rules, headers, healthCheck, forwardedFor } = config.right;
   const connections = new Subject<Connection>();
   const events = new Subject<ServerEvent>();
   const maxHeaderListSize = options.maxHeaderListSize ?? 16_384;
-  const context: HubContext = { rules, maxHeaderListSize, headers, connections, events, sessionId: (session) => tracker.idOf(session) };
+  const context: HubContext = { rules, maxHeaderListSize, forwardedFor, headers, connections, events, sessionId: (session) => tracker.idOf(session) };
   const serverOptions: http2.SecureServerOptions = {
     settings: localSettings({ maxConcurrentStreams: options.maxConcurrentStreams ?? 250, maxHeaderListSize }),
     maxSessionMemory: MAX_SESSION_MEMORY_MB,
@@ -105,6 +106,7 @@ interface ServerConfig {
   readonly rules: HubContext['rules'];
   readonly headers: HubContext['headers'];
   readonly healthCheck: ReturnType<typeof resolveHealthCheck>;
+  readonly forwardedFor: ForwardedForTrust;
 }
 
 function resolveServerConfig(options: ListenOptions): E.Either<TransportError, ServerConfig> {
@@ -114,7 +116,10 @@ function resolveServerConfig(options: ListenOptions): E.Either<TransportError, S
     const address = typeof options.listen === 'string' ? parseListenAddress(options.listen) : E.right(options.listen);
     if (E.isLeft(address)) return address;
     const http = resolveHttp(options);
+    const forwardedFor = forwardedForTrust(options.trustForwardedFor);
+    if (typeof forwardedFor === 'string') return E.left(invalidConfig('trustForwardedFor', forwardedFor));
     return E.right({
+      forwardedFor,
       address: address.right,
       // With no host configured accept any Host (v2fly v5, Xray); v2ray 4.34 would accept only its default.
       rules: { hosts: options.host === undefined || options.host.length === 0 ? undefined : http.hosts, path: http.path },

@@ -35,6 +35,12 @@ export interface ListenOptions extends Omit<HttpSettings, 'method'> {
    * refilled at {@link maxResetsPerSecond}. Default 200 (rapid reset, CVE-2023-44487).
    */
   readonly maxResetBurst?: number;
+  /**
+   * Whose `X-Forwarded-For` names a tunnel's remote address (in `Connection.info` and server events):
+   * `true` any peer's, a list only these proxies' (IP addresses), `false` nobody's: the socket address.
+   * Default `false`, as v2fly since 5.49: a direct client could otherwise write any address into the logs.
+   */
+  readonly trustForwardedFor?: boolean | readonly string[];
   /** Stream resets per second a session may sustain after the burst. Default 50. */
   readonly maxResetsPerSecond?: number;
 }
