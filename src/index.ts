@@ -35,6 +35,7 @@ export {
 
 // config
 export { formatHostPort, parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from './config/address.js';
+export { type Destination } from './config/destination.js';
 export { DEFAULT_HOSTS, pickHost, type HostList } from './config/hosts.js';
 export { normalizePath } from './config/path.js';
 export { resolveDialSettings } from './config/resolve-dial-settings.js';

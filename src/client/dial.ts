@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { catchError, defer, map, type Observable, of, retry, switchMap, throwError } from 'rxjs';
-import { formatHostPort, parseHostPort, type HostPort } from '../config/address.js';
+import { formatHostPort } from '../config/address.js';
+import { destinationOf, type Destination } from '../config/destination.js';
 import { resolveDialSettings } from '../config/resolve-dial-settings.js';
 import type { DialSettings } from '../config/settings.js';
 import type { Connection } from '../connection.js';
@@ -37,10 +38,10 @@ export function defaultSessionManager(): SessionManager {
  *   .subscribe((conn) => conn.toDuplex().pipe(process.stdout));
  * ```
  */
-export function dial(destination: string | HostPort, settings: DialSettings, options: DialOptions = {}): Observable<Connection> {
+export function dial(destination: Destination, settings: DialSettings, options: DialOptions = {}): Observable<Connection> {
   return defer(() => {
     const plan = pipe(
-      typeof destination === 'string' ? parseHostPort(destination, 'destination', 443) : E.right(destination),
+      destinationOf(destination),
       E.flatMap((target) =>
         pipe(
           resolveDialSettings(settings),
@@ -68,13 +69,14 @@ export function dial(destination: string | HostPort, settings: DialSettings, opt
  * dialEither(dest, settings).subscribe(E.match((e) => log(e.severity, e.message), useConnection));
  * ```
  */
-export function dialEither(
-  destination: string | HostPort,
-  settings: DialSettings,
-  options: DialOptions = {},
-): Observable<E.Either<TransportError, Connection>> {
+export function dialEither(destination: Destination, settings: DialSettings, options: DialOptions = {}): Observable<E.Either<TransportError, Connection>> {
   return dial(destination, settings, options).pipe(
     map((connection) => E.right(connection)),
-    catchError((error: unknown) => of(E.left(fromNodeError(error, typeof destination === 'string' ? destination : formatHostPort(destination))))),
+    catchError((error: unknown) => of(E.left(fromNodeError(error, label(destination))))),
   );
+}
+
+function label(destination: Destination): string {
+  const parsed = destinationOf(destination);
+  return E.isRight(parsed) ? formatHostPort(parsed.right) : 'destination';
 }
