@@ -8,6 +8,7 @@ import type { Connection } from '../connection.js';
 import { invalidConfig, isTransportError, listenFailed, type TransportError } from '../errors.js';
 import { localSettings, MAX_SESSION_MEMORY_MB } from '../flow-control.js';
 import { forwardedForTrust, type ForwardedForTrust } from '../protocol/remote-address.js';
+import { checkListenOptions } from './check-listen-options.js';
 import { handleTunnelStream, type HubContext } from './hub.js';
 import type { ServerEvent } from './server-events.js';
 import type { ListenOptions } from './server-options.js';
@@ -109,7 +110,10 @@ interface ServerConfig {
   readonly forwardedFor: ForwardedForTrust;
 }
 
-function resolveServerConfig(options: ListenOptions): E.Either<TransportError, ServerConfig> {
+function resolveServerConfig(given: ListenOptions): E.Either<TransportError, ServerConfig> {
+  const checked = checkListenOptions(given);
+  if (E.isLeft(checked)) return checked;
+  const options = checked.right;
   try {
     if (options.tls !== undefined && options.h2c === true) return E.left(invalidConfig('h2c', 'cannot be combined with TLS settings; choose one'));
     if (options.tls === undefined && options.h2c !== true) return E.left(invalidConfig('tls', 'a server needs a certificate and key, or h2c: true'));

@@ -1,0 +1,67 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { invalidConfig, type InvalidConfig } from '../errors.js';
+import type { ListenOptions } from './server-options.js';
+
+// Numeric options and whether 0 is allowed (0 means "off" for these).
+const COUNTS: readonly (readonly [keyof ListenOptions, boolean])[] = [
+  ['maxConcurrentStreams', false],
+  ['handshakeTimeoutMs', false],
+  ['headerTimeoutMs', false],
+  ['idleSessionTimeoutMs', true],
+  ['maxHeaderListSize', false],
+  ['maxSessionsPerAddress', true],
+  ['maxResetBurst', false],
+  ['maxResetsPerSecond', false],
+];
+
+/**
+ * The shape of {@link ListenOptions} as JavaScript callers may get it wrong: not an object, `listen`
+ * neither text nor a parsed address, `tls` without PEM text, a limit that is not a whole number. A typed
+ * error naming the key, before anything reads the options (a `TypeError` from deep inside otherwise).
+ *
+ * @example
+ * ```ts
+ * checkListenOptions({ listen: '127.0.0.1:0', h2c: true, maxConcurrentStreams: -1 }); // left(InvalidConfig maxConcurrentStreams)
+ * ```
+ */
+export function checkListenOptions(options: unknown): E.Either<InvalidConfig, ListenOptions> {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) return bad('', 'listen() needs an options object');
+  const o = options as Record<string, unknown>;
+  const listen = o.listen;
+  if (typeof listen !== 'string' && !isParsedAddress(listen)) return bad('listen', 'must be "host:port", "unix:/path" or a parsed listen address');
+  if (o.h2c !== undefined && typeof o.h2c !== 'boolean') return bad('h2c', 'must be true or false');
+  if (o.tls !== undefined) {
+    const tls = o.tls as Record<string, unknown> | null;
+    if (typeof tls !== 'object' || tls === null || !isPem(tls.cert) || !isPem(tls.key)) return bad('tls', 'needs { cert, key } as PEM text or Buffers');
+  }
+  for (const [key, zeroAllowed] of COUNTS) {
+    const value = o[key];
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (zeroAllowed ? 0 : 1)) {
+      return bad(key, `must be a whole number${zeroAllowed ? ' (0 for off)' : ' above 0'}, got ${typeof value === 'number' ? value : typeof value}`);
+    }
+  }
+  return E.right(options as ListenOptions);
+}
+
+function bad(key: string, detail: string): E.Either<InvalidConfig, never> {
+  return E.left(invalidConfig(key, detail));
+}
+
+function isPem(value: unknown): boolean {
+  return typeof value === 'string' || Buffer.isBuffer(value);
+}
+
+function isParsedAddress(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const address = value as Record<string, unknown>;
+  if (address.kind === 'unix') return typeof address.path === 'string' && address.path !== '';
+  return (
+    address.kind === 'tcp' &&
+    typeof address.host === 'string' &&
+    typeof address.port === 'number' &&
+    Number.isInteger(address.port) &&
+    address.port >= 0 &&
+    address.port <= 65_535
+  );
+}
