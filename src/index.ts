@@ -45,7 +45,7 @@ export { parseStreamSettings, type CertificateEntry, type StreamSettings, type S
 // protocol rules
 export { remoteAddress } from './protocol/remote-address.js';
 export { tunnelRequestHeaders } from './protocol/request-headers.js';
-export { routeRequest, type RouteDecision, type RouteRules } from './protocol/route.js';
+export { hostAccepted, routeRequest, type HostMatch, type RouteDecision, type RouteRules } from './protocol/route.js';
 export { checkStatus } from './protocol/status.js';
 
 // client

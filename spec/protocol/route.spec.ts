@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { routeRequest, type RouteRules } from '../../src/protocol/route.js';
+import { hostAccepted, routeRequest, type RouteRules } from '../../src/protocol/route.js';
 
 describe('routeRequest', () => {
   const rules: RouteRules = { hosts: ['tunnel.test', 'alt.test'], path: '/tun' };
@@ -26,5 +26,21 @@ describe('routeRequest', () => {
     assert.deepEqual(routeRequest({ authority: 'anything.test', path: '/' }, open), { _tag: 'Accept' });
     assert.deepEqual(routeRequest({ authority: undefined, path: '/x' }, open), { _tag: 'Accept' });
     assert.equal(routeRequest({ authority: 'anything.test', path: '/x' }, { hosts: undefined, path: '/tun' })._tag, 'Reject');
+  });
+
+  it("with Xray's rule: any case, a port ignored, still nothing else", () => {
+    const xray: RouteRules = { ...rules, hostMatch: 'xray' };
+    for (const authority of ['tunnel.test', 'TUNNEL.test', 'tunnel.test:443', 'Tunnel.Test:8443']) {
+      assert.deepEqual(routeRequest({ authority, path: '/tun' }, xray), { _tag: 'Accept' }, authority);
+    }
+    for (const authority of ['other.test', 'sub.tunnel.test', 'tunnel.test.', 'tunnel.test:443:1', undefined]) {
+      assert.equal(routeRequest({ authority, path: '/tun' }, xray)._tag, 'Reject', String(authority));
+    }
+  });
+
+  it("hostAccepted: IPv6 literals with and without a port under Xray's rule", () => {
+    assert.ok(hostAccepted('[2001:db8::1]:443', ['2001:DB8::1'], 'xray'));
+    assert.ok(hostAccepted('2001:db8::1', ['2001:db8::1'], 'xray'));
+    assert.ok(!hostAccepted('[2001:db8::1]:443', ['2001:db8::1'], 'exact'));
   });
 });

@@ -85,6 +85,22 @@ describe('hub: how the server answers tunnel requests', function () {
     });
   }
 
+  it("with hostMatch 'xray' accepts the Host in any case and with a port; the default does not", async () => {
+    const loose = await startServer({ host: ['tunnel.test'], path: '/tun', hostMatch: 'xray' }, (connection) => connection.close());
+    const session = http2.connect(`https://127.0.0.1:${loose.port}`, { ca: loose.cert, servername: 'tunnel.test' });
+    session.on('error', () => undefined);
+    try {
+      const { headers, stream } = await put(session, { ':authority': 'TUNNEL.test:443' });
+      assert.equal(headers[':status'], 200);
+      stream.close();
+      const strict = await put(client, { ':authority': 'TUNNEL.test:443' });
+      assert.equal(strict.headers[':status'], 404);
+    } finally {
+      session.destroy();
+      await loose.close();
+    }
+  });
+
   it('refuses a trusted proxy that is not an IP address, naming it', async () => {
     const pair = await testCertificate();
     const error = await listen({ listen: '127.0.0.1:0', tls: pair, trustForwardedFor: ['10.0.0.2', 'proxy.lan'] }).then(

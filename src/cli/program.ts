@@ -119,6 +119,11 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--h2c', 'cleartext HTTP/2 (with prior knowledge), behind a TLS-terminating proxy')
       .option('--host <names>', 'accepted Host names, comma-separated; others get 404 (default: any)', nameList)
       .option('--path <path>', 'accepted path prefix; others get 404 (default /)')
+      .addOption(
+        new Option('--host-match <rule>', 'how the Host is compared with --host: exact (v2ray) or xray (any case, port ignored)')
+          .choices(['exact', 'xray'])
+          .default('exact'),
+      )
       .option(
         '--trust-forwarded-for [proxies]',
         "name a tunnel's client by X-Forwarded-For: any peer's, or only these proxy IPs' (comma-separated); default the socket address",

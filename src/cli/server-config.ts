@@ -3,6 +3,7 @@ import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } 
 import { checkServerTls, loadListenSettings, readPemFile } from '../config/load-stream-settings.js';
 import { invalidConfig, type InvalidConfig } from '../errors.js';
 import { forwardedForTrust } from '../protocol/remote-address.js';
+import type { HostMatch } from '../protocol/route.js';
 import type { ListenOptions, ServerTlsSettings } from '../server/server-options.js';
 import type { ForwardOptions } from './tunnel-forwarder.js';
 
@@ -15,6 +16,7 @@ export interface ServerFlags {
   readonly h2c?: boolean;
   readonly host?: readonly string[];
   readonly path?: string;
+  readonly hostMatch?: HostMatch;
   readonly streamSettings?: string;
   readonly connectTimeout: number;
   readonly idleTimeout: number;
@@ -90,6 +92,7 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
     ...base?.http,
     ...(flags.host === undefined ? {} : { host: flags.host }),
     ...(flags.path === undefined ? {} : { path: flags.path }),
+    ...(flags.hostMatch === undefined ? {} : { hostMatch: flags.hostMatch }),
     ...security,
     listen: listen.right,
     ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeout: flags.readIdleTimeout }),

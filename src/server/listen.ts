@@ -126,7 +126,11 @@ function resolveServerConfig(given: ListenOptions): E.Either<TransportError, Ser
       forwardedFor,
       address: address.right,
       // With no host configured accept any Host (v2fly v5, Xray); v2ray 4.34 would accept only its default.
-      rules: { hosts: options.host === undefined || options.host.length === 0 ? undefined : http.hosts, path: http.path },
+      rules: {
+        hosts: options.host === undefined || options.host.length === 0 ? undefined : http.hosts,
+        path: http.path,
+        hostMatch: options.hostMatch ?? 'exact',
+      },
       headers: http.headers,
       // A client that vanished without a FIN (machine gone, NAT dropped) is found within 30 + 15 s, and
       // its forward connections reset; v2ray keeps them until its 300 s idle policy.

@@ -1,5 +1,6 @@
 import type { ListenAddress } from '../config/address.js';
 import type { HttpSettings } from '../config/settings.js';
+import type { HostMatch } from '../protocol/route.js';
 
 /** A server's certificate and key, PEM. */
 export interface ServerTlsSettings {
@@ -15,6 +16,11 @@ export interface ListenOptions extends Omit<HttpSettings, 'method'> {
   readonly tls?: ServerTlsSettings;
   /** Cleartext HTTP/2 with prior knowledge (v2ray without `security: tls`, or behind a TLS proxy). */
   readonly h2c?: boolean;
+  /**
+   * How the Host is matched against `host`: `exact` (default, v2ray 4.x) or `xray` (case-insensitive, a
+   * port ignored), for deployments moving over from Xray.
+   */
+  readonly hostMatch?: HostMatch;
   /** SETTINGS_MAX_CONCURRENT_STREAMS we advertise. Default 250, as Go servers. */
   readonly maxConcurrentStreams?: number;
   /** Milliseconds allowed for the TLS handshake. Default 10,000. */
