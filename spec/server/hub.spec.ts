@@ -66,39 +66,40 @@ describe('hub: how the server answers tunnel requests', function () {
     stream.close();
   });
 
+  // A one-off server greeting each tunnel with the remote address it sees, and a session to it.
+  const withGreeter = async (options: Parameters<typeof startServer>[0], use: (session: http2.ClientHttp2Session) => Promise<void>) => {
+    const greeter = await startServer(options, (connection) => connection.input.next(Buffer.from(`hello ${connection.info.remoteAddress}\n`)));
+    const session = http2.connect(`https://127.0.0.1:${greeter.port}`, { ca: greeter.cert, servername: 'tunnel.test' });
+    session.on('error', () => undefined);
+    try {
+      await use(session);
+    } finally {
+      session.destroy();
+      await greeter.close();
+    }
+  };
+  const greetingFor = async (session: http2.ClientHttp2Session, headers: http2.OutgoingHttpHeaders) => {
+    const { stream } = await put(session, headers);
+    const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
+    stream.close();
+    return first.toString();
+  };
+
   for (const trustForwardedFor of [true, ['127.0.0.1']] as const) {
-    it(`takes the first X-Forwarded-For entry from a trusted peer (trustForwardedFor: ${JSON.stringify(trustForwardedFor)})`, async () => {
-      const trusting = await startServer({ path: '/tun', trustForwardedFor }, (connection) =>
-        connection.input.next(Buffer.from(`hello ${connection.info.remoteAddress}\n`)),
-      );
-      const session = http2.connect(`https://127.0.0.1:${trusting.port}`, { ca: trusting.cert, servername: 'tunnel.test' });
-      session.on('error', () => undefined);
-      try {
-        const { stream } = await put(session, { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' });
-        const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
-        assert.equal(first.toString(), 'hello 203.0.113.9\n');
-        stream.close();
-      } finally {
-        session.destroy();
-        await trusting.close();
-      }
-    });
+    it(`takes the first X-Forwarded-For entry from a trusted peer (trustForwardedFor: ${JSON.stringify(trustForwardedFor)})`, () =>
+      withGreeter({ path: '/tun', trustForwardedFor }, async (session) =>
+        assert.equal(await greetingFor(session, { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' }), 'hello 203.0.113.9\n'),
+      ));
   }
 
   it("with hostMatch 'xray' accepts the Host in any case and with a port; the default does not", async () => {
-    const loose = await startServer({ host: ['tunnel.test'], path: '/tun', hostMatch: 'xray' }, (connection) => connection.close());
-    const session = http2.connect(`https://127.0.0.1:${loose.port}`, { ca: loose.cert, servername: 'tunnel.test' });
-    session.on('error', () => undefined);
-    try {
+    await withGreeter({ host: ['tunnel.test'], path: '/tun', hostMatch: 'xray' }, async (session) => {
       const { headers, stream } = await put(session, { ':authority': 'TUNNEL.test:443' });
       assert.equal(headers[':status'], 200);
       stream.close();
-      const strict = await put(client, { ':authority': 'TUNNEL.test:443' });
-      assert.equal(strict.headers[':status'], 404);
-    } finally {
-      session.destroy();
-      await loose.close();
-    }
+    });
+    const strict = await put(client, { ':authority': 'TUNNEL.test:443' });
+    assert.equal(strict.headers[':status'], 404);
   });
 
   it('refuses a trusted proxy that is not an IP address, naming it', async () => {
@@ -111,22 +112,10 @@ describe('hub: how the server answers tunnel requests', function () {
     assert.match(error.message, /trustForwardedFor\[1\]: "proxy\.lan" is not an IP address/);
   });
 
-  it("trusts only the listed proxies: another peer's header is ignored", async () => {
-    const trusting = await startServer({ path: '/tun', trustForwardedFor: ['10.0.0.2'] }, (connection) =>
-      connection.input.next(Buffer.from(`hello ${connection.info.remoteAddress}\n`)),
-    );
-    const session = http2.connect(`https://127.0.0.1:${trusting.port}`, { ca: trusting.cert, servername: 'tunnel.test' });
-    session.on('error', () => undefined);
-    try {
-      const { stream } = await put(session, { 'x-forwarded-for': '203.0.113.9' });
-      const first = await new Promise<Buffer>((resolve) => stream.once('data', resolve));
-      assert.equal(first.toString(), 'hello 127.0.0.1\n');
-      stream.close();
-    } finally {
-      session.destroy();
-      await trusting.close();
-    }
-  });
+  it("trusts only the listed proxies: another peer's header is ignored", () =>
+    withGreeter({ path: '/tun', trustForwardedFor: ['10.0.0.2'] }, async (session) =>
+      assert.equal(await greetingFor(session, { 'x-forwarded-for': '203.0.113.9' }), 'hello 127.0.0.1\n'),
+    ));
 
   for (const [what, headers, reason] of [
     ['a Host not configured', { ':authority': 'other.test' }, 'host'],
