@@ -1,3 +1,5 @@
+/// <reference types="node" preserve="true" />
+// The declarations use Node's types (Buffer, node:http2): this brings them to a consumer without @types/node of its own.
 // The public API. Internals (session pool entries, hub handler, Node error mapping) stay out on purpose.
 
 // errors

@@ -126,4 +126,17 @@ describe('package: npm pack, install into a fresh project, use it', function () 
       assert.ok(stdout.includes(`node_modules/h2tunnel/${types}`), `tsc did not resolve ${types}`);
     }
   });
+
+  it('type-checks in a project that installed h2tunnel alone, with "types": [] (no @types/node of its own)', async () => {
+    const bare = join(work, 'bare');
+    await mkdir(bare);
+    await writeFile(join(bare, 'package.json'), JSON.stringify({ name: 'bare-consumer', version: '1.0.0', private: true }));
+    await run(npm, ['install', '--prefer-offline', '--no-audit', '--no-fund', join(work, packed.filename)], bare, 120_000);
+    await copyFile(join(fixtures, 'bare.mts.txt'), join(bare, 'bare.mts'));
+    const compilerOptions = { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] };
+    await writeFile(join(bare, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: ['bare.mts'] }));
+    // Fails with "Cannot find name 'Buffer'" and "Cannot find module 'node:http2'" unless our declarations
+    // reference the Node types and the package brings them.
+    await run(process.execPath, [tsc, '-p', bare], bare);
+  });
 });
