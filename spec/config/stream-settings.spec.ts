@@ -126,4 +126,16 @@ describe('parseStreamSettings', () => {
       'streamSettings.tlsSettings.disableSessionResumption',
     );
   });
+
+  it('says so when handed a whole v2ray config, naming the entry whose streamSettings fit', () => {
+    const config = {
+      log: { loglevel: 'warning' },
+      inbounds: [{ port: 1080, protocol: 'dokodemo-door', settings: { address: '127.0.0.1', port: 22 } }],
+      outbounds: [{ tag: 'tunnel', protocol: 'freedom', streamSettings: { network: 'http', security: 'tls', httpSettings: { path: '/tun' } } }],
+    };
+    const error = left(config);
+    assert.equal(error.key, 'streamSettings');
+    assert.match(error.message, /whole v2ray config .*use the "streamSettings" of outbounds\[0\] \(tag "tunnel"\)/);
+    assert.match(left({ inbounds: [], outbounds: [{ protocol: 'vmess' }] }).message, /none of its inbounds or outbounds uses the http transport/);
+  });
 });

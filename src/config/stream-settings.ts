@@ -67,6 +67,8 @@ const IGNORED_TLS_KEYS = new Set([
  */
 export function parseStreamSettings(json: unknown): E.Either<InvalidConfig, StreamSettings> {
   try {
+    const whole = wholeConfigHint(json);
+    if (whole !== undefined) throw invalidConfig('streamSettings', whole);
     const root = JsonFields.open(json, 'streamSettings');
     const network = root.string('network') ?? 'tcp';
     if (network !== 'http' && network !== 'h2') {
@@ -153,4 +155,29 @@ function rejectUnread(fields: JsonFields): void {
 
 function dropUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * A whole v2ray config handed over where one `streamSettings` object belongs: says so, naming the inbound
+ * or outbound whose `streamSettings` would fit, instead of judging the file's top level as one.
+ */
+function wholeConfigHint(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return undefined;
+  const config = json as Record<string, unknown>;
+  if (!Array.isArray(config.inbounds) && !Array.isArray(config.outbounds)) return undefined;
+  const candidates: string[] = [];
+  for (const side of ['inbounds', 'outbounds'] as const) {
+    const list = config[side];
+    if (!Array.isArray(list)) continue;
+    list.forEach((entry: unknown, index) => {
+      const item = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+      const stream = (typeof item.streamSettings === 'object' && item.streamSettings !== null ? item.streamSettings : {}) as Record<string, unknown>;
+      if (stream.network === 'http' || stream.network === 'h2') {
+        candidates.push(`${side}[${index}]${typeof item.tag === 'string' ? ` (tag ${JSON.stringify(item.tag)})` : ''}`);
+      }
+    });
+  }
+  const where =
+    candidates.length === 0 ? 'none of its inbounds or outbounds uses the http transport' : `use the "streamSettings" of ${candidates.join(' or ')}`;
+  return `this is a whole v2ray config (it has "inbounds"/"outbounds"), not one streamSettings object: ${where}`;
 }
