@@ -17,7 +17,8 @@ export interface WindowLimits {
 // and a whole window in flight: a receiver sends WINDOW_UPDATE once half of it is consumed.)
 const STARTUP_GAIN = 3;
 // Once the link is full, whatever is in flight beyond its bandwidth-delay product only waits in a queue,
-// where the first byte of every other tunnel on the session waits behind it: little slack beyond it.
+// where the first byte of every other tunnel on the session waits behind it: from then on the windows
+// grow only past this much slack.
 const STEADY_GAIN = 1.5;
 // The link is full once three rounds in a row that used the windows brought no rise in rate (RISING),
 // as BBR ends its startup. A longer round trip alone does not say so: on a busy machine the processes'
@@ -27,11 +28,14 @@ const RISING = 1.25;
 // The rate is the best of this many recent rounds that used the windows: a round that ran while the
 // peer had not yet seen the last SETTINGS understates it.
 const RATE_ROUNDS = 10;
+// Below this round trip the floor already holds 1 GB/s: loopback and a LAN never grow, even when a busy
+// machine delays the first PING by a millisecond.
+const LINK_MIN_RTT_MS = 2;
 // A smaller change is not worth a SETTINGS frame and its round trip.
 const MIN_CHANGE = 1.2;
 const GRAIN = 64 * 1024;
 
-/** Ramping up until the link is full, then holding what it needs. */
+/** Ramping up until the link is full, then growing only if the link turns out faster. */
 type Phase = 'startup' | 'steady';
 
 /**
@@ -41,8 +45,12 @@ type Phase = 'startup' | 'steady';
  * gRPC's estimator multiplies by the latest round trip instead, and a PING queued behind full socket
  * buffers then reads as a long link: on loopback such samples grow windows the kernel buffers cannot
  * absorb (see `flow-control.ts`), and on a rate-limited link every growth fills its queue further.
- * Rounds in which little arrived say nothing about the link and change nothing. The windows never go
- * below the floor, where loopback and a LAN stay.
+ * Rounds in which little arrived say nothing about the link and change nothing. The windows start at the
+ * floor, where loopback and a LAN stay, and only grow: a smaller SETTINGS_INITIAL_WINDOW_SIZE is legal
+ * HTTP/2, but a sender that took window for a frame before the SETTINGS arrived may still send it after
+ * its ACK, and the receiver then resets the stream (FLOW_CONTROL_ERROR). Twice in four CI runs, one of
+ * 200 parallel tunnels from a v2ray client failed so while shrinking was in; the connection window has no
+ * way to shrink at all.
  *
  * @example
  * ```ts
@@ -75,10 +83,8 @@ export class BdpEstimator {
   sample(bytes: number, rttMs: number, openStreams = 1): WindowSizes | undefined {
     if (!(rttMs > 0) || !(bytes >= 0)) return undefined;
     this.minRttMs = Math.min(this.minRttMs, rttMs);
-    const held = this.holdToBudget(openStreams);
-    if (held !== undefined) return held;
     const cap = this.capFor(openStreams);
-    if (bytes < this.current.stream / 4) return undefined;
+    if (bytes < this.current.stream / 4 || this.minRttMs < LINK_MIN_RTT_MS) return undefined;
     const rate = bytes / rttMs;
     this.flatRounds = rate > this.bestRate * RISING ? 0 : this.flatRounds + 1;
     this.rates.push(rate);
@@ -89,18 +95,12 @@ export class BdpEstimator {
     const wanted = Math.min(this.limits.cap.stream, Math.max(this.limits.floor.stream, roundUp(gain * this.bestRate * this.minRttMs)));
     const stream = Math.min(cap, wanted);
     const grows = stream >= this.current.stream * MIN_CHANGE || (stream === cap && stream > this.current.stream);
-    const shrinks =
-      this.phase === 'steady' && (stream * MIN_CHANGE <= this.current.stream || (stream === this.limits.floor.stream && stream < this.current.stream));
-    // The connection carries every stream: room for two at the full rate, never less than it started with.
-    // It holds no memory for a stalled reader (Node consumes it on receipt), so the budget does not cut it.
-    const session = Math.min(this.limits.cap.session, Math.max(this.limits.floor.session, 2 * wanted));
-    return grows || shrinks ? this.resize(stream, session) : undefined;
-  }
-
-  /** More streams are open than the windows were grown for: the smaller windows that fit the budget. */
-  holdToBudget(openStreams: number): WindowSizes | undefined {
-    const cap = this.capFor(openStreams);
-    return this.current.stream > cap ? this.resize(cap, this.current.session) : undefined;
+    // The connection carries every stream: room for two at the full rate. It holds no memory for a stalled
+    // reader (Node consumes it on receipt), so the budget does not cut it, and it never shrinks: HTTP/2 has
+    // no frame to take connection window back, so a peer may still send what it was granted, and nghttp2
+    // would fail the whole session over it (FLOW_CONTROL_ERROR).
+    const session = Math.max(this.current.session, Math.min(this.limits.cap.session, Math.max(this.limits.floor.session, 2 * wanted)));
+    return grows ? this.resize(stream, session) : undefined;
   }
 
   // A stream window above the floor is promised to every open stream, and a stream whose reader stalls

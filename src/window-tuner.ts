@@ -3,7 +3,7 @@ import { BdpEstimator, type WindowLimits, type WindowSizes } from './bdp-estimat
 
 /** Grows a session's receive windows to the link it runs over. */
 export interface WindowTuner {
-  /** A stream opened: keep the windows within the budget, and measure now unless a measurement ran within the last second. */
+  /** A stream opened: measure now, unless a measurement ran within the last second. */
   kick(): void;
   stop(): void;
 }
@@ -72,9 +72,6 @@ export function tuneWindows(session: Http2Session, limits: WindowLimits, openStr
     }
   };
   const kick = () => {
-    if (state.kind === 'done') return;
-    const held = estimator.holdToBudget(openStreams());
-    if (held !== undefined) advertise(held);
     // A stream opening during a burst (or the baseline) lengthens it: its data is coming.
     if (state.kind === 'probing' || state.kind === 'baseline') state = { kind: 'probing', quietRounds: 0 };
     else if (state.kind === 'parked' && performance.now() - state.since >= REPROBE_MS) {
