@@ -1,6 +1,7 @@
 import type { Http2Session } from 'node:http2';
 import type { HealthCheck } from './config/settings.js';
 import { sessionClosed, type TransportError } from './errors.js';
+import { sessionBytesRead } from './session-bytes-read.js';
 
 /**
  * Watches a session like Go's `ReadIdleTimeout`: after `readIdleMs` with no byte from the peer it sends
@@ -14,7 +15,7 @@ import { sessionClosed, type TransportError } from './errors.js';
  */
 export function watchHealth(session: Http2Session, check: HealthCheck, onDead: (reason: TransportError) => void): () => void {
   if (check.readIdleMs <= 0) return () => undefined;
-  let lastBytes = bytesRead(session);
+  let lastBytes = sessionBytesRead(session);
   let lastActivity = Date.now();
   let pingTimer: NodeJS.Timeout | undefined;
 
@@ -24,7 +25,7 @@ export function watchHealth(session: Http2Session, check: HealthCheck, onDead: (
   };
   const tick = () => {
     if (session.destroyed) return stop();
-    const bytes = bytesRead(session);
+    const bytes = sessionBytesRead(session);
     if (bytes !== lastBytes) {
       lastBytes = bytes;
       lastActivity = Date.now();
@@ -51,8 +52,4 @@ export function watchHealth(session: Http2Session, check: HealthCheck, onDead: (
     clearTimeout(pingTimer);
   }
   return stop;
-}
-
-function bytesRead(session: Http2Session): number {
-  return session.socket?.bytesRead ?? 0;
 }

@@ -1,5 +1,6 @@
 import type { Http2Session } from 'node:http2';
 import { BdpEstimator, type WindowLimits, type WindowSizes } from './bdp-estimator.js';
+import { sessionBytesRead } from './session-bytes-read.js';
 
 /** Grows a session's receive windows to the link it runs over. */
 export interface WindowTuner {
@@ -37,7 +38,7 @@ type TunerState =
 export function tuneWindows(session: Http2Session, limits: WindowLimits, openStreams: () => number): WindowTuner {
   const estimator = new BdpEstimator(limits);
   let state: TunerState = { kind: 'baseline' };
-  let lastSeen = bytesRead(session);
+  let lastSeen = sessionBytesRead(session);
 
   const advertise = (windows: WindowSizes) => {
     try {
@@ -49,16 +50,16 @@ export function tuneWindows(session: Http2Session, limits: WindowLimits, openStr
   };
   const park = (since: number) => {
     state = { kind: 'parked', since };
-    lastSeen = bytesRead(session);
+    lastSeen = sessionBytesRead(session);
   };
   const round = () => {
     if (session.destroyed || session.closed) return stop();
-    const before = bytesRead(session);
+    const before = sessionBytesRead(session);
     try {
       session.ping((error, durationMs) => {
         if (state.kind === 'done' || state.kind === 'parked') return;
         if (error !== null) return park(performance.now());
-        const changed = estimator.sample(bytesRead(session) - before, durationMs, openStreams());
+        const changed = estimator.sample(sessionBytesRead(session) - before, durationMs, openStreams());
         if (changed !== undefined) advertise(changed);
         // No stream opened during the baseline: the first one starts a burst at once.
         if (state.kind === 'baseline') return park(Number.NEGATIVE_INFINITY);
@@ -80,7 +81,7 @@ export function tuneWindows(session: Http2Session, limits: WindowLimits, openStr
     }
   };
   const interval = setInterval(() => {
-    const seen = bytesRead(session);
+    const seen = sessionBytesRead(session);
     if (seen !== lastSeen) kick();
     lastSeen = seen;
   }, REPROBE_MS);
@@ -92,8 +93,4 @@ export function tuneWindows(session: Http2Session, limits: WindowLimits, openStr
   session.once('close', stop);
   round();
   return { kick, stop };
-}
-
-function bytesRead(session: Http2Session): number {
-  return session.socket?.bytesRead ?? 0;
 }
