@@ -40,10 +40,6 @@ export class SessionTracker {
     server.on('session', (session: ServerHttp2Session) => this.track(session));
     // The TCP socket itself: an HTTP/2 session's socket proxy refuses setKeepAlive.
     server.on('connection', (socket: Socket) => socket.setKeepAlive(true, KEEPALIVE_DELAY_MS));
-    server.on('stream', (stream) => {
-      this.tunnels++;
-      stream.once('close', () => this.tunnels--);
-    });
     // A client that fails the handshake or speaks something else must not reach anyone else.
     server.on('tlsClientError', () => undefined);
     server.on('sessionError', () => undefined);
@@ -82,24 +78,27 @@ export class SessionTracker {
     widenSessionWindow(session);
     let streams = 0;
     const windows = tuneWindows(session, WINDOW_LIMITS, () => streams);
-    session.on('stream', (stream: ServerHttp2Stream) => {
-      streams++;
-      stream.once('close', () => streams--);
-      windows.kick();
-    });
     const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => failSession(session, reason));
     // A client gets `headerTimeoutMs` from its session's start (after TLS) to send its first request, as
     // v2ray gives an h2c client 4 s: a silent connection must not hold a session for the idle timeout.
     const headerTimer = setTimeout(() => failSession(session, timeout('reading request headers', this.limits.headerTimeoutMs)), this.limits.headerTimeoutMs);
-    session.once('stream', () => clearTimeout(headerTimer));
     const budget = new ResetBudget(this.limits.resets, performance.now());
-    session.on('stream', (stream: ServerHttp2Stream) =>
+    // Everything a new stream means to the session, in one listener with one 'close' for both counts.
+    session.on('stream', (stream: ServerHttp2Stream) => {
+      clearTimeout(headerTimer);
+      streams++;
+      this.tunnels++;
+      stream.once('close', () => {
+        streams--;
+        this.tunnels--;
+      });
       stream.once('aborted', () => {
         // Our own resets destroy the stream before Node emits 'aborted'; the peer's RST_STREAM does not.
         if (stream.destroyed || session.destroyed || budget.spend(performance.now())) return;
         failSession(session, protocolError(`more than ${this.limits.resets.burst} streams reset by the client at once`), constants.NGHTTP2_ENHANCE_YOUR_CALM);
-      }),
-    );
+      });
+      windows.kick();
+    });
     if (this.limits.idleTimeoutMs > 0) session.setTimeout(this.limits.idleTimeoutMs, () => session.close());
     this.events.next({ type: 'session-opened', session: id, remoteAddress: address });
     session.once('close', () => {
