@@ -73,7 +73,7 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
       });
       // Handed over once connected, without waiting for the peer's SETTINGS: the first request leaves in
       // the same flight as our preface, a round trip sooner on every cold start (v2ray's Go client does
-      // the same). Until they arrive the session manager assumes the stream limit most servers advertise.
+      // the same). Until they arrive the session manager admits one stream, or the last session's limit.
       session.once('remoteSettings', () => settingsArrived.add(session as http2.ClientHttp2Session));
       session.once('connect', () => {
         if (session === undefined) return;

@@ -4,7 +4,7 @@ import type { TransportError } from '../errors.js';
 import type { WindowTuner } from '../window-tuner.js';
 
 // How many waiters may queue on a session still connecting. Streams are handed out once it is
-// connected, within the limit assumed until the peer's SETTINGS arrive (see SessionManager.admit), so
+// connected, within the limit assumed until the peer's SETTINGS arrive (see `admit` below), so
 // this is a guess about grouping, not a limit we send past: Go servers (v2ray) and ours advertise 250.
 const ASSUMED_STREAM_LIMIT = 250;
 

@@ -203,18 +203,19 @@ export class SessionManager {
     // openSession hands the session over before the peer's first SETTINGS, usually: until they arrive
     // it admits as many streams as the last session to this server was allowed (one for a stranger).
     entry.provisionalLimit = this.streamLimits.get(entry.key) ?? 1;
+    // A server that never speaks HTTP/2 must not hold the tunnels waiting for its limit.
+    const settingsTimer = setTimeout(
+      () => failSession(session, timeout("waiting for the server's HTTP/2 SETTINGS", settings.connectTimeoutMs)),
+      settings.connectTimeoutMs,
+    );
     const settingsArrived = (remote: Settings) => {
+      clearTimeout(settingsTimer);
       const limit = remote.maxConcurrentStreams ?? entry.streamLimit;
       this.streamLimits.set(entry.key, limit);
       entry.settingsArrived(limit);
     };
     if (peerSettingsArrived(session)) settingsArrived(session.remoteSettings);
     session.on('remoteSettings', settingsArrived);
-    // A server that never speaks HTTP/2 must not hold the tunnels waiting for its limit.
-    const settingsTimer = peerSettingsArrived(session)
-      ? undefined
-      : setTimeout(() => failSession(session, timeout("waiting for the server's HTTP/2 SETTINGS", settings.connectTimeoutMs)), settings.connectTimeoutMs);
-    session.once('remoteSettings', () => clearTimeout(settingsTimer));
     const stopHealth = watchHealth(session, settings.healthCheck, (reason) => failSession(session, reason));
     entry.windows = tuneWindows(session, WINDOW_LIMITS, () => entry.active);
     session.on('error', (error) => {
