@@ -83,8 +83,8 @@ export class BdpEstimator {
   sample(bytes: number, rttMs: number, openStreams = 1): WindowSizes | undefined {
     if (!(rttMs > 0) || !(bytes >= 0)) return undefined;
     this.minRttMs = Math.min(this.minRttMs, rttMs);
-    const cap = this.capFor(openStreams);
     if (bytes < this.current.stream / 4 || this.minRttMs < LINK_MIN_RTT_MS) return undefined;
+    const cap = this.capFor(openStreams);
     const rate = bytes / rttMs;
     this.flatRounds = rate > this.bestRate * RISING ? 0 : this.flatRounds + 1;
     this.rates.push(rate);
