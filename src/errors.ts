@@ -181,6 +181,10 @@ export const invalidConfig = (key: string, detail: string): InvalidConfig =>
     message: key === '' ? detail : `${key}: ${detail}`,
   });
 
+/** The part of an InvalidConfig's message after its key: to name the same problem under another key. */
+export const configDetail = (error: InvalidConfig): string =>
+  error.key !== '' && error.message.startsWith(`${error.key}: `) ? error.message.slice(error.key.length + 2) : error.message;
+
 export const protocolError = (detail: string, cause?: unknown): ProtocolError =>
   make<ProtocolError>({
     _tag: 'ProtocolError',

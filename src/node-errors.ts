@@ -16,6 +16,14 @@ const TLS_VERIFY_CODES = new Set([
   'HOSTNAME_MISMATCH',
 ]);
 
+// Alerts a server that verifies its clients sends when our certificate is missing or not one it trusts.
+const CLIENT_CERTIFICATE_ALERTS = new Set([
+  'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED',
+  'ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE',
+  'ERR_SSL_TLSV1_ALERT_UNKNOWN_CA',
+  'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE',
+]);
+
 const CONNECT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
 
 const SESSION_CODES = new Set([
@@ -48,6 +56,8 @@ export function fromNodeError(error: unknown, address: string): TransportError {
   if (code === 'ERR_HTTP2_STREAM_ERROR') return streamReset(rstCodeOf(error), 'stream error', error);
   // A server that speaks only HTTP/1.1 refuses our ALPN offer of h2 with alert 120: a wrong ALPN, not a bad certificate.
   if (code === 'ERR_SSL_TLSV1_ALERT_NO_APPLICATION_PROTOCOL') return alpnMismatch(false);
+  if (code !== undefined && CLIENT_CERTIFICATE_ALERTS.has(code))
+    return tlsVerifyFailed('the server refused our client certificate (or that we sent none)', error);
   if (code?.startsWith('ERR_SSL') === true || code === 'ERR_TLS_HANDSHAKE_TIMEOUT') return tlsVerifyFailed('handshake failed', error);
   return protocolError('transport failure', error);
 }

@@ -10,6 +10,11 @@ describe('sessionKey', () => {
     allowInsecure: false,
     ca: undefined,
     resume: true,
+    pins: undefined,
+    clientCertificate: undefined,
+    minVersion: undefined,
+    maxVersion: undefined,
+    ciphers: undefined,
     ...overrides,
   });
 
@@ -17,7 +22,7 @@ describe('sessionKey', () => {
     assert.equal(sessionKey(dest, tls({ ca: ['PEM'] })), sessionKey({ ...dest }, tls({ ca: ['PEM'] })));
   });
 
-  it('differs by destination, server name, insecure flag, CA and h2c', () => {
+  it('differs by destination, server name, insecure flag, CA, h2c, pins, client certificate, versions and ciphers', () => {
     const keys = [
       sessionKey(dest, tls()),
       sessionKey({ host: 'tunnel.test', port: 8443 }, tls()),
@@ -31,6 +36,12 @@ describe('sessionKey', () => {
       sessionKey(dest, tls({ ca: ['PEM B', 'PEM A'] })),
       sessionKey(dest, tls({ ca: ['PEM A\nPEM B'] })),
       sessionKey(dest, { kind: 'h2c' }),
+      sessionKey(dest, tls({ pins: { chain: ['A'], publicKey: [] } })),
+      sessionKey(dest, tls({ pins: { chain: [], publicKey: ['A'] } })),
+      sessionKey(dest, tls({ clientCertificate: { cert: 'CERT', key: 'KEY' } })),
+      sessionKey(dest, tls({ minVersion: 'TLSv1.3' })),
+      sessionKey(dest, tls({ maxVersion: 'TLSv1.2' })),
+      sessionKey(dest, tls({ ciphers: 'ECDHE-ECDSA-AES128-GCM-SHA256' })),
     ];
     assert.equal(new Set(keys).size, keys.length, keys.join('\n'));
   });

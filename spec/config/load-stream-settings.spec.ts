@@ -64,7 +64,7 @@ describe('config/load-stream-settings: v2ray JSON files and PEM files', () => {
       }),
     );
     assert.ok(E.isLeft(missing));
-    assert.equal(missing.left.key, 'tlsSettings.certificates[0].keyFile');
+    assert.equal(missing.left.key, 'streamSettings.tlsSettings.certificates[0].keyFile');
     assert.match(missing.left.message, /cannot read .*nope\.pem: no such file/);
     const wrong = await loadDialSettings(await json('wrong.json', { network: 'http', httpSettings: { path: 7 } }));
     assert.ok(E.isLeft(wrong));

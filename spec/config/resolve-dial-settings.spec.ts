@@ -21,7 +21,18 @@ describe('resolveDialSettings', () => {
     assert.deepEqual(resolved.hosts, ['www.example.com']);
     assert.equal(resolved.path, '/');
     assert.equal(resolved.method, 'PUT');
-    assert.deepEqual(resolved.security, { kind: 'tls', serverName: undefined, allowInsecure: false, ca: undefined, resume: true });
+    assert.deepEqual(resolved.security, {
+      kind: 'tls',
+      serverName: undefined,
+      allowInsecure: false,
+      ca: undefined,
+      resume: true,
+      pins: undefined,
+      clientCertificate: undefined,
+      minVersion: undefined,
+      maxVersion: undefined,
+      ciphers: undefined,
+    });
     assert.equal(resolved.zeroRtt, false);
   });
 
@@ -30,7 +41,18 @@ describe('resolveDialSettings', () => {
     assert.equal(resolved.path, '/tun');
     assert.equal(resolved.method, 'POST');
     assert.deepEqual(resolved.headers, { 'x-a': ['1'] });
-    assert.deepEqual(resolved.security, { kind: 'tls', serverName: 's.test', allowInsecure: false, ca: ['PEM'], resume: true });
+    assert.deepEqual(resolved.security, {
+      kind: 'tls',
+      serverName: 's.test',
+      allowInsecure: false,
+      ca: ['PEM'],
+      resume: true,
+      pins: undefined,
+      clientCertificate: undefined,
+      minVersion: undefined,
+      maxVersion: undefined,
+      ciphers: undefined,
+    });
   });
 
   it('accepts explicit h2c, and refuses h2c combined with TLS', () => {

@@ -40,8 +40,8 @@ describe('parseStreamSettings', () => {
       serverName: 'tunnel.example',
       allowInsecure: false,
       certificates: [
-        { usage: 'encipherment', certificateFile: 'cert.pem', keyFile: 'key.pem' },
-        { usage: 'verify', certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' },
+        { usage: 'encipherment', certificateFile: 'cert.pem', keyFile: 'key.pem', at: 'streamSettings.tlsSettings.certificates[0]' },
+        { usage: 'verify', certificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', at: 'streamSettings.tlsSettings.certificates[1]' },
       ],
     });
     assert.deepEqual(parsed.warnings, []);

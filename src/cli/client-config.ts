@@ -1,7 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, type HostPort } from '../config/address.js';
-import { loadDialSettings, readPemFile } from '../config/load-stream-settings.js';
+import { checkServerTls, loadDialSettings, readPemFile } from '../config/load-stream-settings.js';
 import { resolveDialSettings } from '../config/resolve-dial-settings.js';
+import { checkPin } from '../config/tls-options.js';
 import type { DialSettings, TlsClientSettings } from '../config/settings.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors.js';
 
@@ -21,6 +22,10 @@ export interface ClientFlags {
   readonly idleTimeout: number;
   /** Send the first bytes with the request, before the 200 (commander's `--no-zero-rtt` sets false). */
   readonly zeroRtt: boolean;
+  /** `--pin`, repeatable: base64 chained SHA-256 of the server's certificate chain. */
+  readonly pin?: readonly string[];
+  readonly clientCert?: string;
+  readonly clientKey?: string;
 }
 
 /** Everything `h2tunnel client` needs, validated. */
@@ -49,9 +54,16 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   const server = parseHostPort(flags.server, '--server', 443);
   if (E.isLeft(server)) return server;
   if (flags.ca !== undefined && flags.insecure === true) return E.left(invalidConfig('--insecure', 'cannot be combined with --ca; choose one'));
-  const tlsFlags = [flags.ca !== undefined && '--ca', flags.insecure === true && '--insecure', flags.serverName !== undefined && '--server-name'].filter(
-    Boolean,
-  );
+  const tlsFlags = [
+    flags.ca !== undefined && '--ca',
+    flags.insecure === true && '--insecure',
+    flags.serverName !== undefined && '--server-name',
+    flags.pin !== undefined && '--pin',
+    flags.clientCert !== undefined && '--client-cert',
+  ].filter(Boolean);
+  if ((flags.clientCert === undefined) !== (flags.clientKey === undefined)) {
+    return E.left(invalidConfig(flags.clientCert === undefined ? '--client-key' : '--client-cert', 'needs --client-cert FILE and --client-key FILE together'));
+  }
   if (flags.h2c === true && tlsFlags.length > 0) return E.left(invalidConfig('--h2c', `cannot be combined with ${tlsFlags.join(', ')}`));
 
   const loaded = flags.streamSettings === undefined ? E.right({ settings: { tls: {} }, warnings: [] }) : await loadDialSettings(flags.streamSettings);
@@ -59,6 +71,10 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   const base = loaded.right.settings;
   const ca = flags.ca === undefined ? E.right(undefined) : await readPemFile(flags.ca, '--ca');
   if (E.isLeft(ca)) return ca;
+  const pins = pinFlags(flags.pin);
+  if (E.isLeft(pins)) return pins;
+  const clientCertificate = flags.clientCert === undefined ? E.right(undefined) : await readClientPair(flags.clientCert, flags.clientKey as string);
+  if (E.isLeft(clientCertificate)) return clientCertificate;
 
   let tls: TlsClientSettings | undefined;
   if (flags.h2c !== true && (base.tls !== undefined || tlsFlags.length > 0)) {
@@ -67,6 +83,8 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
       ...(flags.serverName === undefined ? {} : { serverName: flags.serverName }),
       ...(ca.right === undefined ? {} : { ca: ca.right }),
       ...(flags.insecure === true ? { allowInsecure: true } : {}),
+      ...(pins.right === undefined ? {} : { pinnedPeerCertificateChainSha256: pins.right }),
+      ...(clientCertificate.right === undefined ? {} : { clientCertificate: clientCertificate.right }),
     };
   }
   if (tls === undefined && flags.h2c !== true) return E.left(withHint(tlsRequired(), flags.streamSettings));
@@ -85,6 +103,23 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   const resolved = resolveDialSettings(settings);
   if (E.isLeft(resolved)) return resolved;
   return E.right({ listen: listen.right, server: server.right, settings, idleTimeoutMs: flags.idleTimeout * 1000, warnings: loaded.right.warnings });
+}
+
+function pinFlags(pins: readonly string[] | undefined): E.Either<InvalidConfig, readonly string[] | undefined> {
+  if (pins === undefined) return E.right(undefined);
+  try {
+    return E.right(pins.map((pin) => checkPin(pin, '--pin')));
+  } catch (error) {
+    return E.left(error as InvalidConfig);
+  }
+}
+
+async function readClientPair(certFile: string, keyFile: string): Promise<E.Either<InvalidConfig, { cert: string; key: string }>> {
+  const cert = await readPemFile(certFile, '--client-cert');
+  if (E.isLeft(cert)) return cert;
+  const key = await readPemFile(keyFile, '--client-key');
+  if (E.isLeft(key)) return key;
+  return checkServerTls({ cert: cert.right, key: key.right }, '--client-cert', '--client-key') as E.Either<InvalidConfig, { cert: string; key: string }>;
 }
 
 function withHint(error: TlsRequired, file: string | undefined): TlsRequired {

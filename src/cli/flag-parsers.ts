@@ -51,3 +51,15 @@ export function nameList(text: string): string[] {
   if (names.length === 0) throw new InvalidArgumentError('want one or more names separated by commas.');
   return names;
 }
+
+/**
+ * Collects a repeatable flag into a list, in the order given.
+ *
+ * @example
+ * ```ts
+ * collect('b.json', ['a.json']); // ['a.json', 'b.json']
+ * ```
+ */
+export function collect(value: string, previous: readonly string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { isTransportError, type TransportErrorTag } from '../errors.js';
 import { buildProgram } from './program.js';
+import { v2rayStyleArgs } from './v2ray-args.js';
 
 // Problems with what the operator asked for: fix the command line or the files, then retry.
 const USAGE_TAGS: ReadonlySet<TransportErrorTag> = new Set(['InvalidConfig', 'TlsRequired', 'ListenFailed']);
@@ -22,7 +23,8 @@ export const EXIT_USAGE = 2;
 export async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram({ out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) });
   try {
-    await program.parseAsync([...argv]);
+    const [node = 'node', script = 'h2tunnel', ...args] = argv;
+    await program.parseAsync([node, script, ...v2rayStyleArgs(args)]);
     return 0;
   } catch (error) {
     // Commander has printed its message (or the help/version) already.

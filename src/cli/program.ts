@@ -2,11 +2,12 @@ import { Command, Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { writeCertificate, type CertFlags } from './cert-command.js';
 import { clientConfig, type ClientFlags } from './client-config.js';
-import { count, days, nameList, seconds } from './flag-parsers.js';
+import { loadConfigFile, runConfigFile, type RunFlags } from './run-config-file.js';
+import { collect, count, days, nameList, seconds } from './flag-parsers.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.js';
 import { runClient, type RunOptions } from './run-client.js';
 import { runServer } from './run-server.js';
-import { serverConfig, type ServerFlags } from './server-config.js';
+import { CLIENT_DEFAULTS, SERVER_DEFAULTS, serverConfig, type ServerFlags } from './server-config.js';
 import { packageVersion } from './version.js';
 
 /** Flags every long-running command takes. */
@@ -46,6 +47,17 @@ Examples:
   h2tunnel server --listen unix:/run/h2tunnel.sock --forward 127.0.0.1:22 --stream-settings stream.json
 `;
 
+const RUN_EXAMPLES = `
+Examples:
+  # the same file v2ray runs: dokodemo-door inbounds over the http transport, freedom outbounds
+  h2tunnel run -c config.json
+  h2tunnel -config config.json -test          # v2ray 4.x spelling: check and exit 0 or 2
+
+  # several files merge as v2ray merges them; jsonv5 by name (*.v5.json) or by --format
+  h2tunnel run -c base.json -c tls.json
+  h2tunnel run -c server.json --format jsonv5
+`;
+
 const CERT_EXAMPLES = `
 Examples:
   h2tunnel cert --name tunnel.example
@@ -64,7 +76,7 @@ Logs are JSON lines on stderr. Bad input exits with status 2.
 `;
 
 /**
- * The `h2tunnel` command line: `client`, `server` and `cert`. Parsing errors throw commander's
+ * The `h2tunnel` command line: `client`, `server`, `run` and `cert`. Parsing errors throw commander's
  * `CommanderError` (after printing one line); configuration errors throw typed {@link InvalidConfig}s.
  *
  * @example
@@ -99,8 +111,11 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--read-idle-timeout <seconds>', 'PING the server after this much silence; 0 disables (default 15)', seconds)
       .option('--health-check-timeout <seconds>', 'drop the session when a PING gets no answer in time (default 15)', seconds)
       .option('--h2c', 'cleartext HTTP/2, for a server behind a TLS-terminating proxy on a trusted network')
-      .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, 300)
       .option('--no-zero-rtt', "wait for the server's 200 before sending the first bytes (one round trip more per tunnel)")
+      .option('--pin <sha256>', 'accept only a server whose certificate chain has this v2fly chain hash (base64); repeatable', collect)
+      .option('--client-cert <file>', 'client certificate (PEM) for a server that verifies its clients')
+      .option('--client-key <file>', 'private key (PEM) of --client-cert')
+      .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, CLIENT_DEFAULTS.idleTimeout)
       .addHelpText('after', CLIENT_EXAMPLES),
   ).action(async (flags: ClientFlags & CommonFlags) => {
     const config = await clientConfig(flags);
@@ -131,17 +146,39 @@ export function buildProgram(output: ProgramOutput): Command {
       )
       .option('--read-idle-timeout <seconds>', 'PING a client after this much silence; 0 disables (default 30)', seconds)
       .option('--health-check-timeout <seconds>', 'drop a client whose PING gets no answer in time (default 15)', seconds)
-      .option('--connect-timeout <seconds>', 'reset a tunnel whose --forward connect takes longer', seconds, 10)
-      .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, 300)
-      .option('--max-sessions-per-address <n>', 'sessions one client address may hold; 0 no cap', count, 100)
-      .option('--max-streams <n>', 'tunnels one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)', count, 250)
-      .option('--handshake-timeout <seconds>', 'drop a client whose TLS handshake takes longer', seconds, 10)
-      .option('--header-timeout <seconds>', 'drop a session that sends no request within this long of its start', seconds, 4)
+      .option('--client-ca <file>', 'require client certificates issued by this CA (PEM): mutual TLS')
+      .option('--connect-timeout <seconds>', 'reset a tunnel whose --forward connect takes longer', seconds, SERVER_DEFAULTS.connectTimeout)
+      .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, SERVER_DEFAULTS.idleTimeout)
+      .option('--max-sessions-per-address <n>', 'sessions one client address may hold; 0 no cap', count, SERVER_DEFAULTS.maxSessionsPerAddress)
+      .option('--max-streams <n>', 'tunnels one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)', count, SERVER_DEFAULTS.maxStreams)
+      .option('--handshake-timeout <seconds>', 'drop a client whose TLS handshake takes longer', seconds, SERVER_DEFAULTS.handshakeTimeout)
+      .option('--header-timeout <seconds>', 'drop a session that sends no request within this long of its start', seconds, SERVER_DEFAULTS.headerTimeout)
       .addHelpText('after', SERVER_EXAMPLES),
   ).action(async (flags: ServerFlags & CommonFlags) => {
     const config = await serverConfig(flags);
     if (E.isLeft(config)) throw config.left;
     await runServer(config.right, runOptions(flags));
+  });
+
+  withRunFlags(
+    program
+      .command('run')
+      .description('run a whole v2ray config file (v4 JSON or jsonv5): each dokodemo-door inbound over the http transport')
+      .requiredOption('-c, --config <file>', 'v2ray config file; repeat to merge several, as v2ray does (-config works too)', collect)
+      .addOption(new Option('--format <format>', 'config format; default: jsonv5 for *.v5.json, else v4 JSON').choices(['json', 'jsonv5']))
+      .option('-t, --test', 'check the config (and its certificate files) and exit: 0 if it can run, 2 if not')
+      .addHelpText('after', RUN_EXAMPLES),
+  ).action(async (flags: RunFlags & CommonFlags, command: Command) => {
+    const parts = await loadConfigFile(flags);
+    if (E.isLeft(parts)) throw parts.left;
+    if (flags.test === true) {
+      const warnings = [...parts.right.warnings, ...parts.right.parts.flatMap((part) => part.config.warnings.map((w) => `${part.where}: ${w}`))];
+      for (const warning of warnings) output.err(`h2tunnel: warning: ${parts.right.label}: ${warning}\n`);
+      output.out(`Configuration OK: ${parts.right.parts.map((part) => `${part.where}: ${part.summary}`).join('; ')}\n`);
+      return;
+    }
+    const fromFile = command.getOptionValueSource('logLevel') === 'default' ? parts.right.logLevel : undefined;
+    await runConfigFile(parts.right, runOptions({ ...flags, logLevel: fromFile ?? flags.logLevel }));
   });
 
   program
@@ -160,8 +197,11 @@ export function buildProgram(output: ProgramOutput): Command {
 }
 
 function withCommon(command: Command): Command {
+  return withRunFlags(command.option('--stream-settings <file>', 'v2ray streamSettings JSON (network http); flags override it'));
+}
+
+function withRunFlags(command: Command): Command {
   return command
-    .option('--stream-settings <file>', 'v2ray streamSettings JSON (network http); flags override it')
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .option('--stats-interval <seconds>', 'log open tunnels, sessions and bytes this often; 0 never', seconds, 0)
     .option('--drain-timeout <seconds>', 'on SIGINT/SIGTERM, how long open tunnels may finish', seconds, 10);

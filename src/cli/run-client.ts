@@ -1,20 +1,12 @@
 import type { Logger } from 'pino';
 import { SessionManager } from '../client/session-manager.js';
 import { formatHostPort } from '../config/address.js';
-import { logError } from './logger.js';
 import type { ClientConfig } from './client-config.js';
-import { shutdownSignal } from './shutdown.js';
-import { startStatsTicker } from './stats-ticker.js';
+import { logError } from './logger.js';
+import { runParts, type RunningPart, type RunOptions } from './run-parts.js';
 import { startTunnelClient } from './tunnel-client.js';
 
-/** How long-running commands behave, whatever their role. */
-export interface RunOptions {
-  readonly log: Logger;
-  /** Seconds between `stats` lines; 0 for none. */
-  readonly statsIntervalS: number;
-  /** Seconds open tunnels get to finish after SIGINT/SIGTERM. */
-  readonly drainTimeoutS: number;
-}
+export type { RunOptions } from './run-parts.js';
 
 /**
  * Runs `h2tunnel client` until SIGINT/SIGTERM, then drains: stop accepting, GOAWAY, let open tunnels
@@ -26,7 +18,21 @@ export interface RunOptions {
  * ```
  */
 export async function runClient(config: ClientConfig, run: RunOptions): Promise<void> {
-  const { log } = run;
+  await runParts([(log) => startClientPart(config, log)], run);
+}
+
+/**
+ * Starts one tunnel client with its own session manager and logs `client listening`; `label` names the
+ * part of a config file it comes from.
+ *
+ * @example
+ * ```ts
+ * const part = await startClientPart(config, log);
+ * await part.close(Date.now() + 10_000);
+ * ```
+ */
+export async function startClientPart(config: ClientConfig, parent: Logger, label?: string): Promise<RunningPart> {
+  const log = label === undefined ? parent : parent.child({ part: label });
   const manager = new SessionManager();
   manager.events.subscribe((event) => {
     if (event.type === 'opened') log.info({ session: event.id, server: event.key, tlsResumed: event.resumed }, 'session opened');
@@ -34,10 +40,15 @@ export async function runClient(config: ClientConfig, run: RunOptions): Promise<
     else logError(log.child({ session: event.id }), event.reason, 'session retired');
   });
   for (const warning of config.warnings) log.warn(warning);
-  if (config.settings.tls?.allowInsecure === true) {
-    log.warn('--insecure: the server certificate is NOT verified; anyone on the path can read and change the tunnels');
+  const tls = config.settings.tls;
+  if (tls?.allowInsecure === true) {
+    const pinned = (tls.pinnedPeerCertificateChainSha256?.length ?? 0) + (tls.pinnedPeerCertificatePublicKeySha256?.length ?? 0) > 0;
+    log.warn(
+      pinned
+        ? 'the server certificate chain is not verified: the server is known by its pinned certificate alone'
+        : '--insecure (allowInsecure): the server certificate is NOT verified; anyone on the path can read and change the tunnels',
+    );
   }
-  const signal = shutdownSignal(log);
   let client;
   try {
     client = await startTunnelClient({
@@ -49,20 +60,14 @@ export async function runClient(config: ClientConfig, run: RunOptions): Promise<
       log,
     });
   } catch (error) {
-    signal.stop();
     await manager.close();
     throw error;
   }
   log.info({ address: formatHostPort({ host: client.address.address, port: client.address.port }), server: formatHostPort(config.server) }, 'client listening');
-  const stopStats = startStatsTicker(log, run.statsIntervalS, () => ({ sessions: manager.stats().sessions, tunnels: client.open() }), client.traffic);
-
-  const received = await signal.received;
-  // Stop accepting first (close() does so before it awaits anything), then say so: whoever reads the
-  // line and connects must find the port closed, not a listener the process had no time to close yet.
-  const closing = client.close(Date.now() + run.drainTimeoutS * 1000);
-  log.info({ signal: received, openTunnels: client.open(), drainTimeout: run.drainTimeoutS }, 'shutting down: no new tunnels, open ones may finish');
-  stopStats();
-  await closing;
-  log.info(client.traffic.totals(), 'stopped');
-  signal.stop();
+  return {
+    traffic: client.traffic,
+    open: () => client.open(),
+    sessions: () => manager.stats().sessions,
+    close: (deadline) => client.close(deadline),
+  };
 }

@@ -1,10 +1,8 @@
+import type { Logger } from 'pino';
 import { formatHostPort } from '../config/address.js';
 import { listen } from '../server/listen.js';
-import { logError } from './logger.js';
-import type { RunOptions } from './run-client.js';
+import { runParts, type RunningPart, type RunOptions } from './run-parts.js';
 import type { ServerConfig } from './server-config.js';
-import { shutdownSignal } from './shutdown.js';
-import { startStatsTicker } from './stats-ticker.js';
 import { forwardTunnels } from './tunnel-forwarder.js';
 
 /**
@@ -17,33 +15,41 @@ import { forwardTunnels } from './tunnel-forwarder.js';
  * ```
  */
 export async function runServer(config: ServerConfig, run: RunOptions): Promise<void> {
-  const { log } = run;
+  await runParts([(log) => startServerPart(config, log)], run);
+}
+
+/**
+ * Starts one tunnel server forwarding to its target and logs `server listening`; `label` names the part
+ * of a config file it comes from.
+ *
+ * @example
+ * ```ts
+ * const part = await startServerPart(config, log);
+ * await part.close(Date.now() + 10_000);
+ * ```
+ */
+export async function startServerPart(config: ServerConfig, parent: Logger, label?: string): Promise<RunningPart> {
+  const log = label === undefined ? parent : parent.child({ part: label });
   for (const warning of config.warnings) log.warn(warning);
-  const signal = shutdownSignal(log);
-  let server;
-  try {
-    server = await listen(config.options);
-  } catch (error) {
-    signal.stop();
-    throw error;
-  }
+  const server = await listen(config.options);
   const forwarder = forwardTunnels(server, config.forward, log, config.forwarding);
   const address = typeof server.address === 'string' ? `unix:${server.address}` : formatHostPort({ host: server.address.address, port: server.address.port });
+  const tls = config.options.tls;
   log.info(
-    { address, forward: formatHostPort(config.forward), tls: config.options.tls !== undefined, host: config.options.host, path: config.options.path ?? '/' },
+    {
+      address,
+      forward: formatHostPort(config.forward),
+      tls: tls !== undefined,
+      ...(tls?.clientCa === undefined ? {} : { clientCertificates: 'required' }),
+      host: config.options.host,
+      path: config.options.path ?? '/',
+    },
     'server listening',
   );
-  const stopStats = startStatsTicker(log, run.statsIntervalS, () => ({ sessions: server.stats().sessions, tunnels: forwarder.open() }), forwarder.traffic);
-
-  const received = await signal.received;
-  // Stop listening and send GOAWAY first (close() does both before it awaits anything), then say so.
-  const closing = forwarder.close(Date.now() + run.drainTimeoutS * 1000).catch((error: unknown) => logError(log, error, 'shutdown failed'));
-  log.info(
-    { signal: received, openTunnels: forwarder.open(), drainTimeout: run.drainTimeoutS },
-    'shutting down: GOAWAY to every session, open tunnels may finish',
-  );
-  stopStats();
-  await closing;
-  log.info(forwarder.traffic.totals(), 'stopped');
-  signal.stop();
+  return {
+    traffic: forwarder.traffic,
+    open: () => forwarder.open(),
+    sessions: () => server.stats().sessions,
+    close: (deadline) => forwarder.close(deadline),
+  };
 }

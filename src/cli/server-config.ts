@@ -28,7 +28,22 @@ export interface ServerFlags {
   readonly healthCheckTimeout?: number;
   /** Bare: any peer's X-Forwarded-For; with a list: only these proxies'. */
   readonly trustForwardedFor?: true | readonly string[];
+  /** CA certificates (PEM file) whose client certificates are required: mutual TLS. */
+  readonly clientCa?: string;
 }
+
+/** Defaults of the server's limits (seconds and counts), shared by the flags and `run -c`. */
+export const SERVER_DEFAULTS = {
+  connectTimeout: 10,
+  idleTimeout: 300,
+  maxSessionsPerAddress: 100,
+  maxStreams: 250,
+  handshakeTimeout: 10,
+  headerTimeout: 4,
+} as const;
+
+/** Defaults of the client's limits (seconds), shared by the flags and `run -c`. */
+export const CLIENT_DEFAULTS = { idleTimeout: 300 } as const;
 
 // Limits that have no "off": 0 would mean forever, or no stream at all.
 const ZERO_NOT_ALLOWED: readonly (readonly [string, (flags: ServerFlags) => number, string])[] = [
@@ -69,6 +84,7 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
   }
   const tlsFlags = flags.cert !== undefined;
   if (tlsFlags && flags.h2c === true) return E.left(invalidConfig('--h2c', 'cannot be combined with --cert and --key; choose one'));
+  if (flags.clientCa !== undefined && flags.h2c === true) return E.left(invalidConfig('--client-ca', 'needs TLS; it cannot be combined with --h2c'));
   if (!tlsFlags && flags.h2c !== true && flags.streamSettings === undefined) {
     return E.left(invalidConfig('--cert', 'a server needs --cert FILE --key FILE (TLS), or --h2c behind a TLS-terminating proxy'));
   }
@@ -87,6 +103,12 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
     if (E.isLeft(pair)) return pair;
     security = { tls: pair.right };
   } else security = base?.tls !== undefined ? { tls: base.tls } : { h2c: true };
+  if (flags.clientCa !== undefined) {
+    if (security.tls === undefined) return E.left(invalidConfig('--client-ca', 'needs TLS: the stream settings have no "security": "tls"'));
+    const clientCa = await readPemFile(flags.clientCa, '--client-ca');
+    if (E.isLeft(clientCa)) return clientCa;
+    security = { tls: { ...security.tls, clientCa: clientCa.right } };
+  }
 
   const options = {
     ...base?.http,

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Traffic } from './traffic.js';
+import type { TrafficTotals } from './traffic.js';
 
 /**
  * Logs one `stats` line every `intervalS` seconds (0 turns it off): open tunnels, sessions and bytes
@@ -14,7 +14,7 @@ export function startStatsTicker(
   log: Logger,
   intervalS: number,
   counts: () => { readonly sessions: number; readonly tunnels: number },
-  traffic: Traffic,
+  traffic: { totals(): TrafficTotals },
 ): () => void {
   if (intervalS <= 0) return () => undefined;
   const timer = setInterval(() => {

@@ -5,9 +5,10 @@ import { Observable } from 'rxjs';
 import type { HostPort } from '../config/address.js';
 import { formatHostPort } from '../config/address.js';
 import type { TransportSecurity } from '../config/settings.js';
-import { alpnMismatch, sessionClosed, timeout, type TransportError } from '../errors.js';
+import { alpnMismatch, sessionClosed, timeout, tlsVerifyFailed, type TransportError } from '../errors.js';
 import { localSettings, MAX_SESSION_MEMORY_MB, widenSessionWindow } from '../flow-control.js';
 import { fromNodeError } from '../node-errors.js';
+import { pinMismatch } from '../tls/certificate-pins.js';
 
 const settingsArrived = new WeakSet<http2.Http2Session>();
 
@@ -103,7 +104,11 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
         ALPNProtocols: ['h2'],
         rejectUnauthorized: !security.allowInsecure,
         ca: security.ca as (string | Buffer)[] | undefined,
-        minVersion: 'TLSv1.2',
+        minVersion: security.minVersion ?? 'TLSv1.2',
+        maxVersion: security.maxVersion,
+        ciphers: security.ciphers,
+        cert: security.clientCertificate?.cert,
+        key: security.clientCertificate?.key,
         session: options.ticket,
       });
       socket = secure;
@@ -111,6 +116,9 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
       secure.once('error', onError);
       secure.once('secureConnect', () => {
         if (secure.alpnProtocol !== 'h2') return fail(alpnMismatch(secure.alpnProtocol ?? false));
+        // A resumed session was pinned when its ticket was issued: tickets are kept per TLS identity, pins included.
+        const mismatch = security.pins === undefined || secure.isSessionReused() ? undefined : pinMismatch(secure.getPeerCertificate(true), security.pins);
+        if (mismatch !== undefined) return fail(tlsVerifyFailed(mismatch));
         startHttp2(secure);
       });
     });

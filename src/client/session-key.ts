@@ -15,7 +15,27 @@ export function sessionKey(destination: HostPort, security: TransportSecurity): 
   const address = formatHostPort(destination);
   if (security.kind === 'h2c') return `${address} h2c`;
   const ca = security.ca === undefined ? 'system' : trustDigest(security.ca);
-  return `${address} tls sni=${security.serverName ?? ''} insecure=${security.allowInsecure} ca=${ca}`;
+  const base = `${address} tls sni=${security.serverName ?? ''} insecure=${security.allowInsecure} ca=${ca}`;
+  return hasExtras(security) ? `${base} ${extras(security)}` : base;
+}
+
+type TlsSecurity = Extract<TransportSecurity, { kind: 'tls' }>;
+
+// Rare settings, out of the common path: a dial with none of them pays one check.
+function hasExtras(security: TlsSecurity): boolean {
+  return (
+    security.pins !== undefined ||
+    security.clientCertificate !== undefined ||
+    security.minVersion !== undefined ||
+    security.maxVersion !== undefined ||
+    security.ciphers !== undefined
+  );
+}
+
+function extras(security: TlsSecurity): string {
+  const pins = security.pins === undefined ? '' : sha256([...security.pins.chain, '|', ...security.pins.publicKey].join(','));
+  const cert = security.clientCertificate === undefined ? '' : certificateDigest(security.clientCertificate.cert);
+  return `pins=${pins} cert=${cert} versions=${security.minVersion ?? ''}-${security.maxVersion ?? ''} ciphers=${security.ciphers ?? ''}`;
 }
 
 function trustDigest(ca: readonly (string | Buffer)[]): string {

@@ -3,9 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
-import { invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors.js';
+import { configDetail, invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors.js';
 import type { ServerTlsSettings } from '../server/server-options.js';
-import type { DialSettings, HttpSettings } from './settings.js';
+import type { DialSettings, HttpSettings, TlsClientSettings } from './settings.js';
 import { parseStreamSettings, type CertificateEntry, type StreamSettings } from './stream-settings.js';
 
 // The side-effecting edge of configuration: files are read here, and every failure is an InvalidConfig
@@ -38,26 +38,7 @@ export interface LoadedListenSettings {
  * ```
  */
 export async function loadDialSettings(file: string): Promise<E.Either<InvalidConfig, LoadedDialSettings>> {
-  return attempt(async () => {
-    const stream = await readStreamSettings(file);
-    const warnings = [...stream.warnings];
-    let tls: DialSettings['tls'];
-    if (stream.tls !== undefined) {
-      const ca: string[] = [];
-      for (const [i, entry] of stream.tls.certificates.entries()) {
-        const key = `tlsSettings.certificates[${i}]`;
-        if (entry.usage === 'verify') ca.push(await certificateOf(entry, key, dirname(file)));
-        else warnings.push(`${key} is ignored: client certificates are not supported`);
-      }
-      tls = dropUndefined({
-        serverName: stream.tls.serverName,
-        allowInsecure: stream.tls.allowInsecure || undefined,
-        ca: ca.length > 0 ? ca : undefined,
-        disableSessionResumption: stream.tls.disableSessionResumption || undefined,
-      });
-    }
-    return { settings: dropUndefined({ ...stream.http, tls }), warnings };
-  });
+  return attempt(async () => dialSettingsOf(await readStreamSettings(file), dirname(file)));
 }
 
 /**
@@ -71,18 +52,85 @@ export async function loadDialSettings(file: string): Promise<E.Either<InvalidCo
  * ```
  */
 export async function loadListenSettings(file: string): Promise<E.Either<InvalidConfig, LoadedListenSettings>> {
-  return attempt(async () => {
-    const stream = await readStreamSettings(file);
-    const warnings = [...stream.warnings];
-    if (stream.tls === undefined) return { http: stream.http, tls: undefined, h2c: true, warnings };
-    const index = stream.tls.certificates.findIndex((entry) => entry.usage === 'encipherment');
-    const entry = stream.tls.certificates[index];
-    if (entry === undefined) throw invalidConfig('tlsSettings.certificates', 'needs an "encipherment" certificate with its key for a server');
-    const key = `tlsSettings.certificates[${index}]`;
-    const pair = { cert: await certificateOf(entry, key, dirname(file)), key: await keyOf(entry, key, dirname(file)) };
-    checkKeyPair(pair, `${key}.certificate${entry.certificate === undefined ? 'File' : ''}`, `${key}.key${entry.key === undefined ? 'File' : ''}`);
-    return { http: stream.http, tls: pair, h2c: false, warnings };
+  return attempt(async () => listenSettingsOf(await readStreamSettings(file), dirname(file)));
+}
+
+/**
+ * Parsed stream settings as a client's {@link DialSettings}, reading certificate files relative to
+ * `base`: `verify` certificates become the trusted CAs (in place of the bundled roots), the first
+ * `encipherment` one the client certificate. Throws an InvalidConfig naming the key or file.
+ */
+export async function dialSettingsOf(stream: StreamSettings, base: string): Promise<LoadedDialSettings> {
+  const warnings = [...stream.warnings];
+  let tls: DialSettings['tls'];
+  if (stream.tls !== undefined) {
+    const t = stream.tls;
+    const ca: string[] = [];
+    let clientCertificate: TlsClientSettings['clientCertificate'];
+    for (const entry of t.certificates) {
+      const key = entry.at ?? 'tlsSettings.certificates';
+      if (entry.usage === 'verify') ca.push(await certificateOf(entry, key, base));
+      else if (entry.usage === 'verifyclient') warnings.push(`${key} is ignored: "verifyclient" certificates are for a server`);
+      else if (clientCertificate !== undefined) warnings.push(`${key} is ignored: a client presents its first "encipherment" certificate`);
+      else clientCertificate = await keyPairOf(entry, key, base);
+    }
+    for (const serverOnly of ['verifyClientCertificate', 'rejectUnknownSni'] as const) {
+      if (t[serverOnly] === true) warnings.push(`${serverOnly} is ignored: it is a server setting`);
+    }
+    tls = dropUndefined({
+      serverName: t.serverName,
+      allowInsecure: t.allowInsecure || undefined,
+      ca: ca.length > 0 ? ca : undefined,
+      disableSessionResumption: t.disableSessionResumption || undefined,
+      pinnedPeerCertificateChainSha256: t.pinnedPeerCertificateChainSha256,
+      pinnedPeerCertificatePublicKeySha256: t.pinnedPeerCertificatePublicKeySha256,
+      clientCertificate,
+      minVersion: t.minVersion,
+      maxVersion: t.maxVersion,
+      ciphers: t.ciphers,
+    });
+  }
+  return { settings: dropUndefined({ ...stream.http, tls }), warnings };
+}
+
+/**
+ * Parsed stream settings as a server's: with TLS, the first `encipherment` certificate checked against
+ * its key, and with `verifyClientCertificate` the `verifyclient` CAs; otherwise h2c, as v2ray.
+ * Throws an InvalidConfig naming the key or file.
+ */
+export async function listenSettingsOf(stream: StreamSettings, base: string): Promise<LoadedListenSettings> {
+  const warnings = [...stream.warnings];
+  const t = stream.tls;
+  if (t === undefined) return { http: stream.http, tls: undefined, h2c: true, warnings };
+  const entry = t.certificates.find((candidate) => candidate.usage === 'encipherment');
+  if (entry === undefined) throw invalidConfig('tlsSettings.certificates', 'needs an "encipherment" certificate with its key for a server');
+  const pair = await keyPairOf(entry, entry.at ?? 'tlsSettings.certificates', base);
+  const clientCa: string[] = [];
+  for (const candidate of t.certificates) {
+    const key = candidate.at ?? 'tlsSettings.certificates';
+    if (candidate.usage === 'verifyclient') {
+      if (t.verifyClientCertificate === true) clientCa.push(await certificateOf(candidate, key, base));
+      else warnings.push(`${key} is ignored: "verifyclient" certificates need verifyClientCertificate: true`);
+    } else if (candidate.usage === 'verify') warnings.push(`${key} is ignored: "verify" certificates are for a client`);
+  }
+  for (const clientOnly of ['pinnedPeerCertificateChainSha256', 'pinnedPeerCertificatePublicKeySha256', 'serverName'] as const) {
+    if (t[clientOnly] !== undefined) warnings.push(`${clientOnly} is ignored: it is a client setting`);
+  }
+  const tls: ServerTlsSettings = dropUndefined({
+    ...pair,
+    clientCa: clientCa.length > 0 ? clientCa : undefined,
+    minVersion: t.minVersion,
+    maxVersion: t.maxVersion,
+    ciphers: t.ciphers,
+    rejectUnknownSni: t.rejectUnknownSni || undefined,
   });
+  return { http: stream.http, tls, h2c: false, warnings };
+}
+
+async function keyPairOf(entry: CertificateEntry, key: string, base: string): Promise<{ cert: string; key: string }> {
+  const pair = { cert: await certificateOf(entry, key, base), key: await keyOf(entry, key, base) };
+  checkKeyPair(pair, `${key}.certificate${entry.certificate === undefined ? 'File' : ''}`, `${key}.key${entry.key === undefined ? 'File' : ''}`);
+  return pair;
 }
 
 /**
@@ -125,7 +173,7 @@ async function readStreamSettings(file: string): Promise<StreamSettings> {
     throw invalidConfig('--stream-settings', `${file} is not valid JSON (${(error as Error).message})`);
   }
   const parsed = parseStreamSettings(json);
-  if (E.isLeft(parsed)) throw invalidConfig(`${file}: ${parsed.left.key}`, stripKey(parsed.left));
+  if (E.isLeft(parsed)) throw invalidConfig(`${file}: ${parsed.left.key}`, configDetail(parsed.left));
   return parsed.right;
 }
 
@@ -175,11 +223,6 @@ function checkKeyPair(pair: ServerTlsSettings, certKey: string, keyKey: string):
 
 function opensslReason(error: unknown): string {
   return (error as Error).message.replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/, '');
-}
-
-function stripKey(error: InvalidConfig): string {
-  const prefix = `${error.key}: `;
-  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
 async function attempt<A>(run: () => Promise<A>): Promise<E.Either<InvalidConfig, A>> {

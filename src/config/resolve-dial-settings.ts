@@ -1,7 +1,10 @@
+import type { SecureVersion } from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
 import { invalidConfig, isInvalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors.js';
+import type { CertificatePins } from '../tls/certificate-pins.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
+import { checkPin, checkVersionRange } from './tls-options.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_HEALTH_CHECK_TIMEOUT_S,
@@ -12,6 +15,7 @@ import {
   type HealthCheck,
   type HttpSettings,
   type ResolvedDialSettings,
+  type TlsClientSettings,
   type TransportSecurity,
 } from './settings.js';
 
@@ -118,12 +122,61 @@ function resolveSecurity(settings: DialSettings): TransportSecurity {
   if (tls.disableSessionResumption !== undefined && typeof tls.disableSessionResumption !== 'boolean') {
     throw invalidConfig('tls.disableSessionResumption', 'must be true or false');
   }
-  return { kind: 'tls', serverName: tls.serverName || undefined, allowInsecure: tls.allowInsecure === true, ca, resume: tls.disableSessionResumption !== true };
+  const minVersion = secureVersion('tls.minVersion', tls.minVersion);
+  const maxVersion = secureVersion('tls.maxVersion', tls.maxVersion);
+  checkVersionRange(minVersion, maxVersion, 'tls.maxVersion');
+  if (tls.ciphers !== undefined && (typeof tls.ciphers !== 'string' || tls.ciphers === ''))
+    throw invalidConfig('tls.ciphers', 'must be an OpenSSL cipher list');
+  return {
+    kind: 'tls',
+    serverName: tls.serverName || undefined,
+    allowInsecure: tls.allowInsecure === true,
+    ca,
+    resume: tls.disableSessionResumption !== true,
+    pins: resolvePins(tls),
+    clientCertificate: resolveClientCertificate(tls.clientCertificate),
+    minVersion,
+    maxVersion,
+    ciphers: tls.ciphers,
+  };
+}
+
+function resolvePins(tls: TlsClientSettings): CertificatePins | undefined {
+  const list = (key: 'pinnedPeerCertificateChainSha256' | 'pinnedPeerCertificatePublicKeySha256'): readonly string[] => {
+    const pins: unknown = tls[key];
+    if (pins === undefined) return [];
+    if (!Array.isArray(pins)) throw invalidConfig(`tls.${key}`, 'must be a list of base64 SHA-256 digests');
+    return pins.map((pin: unknown, i) => {
+      if (typeof pin !== 'string') throw invalidConfig(`tls.${key}[${i}]`, 'must be a base64 string');
+      return checkPin(pin, `tls.${key}[${i}]`);
+    });
+  };
+  const chain = list('pinnedPeerCertificateChainSha256');
+  const publicKey = list('pinnedPeerCertificatePublicKeySha256');
+  return chain.length === 0 && publicKey.length === 0 ? undefined : { chain, publicKey };
+}
+
+function resolveClientCertificate(pair: TlsClientSettings['clientCertificate']): TlsClientSettings['clientCertificate'] {
+  if (pair === undefined) return undefined;
+  const pem = (value: unknown) => typeof value === 'string' || Buffer.isBuffer(value);
+  if (typeof pair !== 'object' || pair === null || !pem(pair.cert) || !pem(pair.key)) {
+    throw invalidConfig('tls.clientCertificate', 'must be { cert, key } as PEM strings or Buffers');
+  }
+  return pair;
+}
+
+const SECURE_VERSIONS: readonly SecureVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+function secureVersion(key: string, value: unknown): SecureVersion | undefined {
+  if (value === undefined) return undefined;
+  if (!SECURE_VERSIONS.includes(value as SecureVersion)) throw invalidConfig(key, `must be one of ${SECURE_VERSIONS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value as SecureVersion;
 }
 
 function nonNegative(key: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw invalidConfig(key, `must be a non-negative number, got ${String(value)}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw invalidConfig(key, `must be a non-negative number, got ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -1,3 +1,5 @@
+import type { SecureVersion } from 'node:tls';
+import type { CertificatePins } from '../tls/certificate-pins.js';
 import type { HostList } from './hosts.js';
 
 /** HTTP-level tunnel settings, as v2ray's `httpSettings` (with v2fly v5 / Xray additions). */
@@ -26,6 +28,21 @@ export interface TlsClientSettings {
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Never resume a TLS session from a ticket (v2ray's `disableSessionResumption`). Default false. */
   readonly disableSessionResumption?: boolean;
+  /**
+   * Base64 chained SHA-256 digests of the server's certificate chain (v2fly's
+   * `pinnedPeerCertificateChainSha256`); one must match. Checked even with `allowInsecure`.
+   */
+  readonly pinnedPeerCertificateChainSha256?: readonly string[];
+  /** Base64 SHA-256 digests of a certificate's public key (Xray's `pinnedPeerCertificatePublicKeySha256`); one must match. */
+  readonly pinnedPeerCertificatePublicKeySha256?: readonly string[];
+  /** A certificate and key (PEM) to present to a server that verifies its clients (mutual TLS). */
+  readonly clientCertificate?: { readonly cert: string | Buffer; readonly key: string | Buffer };
+  /** Lowest TLS version to accept. Default `TLSv1.2`. */
+  readonly minVersion?: SecureVersion;
+  /** Highest TLS version to offer. Default Node's (`TLSv1.3`). */
+  readonly maxVersion?: SecureVersion;
+  /** OpenSSL cipher list (Node's `ciphers`); TLS 1.3 suites stay at Node's default unless listed. */
+  readonly ciphers?: string;
 }
 
 /** Settings of one dial: HTTP settings plus exactly one of TLS or explicit cleartext. */
@@ -57,6 +74,12 @@ export type TransportSecurity =
       readonly ca: readonly (string | Buffer)[] | undefined;
       /** Offer and keep session tickets; not part of the identity, two configs may differ here and share a session. */
       readonly resume: boolean;
+      /** Digests the server's chain must match; undefined when nothing is pinned. */
+      readonly pins: CertificatePins | undefined;
+      readonly clientCertificate: TlsClientSettings['clientCertificate'];
+      readonly minVersion: SecureVersion | undefined;
+      readonly maxVersion: SecureVersion | undefined;
+      readonly ciphers: string | undefined;
     }
   | { readonly kind: 'h2c' };
 

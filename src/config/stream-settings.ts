@@ -2,23 +2,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import { invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors.js';
 import { JsonFields } from './json-fields.js';
 import type { HttpSettings } from './settings.js';
+import { parseV4Tls, type StreamTlsSettings } from './stream-tls.js';
 
-/** One entry of v2ray's `tlsSettings.certificates`: files, or inline PEM (a string or its lines). */
-export interface CertificateEntry {
-  readonly usage: 'encipherment' | 'verify';
-  readonly certificateFile?: string;
-  readonly keyFile?: string;
-  readonly certificate?: string;
-  readonly key?: string;
-}
-
-/** v2ray's `tlsSettings`, the parts h2tunnel uses. */
-export interface StreamTlsSettings {
-  readonly serverName?: string;
-  readonly allowInsecure: boolean;
-  readonly disableSessionResumption?: boolean;
-  readonly certificates: readonly CertificateEntry[];
-}
+export type { CertificateEntry, StreamTlsSettings } from './stream-tls.js';
 
 /** A parsed v2ray `streamSettings` object with network `http`. */
 export interface StreamSettings {
@@ -41,20 +27,6 @@ const IGNORED_STREAM_KEYS = new Set([
   'xtlsSettings',
   'realitySettings',
 ]);
-// TLS keys that v2ray accepts and that do not change what goes on this wire.
-const IGNORED_TLS_KEYS = new Set([
-  'alpn',
-  'disableSystemRoot',
-  'enableSessionResumption',
-  'pinnedPeerCertificateChainSha256',
-  'fingerprint',
-  'minVersion',
-  'maxVersion',
-  'cipherSuites',
-  'preferServerCipherSuites',
-  'rejectUnknownSni',
-]);
-
 /**
  * Parses v2ray's `streamSettings` JSON (network `http`). Never throws: wrong types and unknown keys are
  * an {@link InvalidConfig} naming the key.
@@ -65,11 +37,11 @@ const IGNORED_TLS_KEYS = new Set([
  * // right({ http: { host: ['t.test'], path: '/tun' }, tls: { allowInsecure: false, certificates: [] }, warnings: [] })
  * ```
  */
-export function parseStreamSettings(json: unknown): E.Either<InvalidConfig, StreamSettings> {
+export function parseStreamSettings(json: unknown, at = 'streamSettings'): E.Either<InvalidConfig, StreamSettings> {
   try {
     const whole = wholeConfigHint(json);
-    if (whole !== undefined) throw invalidConfig('streamSettings', whole);
-    const root = JsonFields.open(json, 'streamSettings');
+    if (whole !== undefined) throw invalidConfig(at, whole);
+    const root = JsonFields.open(json, at);
     const network = root.string('network') ?? 'tcp';
     if (network !== 'http' && network !== 'h2') {
       throw invalidConfig(root.key('network'), `must be "http" (or "h2"), got "${network}"`);
@@ -80,7 +52,7 @@ export function parseStreamSettings(json: unknown): E.Either<InvalidConfig, Stre
     }
     const http = parseHttp(root.object('httpSettings'));
     const tlsFields = root.object('tlsSettings');
-    const tls = security === 'tls' ? parseTls(tlsFields) : undefined;
+    const tls = security === 'tls' ? parseV4Tls(tlsFields) : undefined;
     const warnings: string[] = [];
     if (security !== 'tls' && tlsFields !== undefined) warnings.push(`${tlsFields.prefix} is ignored because security is not "tls"`);
     for (const key of root.unread()) {
@@ -108,44 +80,6 @@ function parseHttp(fields: JsonFields | undefined): HttpSettings {
   };
   rejectUnread(fields);
   return dropUndefined(settings);
-}
-
-function parseTls(fields: JsonFields | undefined): StreamTlsSettings {
-  if (fields === undefined) return { allowInsecure: false, certificates: [] };
-  const certificates = (fields.objects('certificates') ?? []).map(parseCertificate);
-  const serverName = fields.string('serverName');
-  const allowInsecure = fields.boolean('allowInsecure') ?? false;
-  const disableSessionResumption = fields.boolean('disableSessionResumption');
-  for (const key of fields.unread()) {
-    if (!IGNORED_TLS_KEYS.has(key.slice(fields.prefix.length + 1))) throw invalidConfig(key, 'is not a known tlsSettings key');
-  }
-  return dropUndefined({ serverName, allowInsecure, disableSessionResumption, certificates });
-}
-
-function parseCertificate(fields: JsonFields): CertificateEntry {
-  const usage = fields.string('usage') ?? 'encipherment';
-  if (usage !== 'encipherment' && usage !== 'verify') {
-    throw invalidConfig(fields.key('usage'), `must be "encipherment" or "verify", got "${usage}"`);
-  }
-  // Narrowed above; named so the literal type survives inside the object literal.
-  const checkedUsage: CertificateEntry['usage'] = usage;
-  const entry = dropUndefined({
-    usage: checkedUsage,
-    certificateFile: fields.string('certificateFile'),
-    keyFile: fields.string('keyFile'),
-    certificate: fields.strings('certificate')?.join('\n'),
-    key: fields.strings('key')?.join('\n'),
-  });
-  fields.raw('ocspStapling');
-  fields.raw('OneTimeLoading');
-  rejectUnread(fields);
-  if (entry.certificateFile === undefined && entry.certificate === undefined) {
-    throw invalidConfig(fields.prefix, 'needs certificateFile or certificate');
-  }
-  if (usage === 'encipherment' && entry.keyFile === undefined && entry.key === undefined) {
-    throw invalidConfig(fields.prefix, 'needs keyFile or key');
-  }
-  return entry;
 }
 
 function rejectUnread(fields: JsonFields): void {
@@ -179,5 +113,5 @@ function wholeConfigHint(json: unknown): string | undefined {
   }
   const where =
     candidates.length === 0 ? 'none of its inbounds or outbounds uses the http transport' : `use the "streamSettings" of ${candidates.join(' or ')}`;
-  return `this is a whole v2ray config (it has "inbounds"/"outbounds"), not one streamSettings object: ${where}`;
+  return `this is a whole v2ray config (it has "inbounds"/"outbounds"), not one streamSettings object: run it with "h2tunnel run -c FILE", or ${where}`;
 }

@@ -34,6 +34,15 @@ export function checkListenOptions(options: unknown): E.Either<InvalidConfig, Li
   if (o.tls !== undefined) {
     const tls = o.tls as Record<string, unknown> | null;
     if (typeof tls !== 'object' || tls === null || !isPem(tls.cert) || !isPem(tls.key)) return bad('tls', 'needs { cert, key } as PEM text or Buffers');
+    const clientCa = tls.clientCa;
+    if (clientCa !== undefined && !isPem(clientCa) && !(Array.isArray(clientCa) && clientCa.length > 0 && clientCa.every(isPem))) {
+      return bad('tls.clientCa', 'must be PEM text, a Buffer, or a non-empty list of them');
+    }
+    for (const key of ['minVersion', 'maxVersion'] as const) {
+      if (tls[key] !== undefined && !TLS_VERSIONS.has(tls[key] as string)) return bad(`tls.${key}`, `must be one of ${[...TLS_VERSIONS].join(', ')}`);
+    }
+    if (tls.ciphers !== undefined && (typeof tls.ciphers !== 'string' || tls.ciphers === '')) return bad('tls.ciphers', 'must be an OpenSSL cipher list');
+    if (tls.rejectUnknownSni !== undefined && typeof tls.rejectUnknownSni !== 'boolean') return bad('tls.rejectUnknownSni', 'must be true or false');
   }
   for (const [key, zeroAllowed] of COUNTS) {
     const value = o[key];
@@ -44,6 +53,8 @@ export function checkListenOptions(options: unknown): E.Either<InvalidConfig, Li
   }
   return E.right(options as ListenOptions);
 }
+
+const TLS_VERSIONS: ReadonlySet<string> = new Set(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
 
 function bad(key: string, detail: string): E.Either<InvalidConfig, never> {
   return E.left(invalidConfig(key, detail));

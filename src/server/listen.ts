@@ -10,6 +10,7 @@ import { localSettings, MAX_SESSION_MEMORY_MB } from '../flow-control.js';
 import { forwardedForTrust, type ForwardedForTrust } from '../protocol/remote-address.js';
 import { checkListenOptions } from './check-listen-options.js';
 import { handleTunnelStream, type HubContext } from './hub.js';
+import { guardMissingSni, secureServerOptions } from './server-tls.js';
 import type { ServerEvent } from './server-events.js';
 import type { ListenOptions } from './server-options.js';
 import { DEFAULT_RESET_LIMITS } from './reset-budget.js';
@@ -88,14 +89,9 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
 function createServer(options: ListenOptions, serverOptions: http2.SecureServerOptions): http2.Http2Server | http2.Http2SecureServer {
   if (options.tls === undefined) return http2.createServer(serverOptions);
   try {
-    return http2.createSecureServer({
-      ...serverOptions,
-      cert: options.tls.cert,
-      key: options.tls.key,
-      ALPNProtocols: ['h2'],
-      minVersion: 'TLSv1.2',
-      handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
-    });
+    const server = http2.createSecureServer({ ...serverOptions, ...secureServerOptions(options.tls, options.handshakeTimeoutMs ?? 10_000) });
+    guardMissingSni(server, options.tls);
+    return server;
   } catch (error) {
     // OpenSSL's reason only ("DECODER routines::unsupported"): never echo the PEM itself.
     throw invalidConfig('tls', `the certificate or key could not be loaded: ${(error as Error).message}`);

@@ -1,11 +1,25 @@
+import type { SecureVersion } from 'node:tls';
 import type { ListenAddress } from '../config/address.js';
 import type { HttpSettings } from '../config/settings.js';
 import type { HostMatch } from '../protocol/route.js';
 
-/** A server's certificate and key, PEM. */
+/** A server's certificate and key, PEM, and how it treats its clients' TLS. */
 export interface ServerTlsSettings {
   readonly cert: string | Buffer;
   readonly key: string | Buffer;
+  /**
+   * CA certificates (PEM) that issue client certificates: set, only a client presenting one gets past the
+   * handshake (mutual TLS, v2fly's `verifyClientCertificate`).
+   */
+  readonly clientCa?: string | Buffer | readonly (string | Buffer)[];
+  /** Lowest TLS version accepted. Default `TLSv1.2`. */
+  readonly minVersion?: SecureVersion;
+  /** Highest TLS version accepted. Default Node's (`TLSv1.3`). */
+  readonly maxVersion?: SecureVersion;
+  /** OpenSSL cipher list (Node's `ciphers`). */
+  readonly ciphers?: string;
+  /** Refuse a handshake whose SNI the certificate does not carry, or that has none (Xray's `rejectUnknownSni`). */
+  readonly rejectUnknownSni?: boolean;
 }
 
 /** Options of {@link listen}. */
