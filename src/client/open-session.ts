@@ -48,7 +48,16 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
       cleanup();
       subscriber.error(error);
     };
-    const onError = (error: unknown) => fail(fromNodeError(error, address));
+    // With TLS 1.3 a server judges our client certificate after our handshake is done: its refusal
+    // arrives as an alert or a reset in place of its SETTINGS, so a session that presents one is handed
+    // over only once the SETTINGS prove the certificate was accepted (one round trip, mutual TLS only).
+    const presentsCertificate = options.security.kind === 'tls' && options.security.clientCertificate !== undefined;
+    let handshakeDone = false;
+    const refusedCertificate = (cause: TransportError): TransportError =>
+      presentsCertificate && handshakeDone && cause._tag !== 'TlsVerifyFailed' && cause._tag !== 'Timeout'
+        ? tlsVerifyFailed('the server closed the connection after the TLS handshake: it refused our client certificate', cause)
+        : cause;
+    const onError = (error: unknown) => fail(refusedCertificate(fromNodeError(error, address)));
     const timer = setTimeout(() => fail(timeout(`connecting to ${address}`, options.connectTimeoutMs)), options.connectTimeoutMs);
     const cleanup = () => {
       clearTimeout(timer);
@@ -70,20 +79,26 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
       // A peer that hangs up before the HTTP/2 preface completes closes the session without an error;
       // without this the dial would hang until the connect timeout.
       session.once('close', () => {
-        if (!handedOff) fail(sessionClosed('connection closed during the HTTP/2 handshake'));
+        if (!handedOff) fail(refusedCertificate(sessionClosed('connection closed during the HTTP/2 handshake')));
       });
       // Handed over once connected, without waiting for the peer's SETTINGS: the first request leaves in
       // the same flight as our preface, a round trip sooner on every cold start (v2ray's Go client does
       // the same). Until they arrive the session manager admits one stream, or the last session's limit.
-      session.once('remoteSettings', () => settingsArrived.add(session as http2.ClientHttp2Session));
-      session.once('connect', () => {
-        if (session === undefined) return;
+      const handOff = () => {
+        if (session === undefined || handedOff) return;
         session.off('error', onError);
         clearTimeout(timer);
         widenSessionWindow(session);
         handedOff = true;
         subscriber.next(session);
         subscriber.complete();
+      };
+      session.once('remoteSettings', () => {
+        settingsArrived.add(session as http2.ClientHttp2Session);
+        if (presentsCertificate) handOff();
+      });
+      session.once('connect', () => {
+        if (!presentsCertificate) handOff();
       });
     };
 
@@ -119,6 +134,7 @@ export function openSession(destination: HostPort, options: OpenSessionOptions):
         // A resumed session was pinned when its ticket was issued: tickets are kept per TLS identity, pins included.
         const mismatch = security.pins === undefined || secure.isSessionReused() ? undefined : pinMismatch(secure.getPeerCertificate(true), security.pins);
         if (mismatch !== undefined) return fail(tlsVerifyFailed(mismatch));
+        handshakeDone = true;
         startHttp2(secure);
       });
     });
