@@ -95,6 +95,19 @@ function clientConfig(options: V2rayClientOptions, port: number): object {
   };
 }
 
+/**
+ * Runs v2ray 4.34 with a whole config of the caller's, which listens on `port`: for checking that the
+ * very same file runs under v2ray and under `h2tunnel run -c`.
+ *
+ * @example
+ * ```ts
+ * const v2ray = await startV2rayConfig(serverConfigFile, port);
+ * ```
+ */
+export function startV2rayConfig(config: object, port: number): Promise<V2rayInstance> {
+  return run(config, port);
+}
+
 /** Runs v2ray with the config for `port`, or for a free port (retried on a clash) when `port` is undefined. */
 function startOn(port: number | undefined, configFor: (port: number) => object): Promise<V2rayInstance> {
   const start = (chosen: number) => run(configFor(chosen), chosen);

@@ -1,0 +1,214 @@
+import assert from 'node:assert/strict';
+import { X509Certificate } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { chainSha256 } from '../../src/tls/certificate-pins.js';
+import { selfSignedCertificate } from '../../src/tls/self-signed.js';
+import { requireBinary } from '../helpers/binaries.js';
+import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
+import { testCertificate } from '../helpers/certs.js';
+import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
+import { freePort, printOutputOnFailure, tempDir, type TempDir } from '../helpers/process.js';
+import { startUnansweredTarget } from '../helpers/unanswered-target.js';
+import { startV2rayConfig } from '../helpers/v2ray.js';
+import { startCli } from './fixtures/start-cli.js';
+import { clientConfigFile, serverConfigFile, type ConfigFileOptions } from './fixtures/v2ray-config-files.js';
+import { inParallel, sendAndCollect, tcpRoundTrip } from './round-trip.js';
+
+const HOST = ['tunnel.test'];
+const PATH = '/tun/file';
+
+// The promise of `h2tunnel run -c`: the very file a v2ray user runs, run by h2tunnel instead, at either end.
+describe('interop: the same v2ray config file under v2ray and under h2tunnel run -c', function () {
+  this.timeout(120_000);
+  let echo: EchoTarget;
+  let dir: TempDir;
+  let files: CertificateFiles;
+  const running: { output(): string; stop(): Promise<void> }[] = [];
+  let written = 0;
+
+  before(async function () {
+    requireBinary(this, 'v2ray');
+    echo = await startEchoTarget();
+    dir = await tempDir('config-file-');
+    files = await writeCertificateFiles(dir.path, await testCertificate());
+  });
+  afterEach(async function () {
+    const programs = running.splice(0);
+    printOutputOnFailure(this, Object.fromEntries(programs.map((program, index) => [`program ${index}`, program])));
+    await Promise.all(programs.map((program) => program.stop()));
+  });
+  after(async () => {
+    await echo?.close();
+    await dir?.remove();
+  });
+
+  const keep = <T extends { output(): string; stop(): Promise<void> }>(program: T): T => {
+    running.push(program);
+    return program;
+  };
+  const write = async (config: object, name = `config-${++written}.json`): Promise<string> => {
+    const file = join(dir.path, name);
+    await writeFile(file, JSON.stringify(config, null, 2));
+    return file;
+  };
+  // The files ask for warnings only; info shows the 'listening' line startCli waits for.
+  const h2tunnel = async (config: object, name?: string) => keep(await startCli(['run', '-c', await write(config, name), '--log-level', 'info']));
+  const v2ray = async (config: object, port: number) => keep(await startV2rayConfig(config, port));
+  /** Ports and options of a server file and a client file that point at each other. */
+  const pair = async (extra: { server?: Partial<ConfigFileOptions>; client?: Partial<ConfigFileOptions> } = {}) => {
+    const serverPort = await freePort();
+    const clientPort = await freePort();
+    return {
+      clientPort,
+      server: serverConfigFile(files, { port: serverPort, targetPort: echo.port, host: HOST, path: PATH, ...extra.server }),
+      client: clientConfigFile({ port: clientPort, targetPort: serverPort, host: HOST, path: PATH, tls: { allowInsecure: true }, ...extra.client }),
+      serverPort,
+    };
+  };
+  /** A large transfer and 40 parallel tunnels through the client's port, all bytes checked. */
+  const carries = async (port: number) => {
+    const big = await tcpRoundTrip(port, 8 * 1024 * 1024);
+    assert.equal(big.receivedSha256, big.sentSha256);
+    const trips = await inParallel(40, 40, () => tcpRoundTrip(port, 64 * 1024));
+    assert.ok(
+      trips.every((trip) => trip.receivedSha256 === trip.sentSha256),
+      'a parallel tunnel lost bytes',
+    );
+  };
+
+  it('v2ray runs the server file, h2tunnel run -c the client file', async () => {
+    const files = await pair();
+    await v2ray(files.server, files.serverPort);
+    await h2tunnel(files.client);
+    await carries(files.clientPort);
+  });
+
+  it('h2tunnel run -c the server file, v2ray the client file', async () => {
+    const files = await pair();
+    await h2tunnel(files.server);
+    await v2ray(files.client, files.clientPort);
+    await carries(files.clientPort);
+  });
+
+  it('two h2tunnels, each running its v2ray file', async () => {
+    const files = await pair();
+    await h2tunnel(files.server);
+    await h2tunnel(files.client);
+    await carries(files.clientPort);
+  });
+
+  it('jsonv5 files (*.v5.json) for each role, against v2ray 4.34 with the v4 file of the other role', async () => {
+    const ports = await pair();
+    const v5Stream = (security: object) => ({ transport: 'h2', transportSettings: { host: HOST, path: PATH }, security: 'tls', securitySettings: security });
+    const serverV5 = {
+      log: { error: { level: 'Warning', type: 'Console' }, access: { type: 'None' } },
+      inbounds: [
+        {
+          listen: '127.0.0.1',
+          port: String(ports.serverPort),
+          protocol: 'dokodemo-door',
+          settings: { address: '127.0.0.1', port: echo.port, networks: ['tcp'] },
+          streamSettings: v5Stream({ certificate: [{ usage: 'ENCIPHERMENT', certificateFile: files.certFile, keyFile: files.keyFile }] }),
+        },
+      ],
+      outbounds: [{ protocol: 'freedom' }],
+    };
+    const server = await h2tunnel(serverV5, 'server.v5.json');
+    const client = await v2ray(ports.client, ports.clientPort);
+    await carries(ports.clientPort);
+    await Promise.all([server.stop(), client.stop()]);
+
+    await v2ray(ports.server, ports.serverPort);
+    const clientV5 = {
+      inbounds: [
+        { tag: 'app', listen: '127.0.0.1', port: ports.clientPort, protocol: 'dokodemo-door', settings: { address: '127.0.0.1', port: ports.serverPort } },
+      ],
+      outbounds: [{ tag: 'tunnel', protocol: 'freedom', streamSettings: v5Stream({ serverName: 'tunnel.test', allowInsecure: true }) }],
+      router: { rule: [{ tag: 'tunnel', inboundTag: ['app'] }] },
+    };
+    await h2tunnel(clientV5, 'client.v5.json');
+    await carries(ports.clientPort);
+  });
+
+  it("pins from the client's file: the right chain hash carries bytes, a wrong one never reaches the target", async () => {
+    const right = chainSha256([new X509Certificate((await testCertificate()).cert).raw]);
+    const wrong = chainSha256([new X509Certificate((await selfSignedCertificate(['other.test'])).cert).raw]);
+    const good = await pair({ client: { tls: { allowInsecure: true, pinnedPeerCertificateChainSha256: [right] } } });
+    await h2tunnel(good.server);
+    await h2tunnel(good.client);
+    const trip = await tcpRoundTrip(good.clientPort, 256 * 1024);
+    assert.equal(trip.receivedSha256, trip.sentSha256);
+
+    const badPort = await freePort();
+    const bad = await h2tunnel(
+      clientConfigFile({
+        port: badPort,
+        targetPort: good.serverPort,
+        host: HOST,
+        path: PATH,
+        tls: { allowInsecure: true, pinnedPeerCertificateChainSha256: [wrong] },
+      }),
+    );
+    const before = echo.accepted();
+    assert.equal((await sendAndCollect(badPort, Buffer.from('must not arrive'), 20_000)).length, 0);
+    assert.equal(echo.accepted(), before);
+    assert.match(bad.output(), /TlsVerifyFailed.*pinnedPeerCertificateChainSha256/);
+  });
+
+  it('mutual TLS from the files: only a client with a certificate of the verifyclient CA gets a tunnel', async () => {
+    const clientPair = await selfSignedCertificate(['client.test'], 30, ['clientAuth']);
+    const strangerPair = await selfSignedCertificate(['client.test'], 30, ['clientAuth']);
+    const clientDir = await tempDir('config-file-client-');
+    const strangerDir = await tempDir('config-file-stranger-');
+    try {
+      const clientFiles = await writeCertificateFiles(clientDir.path, clientPair);
+      const strangerFiles = await writeCertificateFiles(strangerDir.path, strangerPair);
+      const ends = await pair({
+        server: {
+          tls: {
+            verifyClientCertificate: true,
+            certificates: [
+              { certificateFile: files.certFile, keyFile: files.keyFile },
+              { usage: 'verifyclient', certificateFile: clientFiles.certFile },
+            ],
+          },
+        },
+        client: {
+          tls: { allowInsecure: true, certificates: [{ usage: 'encipherment', certificateFile: clientFiles.certFile, keyFile: clientFiles.keyFile }] },
+        },
+      });
+      await h2tunnel(ends.server);
+      await h2tunnel(ends.client);
+      const trip = await tcpRoundTrip(ends.clientPort, 256 * 1024);
+      assert.equal(trip.receivedSha256, trip.sentSha256);
+
+      for (const certificates of [[], [{ certificateFile: strangerFiles.certFile, keyFile: strangerFiles.keyFile }]]) {
+        const port = await freePort();
+        await h2tunnel(clientConfigFile({ port, targetPort: ends.serverPort, host: HOST, path: PATH, tls: { allowInsecure: true, certificates } }));
+        const before = echo.accepted();
+        assert.equal((await sendAndCollect(port, Buffer.from('must not arrive'), 20_000)).length, 0);
+        assert.equal(echo.accepted(), before, 'a client without an accepted certificate reached the forward target');
+      }
+    } finally {
+      await clientDir.remove();
+      await strangerDir.remove();
+    }
+  });
+
+  it("the file's policy handshake sets the forward connect timeout, against a target whose accept queue is full", async () => {
+    const target = await startUnansweredTarget();
+    try {
+      const ends = await pair({ server: { targetPort: target.port, policy: { levels: { '0': { handshake: 1, connIdle: 30 } } } } });
+      const server = await h2tunnel(ends.server);
+      await h2tunnel(ends.client);
+      const started = Date.now();
+      assert.equal((await sendAndCollect(ends.clientPort, Buffer.from('hello'), 20_000)).length, 0);
+      const elapsed = Date.now() - started;
+      assert.match(server.output(), /connecting to the forward target timed out after 1000 ms/);
+      assert.ok(elapsed < 8_000, `the tunnel ended after ${elapsed} ms; the default connect timeout is 10 s`);
+    } finally {
+      await target.close();
+    }
+  });
+});
