@@ -70,7 +70,7 @@ describe('h2tunnel run -c', function () {
     [
       'a client outbound without TLS',
       {
-        ...(clientConfigFile({ port: 1, targetPort: 2, host: [], path: '/' }) as object),
+        ...clientConfigFile({ port: 1, targetPort: 2, host: [], path: '/' }),
         outbounds: [{ tag: 'tunnel', protocol: 'freedom', streamSettings: { network: 'http' } }],
       },
       /^h2tunnel: bad\.json: inbounds\[0\] \(tag "app"\) → outbounds\[0\] \(tag "tunnel"\): TLS must be enabled for http transport\./,
