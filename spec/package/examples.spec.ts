@@ -34,8 +34,8 @@ function runExample(name: string, timeoutMs: number): Promise<Run> {
 describe('examples', function () {
   this.timeout(90_000);
 
-  it('has the four documented examples', () => {
-    for (const name of ['reactive-integration.ts', 'composable-retry.ts', 'test-harness.ts', 'v2ray-json-client.ts']) {
+  it('has the five documented examples', () => {
+    for (const name of ['reactive-integration.ts', 'composable-retry.ts', 'test-harness.ts', 'v2ray-json-client.ts', 'v2ray-config-file.ts']) {
       assert.ok(examples.includes(name), `examples/${name} is missing`);
     }
   });
