@@ -49,7 +49,7 @@ describe('h2tunnel run -c', function () {
   });
 
   it('reads comments, and merges several files as v2ray does', async () => {
-    const base = await file('base.json', `{ // the server\n "inbounds": ${JSON.stringify(server(await freePort()).inbounds)} }`);
+    const base = await file('base.json', `{ // the server\n "inbounds": ${JSON.stringify((server(await freePort()) as { inbounds: unknown }).inbounds)} }`);
     const more = await file('more.json', { outbounds: [{ protocol: 'freedom' }], log: { loglevel: 'debug' } });
     const result = await runCli(['run', '-c', base, '-c', more, '-test']);
     assert.equal(result.code, 0, result.stderr);

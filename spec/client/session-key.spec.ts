@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
 import { sessionKey } from '../../src/client/session-key.js';
-import type { TransportSecurity } from '../../src/config/settings.js';
+import { tlsSecurity } from '../helpers/tls-security.js';
 
 describe('sessionKey', () => {
   const dest = { host: 'tunnel.test', port: 443 };
-  const tls = (overrides: Partial<Extract<TransportSecurity, { kind: 'tls' }>> = {}): TransportSecurity => ({
-    kind: 'tls',
-    serverName: 'tunnel.test',
-    allowInsecure: false,
-    ca: undefined,
-    resume: true,
-    pins: undefined,
-    clientCertificate: undefined,
-    minVersion: undefined,
-    maxVersion: undefined,
-    ciphers: undefined,
-    ...overrides,
-  });
+  const tls = tlsSecurity;
 
   it('is stable for equal settings', () => {
     assert.equal(sessionKey(dest, tls({ ca: ['PEM'] })), sessionKey({ ...dest }, tls({ ca: ['PEM'] })));

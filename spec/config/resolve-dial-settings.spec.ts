@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { resolveDialSettings } from '../../src/config/resolve-dial-settings.js';
 import type { DialSettings, ResolvedDialSettings } from '../../src/config/settings.js';
 import type { TransportError } from '../../src/errors.js';
+import { tlsSecurity } from '../helpers/tls-security.js';
 import { leftOf, rightOf } from '../helpers/either.js';
 
 const right = (settings: DialSettings): ResolvedDialSettings => rightOf(resolveDialSettings(settings));
@@ -21,18 +22,7 @@ describe('resolveDialSettings', () => {
     assert.deepEqual(resolved.hosts, ['www.example.com']);
     assert.equal(resolved.path, '/');
     assert.equal(resolved.method, 'PUT');
-    assert.deepEqual(resolved.security, {
-      kind: 'tls',
-      serverName: undefined,
-      allowInsecure: false,
-      ca: undefined,
-      resume: true,
-      pins: undefined,
-      clientCertificate: undefined,
-      minVersion: undefined,
-      maxVersion: undefined,
-      ciphers: undefined,
-    });
+    assert.deepEqual(resolved.security, tlsSecurity({ serverName: undefined }));
     assert.equal(resolved.zeroRtt, false);
   });
 
@@ -41,18 +31,7 @@ describe('resolveDialSettings', () => {
     assert.equal(resolved.path, '/tun');
     assert.equal(resolved.method, 'POST');
     assert.deepEqual(resolved.headers, { 'x-a': ['1'] });
-    assert.deepEqual(resolved.security, {
-      kind: 'tls',
-      serverName: 's.test',
-      allowInsecure: false,
-      ca: ['PEM'],
-      resume: true,
-      pins: undefined,
-      clientCertificate: undefined,
-      minVersion: undefined,
-      maxVersion: undefined,
-      ciphers: undefined,
-    });
+    assert.deepEqual(resolved.security, tlsSecurity({ serverName: 's.test', ca: ['PEM'] }));
   });
 
   it('accepts explicit h2c, and refuses h2c combined with TLS', () => {
