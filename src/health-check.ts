@@ -3,6 +3,12 @@ import type { HealthCheck } from './config/settings.js';
 import { sessionClosed, type TransportError } from './errors.js';
 import { sessionBytesRead } from './session-bytes-read.js';
 
+/** Health-check PINGs of the sessions that share it: sent, and failed (no answer in time, or an error). */
+export interface HealthTally {
+  sent: number;
+  failed: number;
+}
+
 /**
  * Watches a session like Go's `ReadIdleTimeout`: after `readIdleMs` with no byte from the peer it sends
  * a PING, and if no answer comes within `timeoutMs` it reports the session dead. Returns the stop
@@ -13,13 +19,19 @@ import { sessionBytesRead } from './session-bytes-read.js';
  * const stop = watchHealth(session, { readIdleMs: 15_000, timeoutMs: 15_000 }, (e) => session.destroy(e));
  * ```
  */
-export function watchHealth(session: Http2Session, check: HealthCheck, onDead: (reason: TransportError) => void): () => void {
+export function watchHealth(
+  session: Http2Session,
+  check: HealthCheck,
+  onDead: (reason: TransportError) => void,
+  tally: HealthTally = { sent: 0, failed: 0 },
+): () => void {
   if (check.readIdleMs <= 0) return () => undefined;
   let lastBytes = sessionBytesRead(session);
   let lastActivity = Date.now();
   let pingTimer: NodeJS.Timeout | undefined;
 
   const dead = (detail: string) => {
+    tally.failed++;
     stop();
     onDead(sessionClosed(`health check failed: ${detail}`));
   };
@@ -34,6 +46,7 @@ export function watchHealth(session: Http2Session, check: HealthCheck, onDead: (
     if (pingTimer !== undefined || Date.now() - lastActivity < check.readIdleMs) return;
     pingTimer = setTimeout(() => dead(`no PING answer within ${check.timeoutMs} ms`), check.timeoutMs);
     pingTimer.unref();
+    tally.sent++;
     try {
       session.ping((error) => {
         clearTimeout(pingTimer);

@@ -78,6 +78,8 @@ describe('package: npm pack, install into a fresh project, use it', function () 
       'dist/cjs/package.json',
       'dist/esm/testing/index.js',
       'dist/cjs/testing/index.d.ts',
+      'dist/esm/metrics/index.js',
+      'dist/cjs/metrics/index.js',
       'LICENSE',
       'README.md',
     ]) {
@@ -109,6 +111,18 @@ describe('package: npm pack, install into a fresh project, use it', function () 
     assert.ok(names.main[0].includes('dial') && names.testing[0].includes('startFaultServer'));
   });
 
+  it('h2tunnel/metrics loads from import and require; the main entry never loads prom-client', async () => {
+    const script = [
+      "require('h2tunnel'); require('h2tunnel/testing');",
+      "const before = Object.keys(require.cache).some((path) => path.includes('prom-client'));",
+      "const cjs = require('h2tunnel/metrics');",
+      "const after = Object.keys(require.cache).some((path) => path.includes('prom-client'));",
+      "import('h2tunnel/metrics').then((esm) => console.log(JSON.stringify({ before, after, cjs: typeof cjs.registerClientMetrics, esm: typeof esm.registerServerMetrics })));",
+    ].join('\n');
+    const { stdout } = await run(process.execPath, ['-e', script], app);
+    assert.deepEqual(JSON.parse(stdout), { before: false, after: true, cjs: 'function', esm: 'function' });
+  });
+
   it('installs the h2tunnel command, which runs from the ESM build', async () => {
     const { version } = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { version: string };
     const { stdout } = await run(join(app, 'node_modules/.bin/h2tunnel'), ['--version'], app);
@@ -122,7 +136,14 @@ describe('package: npm pack, install into a fresh project, use it', function () 
     const args = ['--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--strict', '--noEmit', '--types', 'node', '--explainFiles'];
     const { stdout } = await run(process.execPath, [tsc, ...args, 'consumer.mts', 'consumer.cts'], app);
     // The .mts must see the "import" types and the .cts the "require" types of both entries.
-    for (const types of ['dist/esm/index.d.ts', 'dist/esm/testing/index.d.ts', 'dist/cjs/index.d.ts', 'dist/cjs/testing/index.d.ts']) {
+    for (const types of [
+      'dist/esm/index.d.ts',
+      'dist/esm/testing/index.d.ts',
+      'dist/esm/metrics/index.d.ts',
+      'dist/cjs/index.d.ts',
+      'dist/cjs/testing/index.d.ts',
+      'dist/cjs/metrics/index.d.ts',
+    ]) {
       assert.ok(stdout.includes(`node_modules/h2tunnel/${types}`), `tsc did not resolve ${types}`);
     }
   });

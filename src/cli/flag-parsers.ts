@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from 'commander';
+import * as E from 'fp-ts/lib/Either.js';
+import { parseHostPort, type HostPort } from '../config/address.js';
 
 /**
  * Parses a flag given in seconds: a non-negative number.
@@ -62,4 +64,18 @@ export function nameList(text: string): string[] {
  */
 export function collect(value: string, previous: readonly string[] | undefined): string[] {
   return [...(previous ?? []), value];
+}
+
+/**
+ * Parses `--metrics HOST:PORT` (port 0 picks a free one, which the `metrics listening` line names).
+ *
+ * @example
+ * ```ts
+ * metricsAddress('127.0.0.1:9464'); // { host: '127.0.0.1', port: 9464 }
+ * ```
+ */
+export function metricsAddress(text: string): HostPort {
+  const parsed = parseHostPort(text, '--metrics');
+  if (E.isLeft(parsed)) throw new InvalidArgumentError(`${parsed.left.message.replace(/^--metrics: /, '')}.`);
+  return parsed.right;
 }

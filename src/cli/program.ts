@@ -3,7 +3,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { writeCertificate, type CertFlags } from './cert-command.js';
 import { clientConfig, type ClientFlags } from './client-config.js';
 import { loadConfigFile, runConfigFile, type RunFlags } from './run-config-file.js';
-import { collect, count, days, nameList, seconds } from './flag-parsers.js';
+import type { HostPort } from '../config/address.js';
+import { collect, count, days, metricsAddress, nameList, seconds } from './flag-parsers.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.js';
 import { runClient, type RunOptions } from './run-client.js';
 import { runServer } from './run-server.js';
@@ -15,6 +16,7 @@ interface CommonFlags {
   readonly logLevel: LogLevel;
   readonly statsInterval: number;
   readonly drainTimeout: number;
+  readonly metrics?: HostPort;
 }
 
 /** Where the program writes: stdout for command output, stderr for help-on-error and problems. */
@@ -204,9 +206,15 @@ function withRunFlags(command: Command): Command {
   return command
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .option('--stats-interval <seconds>', 'log open tunnels, sessions and bytes this often; 0 never', seconds, 0)
-    .option('--drain-timeout <seconds>', 'on SIGINT/SIGTERM, how long open tunnels may finish', seconds, 10);
+    .option('--drain-timeout <seconds>', 'on SIGINT/SIGTERM, how long open tunnels may finish', seconds, 10)
+    .option('--metrics <host:port>', 'serve Prometheus metrics at /metrics and a health check at /healthz here (off by default)', metricsAddress);
 }
 
 function runOptions(flags: CommonFlags): RunOptions {
-  return { log: createLogger(flags.logLevel), statsIntervalS: flags.statsInterval, drainTimeoutS: flags.drainTimeout };
+  return {
+    log: createLogger(flags.logLevel),
+    statsIntervalS: flags.statsInterval,
+    drainTimeoutS: flags.drainTimeout,
+    ...(flags.metrics === undefined ? {} : { metrics: flags.metrics }),
+  };
 }

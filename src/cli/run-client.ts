@@ -3,6 +3,7 @@ import { SessionManager } from '../client/session-manager.js';
 import { formatHostPort } from '../config/address.js';
 import type { ClientConfig } from './client-config.js';
 import { logError } from './logger.js';
+import type { MetricsEndpoint } from './metrics-endpoint.js';
 import { runParts, type RunningPart, type RunOptions } from './run-parts.js';
 import { startTunnelClient } from './tunnel-client.js';
 
@@ -18,7 +19,7 @@ export type { RunOptions } from './run-parts.js';
  * ```
  */
 export async function runClient(config: ClientConfig, run: RunOptions): Promise<void> {
-  await runParts([(log) => startClientPart(config, log)], run);
+  await runParts([(log, metrics) => startClientPart(config, log, undefined, metrics)], run);
 }
 
 /**
@@ -31,7 +32,7 @@ export async function runClient(config: ClientConfig, run: RunOptions): Promise<
  * await part.close(Date.now() + 10_000);
  * ```
  */
-export async function startClientPart(config: ClientConfig, parent: Logger, label?: string): Promise<RunningPart> {
+export async function startClientPart(config: ClientConfig, parent: Logger, label?: string, metrics?: MetricsEndpoint): Promise<RunningPart> {
   const log = label === undefined ? parent : parent.child({ part: label });
   const manager = new SessionManager();
   manager.events.subscribe((event) => {
@@ -63,6 +64,7 @@ export async function startClientPart(config: ClientConfig, parent: Logger, labe
     await manager.close();
     throw error;
   }
+  metrics?.client(manager, () => client.traffic.totals());
   log.info({ address: formatHostPort({ host: client.address.address, port: client.address.port }), server: formatHostPort(config.server) }, 'client listening');
   return {
     traffic: client.traffic,

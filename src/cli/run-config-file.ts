@@ -53,7 +53,8 @@ export async function runConfigFile(file: ConfigFileRun, run: RunOptions): Promi
   for (const warning of file.warnings) log.warn(warning);
   await runParts(
     file.parts.map(
-      (part) => (parent) => (part.kind === 'client' ? startClientPart(part.config, parent, part.where) : startServerPart(part.config, parent, part.where)),
+      (part) => (parent, metrics) =>
+        part.kind === 'client' ? startClientPart(part.config, parent, part.where, metrics) : startServerPart(part.config, parent, part.where, metrics),
     ),
     { ...run, log },
   );

@@ -1,5 +1,7 @@
 import type { Logger } from 'pino';
+import type { HostPort } from '../config/address.js';
 import { logError } from './logger.js';
+import { startMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 import { shutdownSignal } from './shutdown.js';
 import { startStatsTicker } from './stats-ticker.js';
 import type { Traffic, TrafficTotals } from './traffic.js';
@@ -11,6 +13,8 @@ export interface RunOptions {
   readonly statsIntervalS: number;
   /** Seconds open tunnels get to finish after SIGINT/SIGTERM. */
   readonly drainTimeoutS: number;
+  /** Where `--metrics` serves `/metrics` and `/healthz`; none when undefined. */
+  readonly metrics?: HostPort;
 }
 
 /** One listener of a running process: a tunnel client or a tunnel server, started and logged. */
@@ -25,7 +29,7 @@ export interface RunningPart {
 }
 
 /** Starts one part: binds its listener and logs that it listens, or rejects having left nothing open. */
-export type PartStarter = (log: Logger) => Promise<RunningPart>;
+export type PartStarter = (log: Logger, metrics: MetricsEndpoint | undefined) => Promise<RunningPart>;
 
 /**
  * Runs parts side by side until SIGINT/SIGTERM, then drains them together: every listener stops
@@ -40,15 +44,19 @@ export type PartStarter = (log: Logger) => Promise<RunningPart>;
  */
 export async function runParts(starters: readonly PartStarter[], run: RunOptions): Promise<void> {
   const { log } = run;
+  // First, so a metrics port that cannot be bound stops the start before any tunnel listener opens.
+  const metrics = run.metrics === undefined ? undefined : await startMetricsEndpoint(run.metrics, log);
   const signal = shutdownSignal(log);
   const parts: RunningPart[] = [];
   try {
-    for (const start of starters) parts.push(await start(log));
+    for (const start of starters) parts.push(await start(log, metrics));
   } catch (error) {
     signal.stop();
     await Promise.all(parts.map((part) => part.close(Date.now())));
+    await metrics?.close();
     throw error;
   }
+  metrics?.setHealth('serving');
   const open = () => parts.reduce((sum, part) => sum + part.open(), 0);
   const totals = (): TrafficTotals =>
     parts.reduce(
@@ -63,6 +71,7 @@ export async function runParts(starters: readonly PartStarter[], run: RunOptions
   });
 
   const received = await signal.received;
+  metrics?.setHealth('draining');
   // Stop accepting first (each close() does so before it awaits anything), then say so: whoever reads
   // the line and connects must find the ports closed.
   const deadline = Date.now() + run.drainTimeoutS * 1000;
@@ -70,6 +79,7 @@ export async function runParts(starters: readonly PartStarter[], run: RunOptions
   log.info({ signal: received, openTunnels: open(), drainTimeout: run.drainTimeoutS }, 'shutting down: no new tunnels, GOAWAY sent, open tunnels may finish');
   stopStats();
   await closing;
+  await metrics?.close();
   log.info(totals(), 'stopped');
   signal.stop();
 }

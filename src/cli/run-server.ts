@@ -3,6 +3,7 @@ import { formatHostPort } from '../config/address.js';
 import { listen } from '../server/listen.js';
 import { runParts, type RunningPart, type RunOptions } from './run-parts.js';
 import type { ServerConfig } from './server-config.js';
+import type { MetricsEndpoint } from './metrics-endpoint.js';
 import { forwardTunnels } from './tunnel-forwarder.js';
 
 /**
@@ -15,7 +16,7 @@ import { forwardTunnels } from './tunnel-forwarder.js';
  * ```
  */
 export async function runServer(config: ServerConfig, run: RunOptions): Promise<void> {
-  await runParts([(log) => startServerPart(config, log)], run);
+  await runParts([(log, metrics) => startServerPart(config, log, undefined, metrics)], run);
 }
 
 /**
@@ -28,11 +29,13 @@ export async function runServer(config: ServerConfig, run: RunOptions): Promise<
  * await part.close(Date.now() + 10_000);
  * ```
  */
-export async function startServerPart(config: ServerConfig, parent: Logger, label?: string): Promise<RunningPart> {
+export async function startServerPart(config: ServerConfig, parent: Logger, label?: string, metrics?: MetricsEndpoint): Promise<RunningPart> {
   const log = label === undefined ? parent : parent.child({ part: label });
   for (const warning of config.warnings) log.warn(warning);
   const server = await listen(config.options);
-  const forwarder = forwardTunnels(server, config.forward, log, config.forwarding);
+  // Read at scrape time only, once the forwarder that counts the bytes exists.
+  const report = metrics?.server(server, () => forwarder.traffic.totals());
+  const forwarder = forwardTunnels(server, config.forward, log, { ...config.forwarding, ...(report === undefined ? {} : { report }) });
   const address = typeof server.address === 'string' ? `unix:${server.address}` : formatHostPort({ host: server.address.address, port: server.address.port });
   const tls = config.options.tls;
   log.info(

@@ -4,6 +4,7 @@ import { timeout } from '../errors.js';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import { formatHostPort, type HostPort } from '../config/address.js';
+import type { ServerTunnelMetrics } from '../metrics/server-metrics.js';
 import type { TunnelServer } from '../server/listen.js';
 import { bridge, DEFAULT_IDLE_TIMEOUT_MS } from './bridge.js';
 import { ForwardGate } from './forward-gate.js';
@@ -17,6 +18,8 @@ export interface ForwardOptions {
   readonly connectTimeoutMs: number;
   /** A tunnel with no byte either way for this long is reset at both ends; 0 never. */
   readonly idleTimeoutMs: number;
+  /** Told of each forward connect and each tunnel's end, for `--metrics`. */
+  readonly report?: ServerTunnelMetrics;
 }
 
 /** A connect to the target gets 10 s; a tunnel idle for 300 s is reset (v2ray's `connIdle`). */
@@ -53,18 +56,28 @@ export function forwardTunnels(server: TunnelServer, forward: HostPort, log: Log
   const target = formatHostPort(forward);
   let next = 0;
 
-  const forwardOne = (connection: Connection, tunnel: number, release: () => void) => {
+  const forwardOne = (connection: Connection, tunnel: number, accepted: number, release: () => void) => {
     if (connection.closed) return release();
+    const report = options.report;
     const socket = connect({ host: forward.host, port: forward.port, allowHalfOpen: true, noDelay: true });
     const timer = setTimeout(() => socket.destroy(timeout('connecting to the forward target', options.connectTimeoutMs)), options.connectTimeoutMs);
+    let reached = false;
     const connected = () => {
       clearTimeout(timer);
       release();
     };
-    socket.once('connect', connected);
+    socket.once('connect', () => {
+      reached = true;
+      report?.connected((performance.now() - accepted) / 1000);
+      connected();
+    });
     socket.once('close', connected);
     traffic.track(socket);
     const done = bridge(socket, connection, { socketAddress: target, outgoing: true, idleTimeoutMs: options.idleTimeoutMs }).then((result) => {
+      if (report !== undefined) {
+        if (!reached) report.failed(result.error?.code ?? 'H2T_ERR_CONNECT');
+        void connection.done.then((ended) => report.ended(ended));
+      }
       if (result.error !== undefined)
         logError(log, result.error, 'tunnel failed', { tunnel, forward: target, bytesUp: result.fromTunnel, bytesDown: result.toTunnel });
       else log.debug({ tunnel, bytesUp: result.fromTunnel, bytesDown: result.toTunnel }, 'tunnel closed');
@@ -88,7 +101,8 @@ export function forwardTunnels(server: TunnelServer, forward: HostPort, log: Log
       const tunnel = ++next;
       const { remoteAddress, authority, path, session } = connection.info;
       log.debug({ tunnel, session, remoteAddress, authority, path }, 'tunnel opened');
-      gate.run(session, (release) => forwardOne(connection, tunnel, release));
+      const accepted = performance.now();
+      gate.run(session, (release) => forwardOne(connection, tunnel, accepted, release));
     }),
   ];
 

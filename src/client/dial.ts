@@ -9,6 +9,7 @@ import type { Connection } from '../connection.js';
 import type { TransportError } from '../errors.js';
 import { fromNodeError } from '../node-errors.js';
 import { wasNotProcessed } from './not-processed.js';
+import { reportTunnel } from './report-tunnel.js';
 import { requestTunnel } from './request-tunnel.js';
 import { SessionManager } from './session-manager.js';
 
@@ -57,6 +58,7 @@ export function dial(destination: Destination, settings: DialSettings, options: 
       // A request the server never processed (refused past a GOAWAY, or sent as the session closed) is
       // safe to send again; the failed session is evicted, so the retry leases a fresh one.
       retry({ count: 2, delay: (error: unknown) => (wasNotProcessed(error) ? of(0) : throwError(() => error)) }),
+      reportTunnel(manager, formatHostPort(target)),
     );
   });
 }

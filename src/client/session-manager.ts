@@ -15,6 +15,7 @@ import { openSession, peerSettingsArrived } from './open-session.js';
 import { PooledSession } from './pooled-session.js';
 import { sessionKey } from './session-key.js';
 import { TlsTickets } from './tls-tickets.js';
+import type { TunnelEvent } from './tunnel-event.js';
 
 /** Options of a {@link SessionManager}. */
 export interface SessionManagerOptions {
@@ -48,6 +49,9 @@ export interface SessionLease {
 export interface SessionManagerStats {
   readonly sessions: number;
   readonly tunnels: number;
+  /** Health-check PINGs sent so far (after a read-idle period), and those that got no answer in time. */
+  readonly healthPings: number;
+  readonly healthPingsFailed: number;
 }
 
 /**
@@ -67,11 +71,15 @@ export interface SessionManagerStats {
 export class SessionManager {
   /** Sessions opened, evicted and closed. */
   readonly events: Observable<SessionEvent>;
+  /** Tunnels dialed through this manager: opened, failed to open, ended. */
+  readonly tunnels: Observable<TunnelEvent>;
 
   private readonly mutex = new Mutex();
   private readonly pools = new Map<string, PooledSession[]>();
   private readonly live = new Set<PooledSession>();
   private readonly eventSubject = new Subject<SessionEvent>();
+  private readonly tunnelSubject = new Subject<TunnelEvent>();
+  private readonly health = { sent: 0, failed: 0 };
   private readonly tickets = new TlsTickets();
   /** The SETTINGS_MAX_CONCURRENT_STREAMS each server (by session key) last reported. */
   private readonly streamLimits = new Map<string, number>();
@@ -81,6 +89,17 @@ export class SessionManager {
   constructor(options: SessionManagerOptions = {}) {
     this.idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
     this.events = this.eventSubject.asObservable();
+    this.tunnels = this.tunnelSubject.asObservable();
+  }
+
+  /** Whether anyone watches {@link tunnels}: {@link dial} reports only then, so unwatched dials pay nothing. */
+  get reportsTunnels(): boolean {
+    return this.tunnelSubject.observed;
+  }
+
+  /** Reports what became of a tunnel; called by {@link dial}. */
+  reportTunnel(event: TunnelEvent): void {
+    this.tunnelSubject.next(event);
   }
 
   /**
@@ -99,11 +118,11 @@ export class SessionManager {
     });
   }
 
-  /** Sessions and tunnels right now. */
+  /** Sessions and tunnels right now, and the health-check PINGs so far. */
   stats(): SessionManagerStats {
     let tunnels = 0;
     for (const entry of this.live) tunnels += entry.reserved;
-    return { sessions: this.live.size, tunnels };
+    return { sessions: this.live.size, tunnels, healthPings: this.health.sent, healthPingsFailed: this.health.failed };
   }
 
   /**
@@ -120,6 +139,7 @@ export class SessionManager {
     const reason = sessionClosed('the session manager is closed');
     await Promise.all(entries.map((entry) => this.shutdown(entry, reason, drainMs)));
     this.eventSubject.complete();
+    this.tunnelSubject.complete();
   }
 
   // Runs under the mutex.
@@ -216,7 +236,7 @@ export class SessionManager {
     };
     if (peerSettingsArrived(session)) settingsArrived(session.remoteSettings);
     session.on('remoteSettings', settingsArrived);
-    const stopHealth = watchHealth(session, settings.healthCheck, (reason) => failSession(session, reason));
+    const stopHealth = watchHealth(session, settings.healthCheck, (reason) => failSession(session, reason), this.health);
     entry.windows = tuneWindows(session, WINDOW_LIMITS, () => entry.active);
     session.on('error', (error) => {
       const reason = fromNodeError(error, entry.key);

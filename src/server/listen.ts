@@ -11,7 +11,7 @@ import { forwardedForTrust, type ForwardedForTrust } from '../protocol/remote-ad
 import { checkListenOptions } from './check-listen-options.js';
 import { handleTunnelStream, type HubContext } from './hub.js';
 import { guardMissingSni, secureServerOptions } from './server-tls.js';
-import type { ServerEvent } from './server-events.js';
+import type { ServerEvent, TunnelServerStats } from './server-events.js';
 import type { ListenOptions } from './server-options.js';
 import { DEFAULT_RESET_LIMITS } from './reset-budget.js';
 import { SessionTracker } from './session-tracker.js';
@@ -27,8 +27,8 @@ export interface TunnelServer {
   readonly connections: Observable<Connection>;
   /** Rejections (404), sessions opened and closed, session errors. */
   readonly events: Observable<ServerEvent>;
-  /** Open sessions and tunnels right now. */
-  stats(): { readonly sessions: number; readonly tunnels: number };
+  /** Open sessions and tunnels right now, and the health-check PINGs so far. */
+  stats(): TunnelServerStats;
   /** Stops accepting and sends GOAWAY within the call, lets tunnels finish for `drainMs`, then destroys what is left. */
   close(drainMs?: number): Promise<void>;
 }

@@ -1,3 +1,4 @@
+import type { TLSSocket } from 'node:tls';
 import { constants, type Http2Session, type Http2SecureServer, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Subject } from 'rxjs';
@@ -5,6 +6,7 @@ import type { HealthCheck } from '../config/settings.js';
 import { protocolError, sessionClosed, timeout } from '../errors.js';
 import { WINDOW_LIMITS, widenSessionWindow } from '../flow-control.js';
 import { watchHealth } from '../health-check.js';
+import type { TunnelServerStats } from './server-events.js';
 import { fromNodeError } from '../node-errors.js';
 import { tuneWindows } from '../window-tuner.js';
 import { drainSession, failSession } from '../session-failure.js';
@@ -31,6 +33,7 @@ export class SessionTracker {
   private readonly ids = new WeakMap<Http2Session, number>();
   private nextId = 1;
   private tunnels = 0;
+  private readonly health = { sent: 0, failed: 0 };
 
   constructor(
     server: Http2Server | Http2SecureServer,
@@ -53,8 +56,8 @@ export class SessionTracker {
     return session === undefined ? undefined : this.ids.get(session);
   }
 
-  stats(): { sessions: number; tunnels: number } {
-    return { sessions: this.sessions.size, tunnels: this.tunnels };
+  stats(): TunnelServerStats {
+    return { sessions: this.sessions.size, tunnels: this.tunnels, healthPings: this.health.sent, healthPingsFailed: this.health.failed };
   }
 
   /** GOAWAY to every session, `drainMs` for open tunnels, then destroy. */
@@ -78,7 +81,7 @@ export class SessionTracker {
     widenSessionWindow(session);
     let streams = 0;
     const windows = tuneWindows(session, WINDOW_LIMITS, () => streams);
-    const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => failSession(session, reason));
+    const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => failSession(session, reason), this.health);
     // A client gets `headerTimeoutMs` from its session's start (after TLS) to send its first request, as
     // v2ray gives an h2c client 4 s: a silent connection must not hold a session for the idle timeout.
     const headerTimer = setTimeout(() => failSession(session, timeout('reading request headers', this.limits.headerTimeoutMs)), this.limits.headerTimeoutMs);
@@ -100,7 +103,10 @@ export class SessionTracker {
       windows.kick();
     });
     if (this.limits.idleTimeoutMs > 0) session.setTimeout(this.limits.idleTimeoutMs, () => session.close());
-    this.events.next({ type: 'session-opened', session: id, remoteAddress: address });
+    // session.socket is Node's proxy to the TLS socket: ask for the method rather than test with 'in'.
+    const tlsSocket = session.socket as Partial<TLSSocket> | undefined;
+    const tlsResumed = typeof tlsSocket?.isSessionReused === 'function' ? tlsSocket.isSessionReused() : undefined;
+    this.events.next({ type: 'session-opened', session: id, remoteAddress: address, tlsResumed });
     session.once('close', () => {
       clearTimeout(headerTimer);
       stopHealth();
