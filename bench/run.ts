@@ -47,7 +47,7 @@ const { dir, certFile, keyFile } = await benchFiles('h2t-bench-');
 const echo = await startChild('fixtures/echo-target.ts', []);
 const v2ray = findBinary('v2ray');
 const stunnel = findBinary('stunnel4') ?? findBinary('stunnel');
-const names = (['raw-tcp', 'raw-http2', 'h2tunnel', 'h2tunnel-cli', 'v2ray'] as ChainName[]).filter(
+const names = (['raw-tcp', 'raw-http2', 'h2tunnel', 'h2tunnel-cli', 'h2tunnel-cli-metrics', 'v2ray'] as ChainName[]).filter(
   (n) => !linkOnly && (only === undefined || only.includes(n)) && (n !== 'v2ray' || v2ray !== undefined),
 );
 if (v2ray === undefined) log('v2ray is not installed: no comparison, figures only');
@@ -186,6 +186,14 @@ try {
 }
 
 if (names.length > 0) process.stdout.write(`\n${renderTable(figures)}\n`);
+const withMetrics = figures['h2tunnel-cli-metrics'];
+const withoutMetrics = figures['h2tunnel-cli'];
+if (withMetrics?.['cpuPerOpen'] !== undefined && withoutMetrics?.['cpuPerOpen'] !== undefined) {
+  // One pass each: the order of the two swings this by ±15 %; `npm run bench:metrics` alternates them.
+  process.stdout.write(
+    `CLI --metrics on / off, one pass: CPU per open ${withMetrics['cpuPerOpen'].toFixed(0)} / ${withoutMetrics['cpuPerOpen'].toFixed(0)} µs (npm run bench:metrics for the verdict)\n\n`,
+  );
+}
 if (Object.keys(linkFigures).length > 0) process.stdout.write(`Through the emulated link:\n\n${renderLinkTable(linkFigures)}\n`);
 const report = {
   date: new Date().toISOString(),

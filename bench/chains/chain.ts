@@ -15,7 +15,7 @@ export interface Chain {
   stop(): Promise<void>;
 }
 
-export type ChainName = 'h2tunnel' | 'h2tunnel-cli' | 'v2ray' | 'raw-http2' | 'raw-tcp';
+export type ChainName = 'h2tunnel' | 'h2tunnel-cli' | 'h2tunnel-cli-metrics' | 'v2ray' | 'raw-http2' | 'raw-tcp';
 
 /** What every chain needs: the certificate files, a scratch dir, the echo target. */
 export interface ChainContext {
@@ -45,8 +45,9 @@ export async function startChain(name: ChainName, context: ChainContext): Promis
       const client = await startChild('fixtures/h2tunnel-client.ts', [JSON.stringify({ caFile: context.certFile, serverPort })]);
       return chain(name, client.ready.port as number, serverPort, client, server);
     }
-    case 'h2tunnel-cli': {
-      const { client, server } = await startCliChain(files, context.echoPort);
+    case 'h2tunnel-cli':
+    case 'h2tunnel-cli-metrics': {
+      const { client, server } = await startCliChain(files, context.echoPort, { metrics: name === 'h2tunnel-cli-metrics' });
       return chain(name, client.ready.port as number, server.ready.port as number, client, server);
     }
     case 'v2ray': {

@@ -25,15 +25,20 @@ export interface ChainFiles {
  * const { client, server } = await startCliChain({ certFile, keyFile }, echoPort);
  * ```
  */
-export async function startCliChain(files: ChainFiles, echoPort: number): Promise<{ client: BenchChild; server: BenchChild }> {
-  const server = await startCliServer(files, echoPort);
-  const client = await startCliClient(files, server.ready.port as number);
+export async function startCliChain(files: ChainFiles, echoPort: number, flags: CliFlags = {}): Promise<{ client: BenchChild; server: BenchChild }> {
+  const server = await startCliServer(files, echoPort, flags);
+  const client = await startCliClient(files, server.ready.port as number, flags);
   return { client, server };
 }
 
-/** How a CLI process is started: `defaults` leaves the log level at its default, as a user would. */
+/** How a CLI process is started: `defaults` leaves the log level at its default, as a user would; `metrics` adds `--metrics` on a free port. */
 export interface CliFlags {
   readonly defaults?: boolean;
+  readonly metrics?: boolean;
+}
+
+function extraFlags(flags: CliFlags): string[] {
+  return [...(flags.defaults === true ? [] : QUIET), ...(flags.metrics === true ? ['--metrics', '127.0.0.1:0'] : [])];
 }
 
 /** `h2tunnel server` forwarding to `echoPort`; resolves once it listens (watched, not probed). */
@@ -41,7 +46,7 @@ export async function startCliServer(files: ChainFiles, echoPort: number, flags:
   builtFile(BUILT);
   const port = await freePort();
   const args = ['server', '--listen', `127.0.0.1:${port}`, '--forward', `127.0.0.1:${echoPort}`, '--cert', files.certFile, '--key', files.keyFile];
-  return launch([...args, ...ROUTE, ...(flags.defaults === true ? [] : QUIET)], port);
+  return launch([...args, ...ROUTE, ...extraFlags(flags)], port);
 }
 
 /**
@@ -52,7 +57,7 @@ export async function startCliClient(files: ChainFiles, serverPort: number, flag
   builtFile(BUILT);
   const port = await freePort();
   const args = ['client', '--listen', `127.0.0.1:${port}`, '--server', `127.0.0.1:${serverPort}`, '--server-name', 'tunnel.test', '--ca', files.certFile];
-  return launch([...args, ...ROUTE, ...(flags.defaults === true ? [] : QUIET)], port);
+  return launch([...args, ...ROUTE, ...extraFlags(flags)], port);
 }
 
 async function launch(args: readonly string[], port: number): Promise<BenchChild> {

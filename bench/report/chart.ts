@@ -22,6 +22,7 @@ interface Point {
 const COLORS: Readonly<Record<string, string>> = {
   h2tunnel: '#1f77b4',
   'h2tunnel-cli': '#9467bd',
+  'h2tunnel-cli-metrics': '#8c564b',
   v2ray: '#d62728',
   'raw-http2': '#2ca02c',
   stunnel: '#ff7f0e',

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { requireBinary } from '../helpers/binaries.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { freePort, printOutputOnFailure, type RunningProcess } from '../helpers/process.js';
+import { freePort, printOutputOnFailure, tempDir, type RunningProcess } from '../helpers/process.js';
 import { startPrometheus } from '../helpers/prometheus.js';
-import { runCli } from '../cli/support/cli-process.js';
+import { ROOT, runCli } from '../cli/support/cli-process.js';
 import { startCli } from './fixtures/start-cli.js';
 import { sendAndCollect, tcpRoundTrip } from './round-trip.js';
 
@@ -113,6 +115,22 @@ describe('interop: --metrics scraped by a real Prometheus', function () {
     }
     held.destroy();
     assert.equal(status, 503);
+  });
+
+  it('the alert rules in docs/deploy.md pass promtool check rules', async () => {
+    const doc = await readFile(join(ROOT, 'docs', 'deploy.md'), 'utf8');
+    const rules = /<!-- alert-rules -->\n```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
+    assert.ok(rules !== undefined, 'no alert rules block in docs/deploy.md');
+    const dir = await tempDir('rules-');
+    try {
+      const file = join(dir.path, 'rules.yml');
+      await writeFile(file, rules);
+      const check = spawnSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+      assert.equal(check.status, 0, `${check.stdout}${check.stderr}`);
+      assert.match(check.stdout, /SUCCESS: 4 rules found/);
+    } finally {
+      await dir.remove();
+    }
   });
 
   it('a metrics port that cannot bind is exit 2 with one line, and the tunnel port is never opened', async () => {

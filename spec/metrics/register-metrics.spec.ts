@@ -28,7 +28,8 @@ describe('registerClientMetrics / registerServerMetrics', function () {
     registry = new Registry();
     peer = await startServer({ host: ['tunnel.test'], path: '/tun' });
     manager = new SessionManager();
-    stops.push(registerClientMetrics(manager, { registry }), registerServerMetrics(peer.server, { registry }).stop);
+    const server = registerServerMetrics(peer.server, { registry });
+    stops.push(registerClientMetrics(manager, { registry }), () => server.stop());
   });
   afterEach(async () => {
     stops.splice(0).forEach((stop) => stop());

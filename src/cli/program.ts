@@ -17,6 +17,8 @@ interface CommonFlags {
   readonly statsInterval: number;
   readonly drainTimeout: number;
   readonly metrics?: HostPort;
+  /** False with `--no-node-metrics`. */
+  readonly nodeMetrics: boolean;
 }
 
 /** Where the program writes: stdout for command output, stderr for help-on-error and problems. */
@@ -207,7 +209,8 @@ function withRunFlags(command: Command): Command {
     .addOption(new Option('--log-level <level>', 'log level').choices(LOG_LEVELS).default('info'))
     .option('--stats-interval <seconds>', 'log open tunnels, sessions and bytes this often; 0 never', seconds, 0)
     .option('--drain-timeout <seconds>', 'on SIGINT/SIGTERM, how long open tunnels may finish', seconds, 10)
-    .option('--metrics <host:port>', 'serve Prometheus metrics at /metrics and a health check at /healthz here (off by default)', metricsAddress);
+    .option('--metrics <host:port>', 'serve Prometheus metrics at /metrics and a health check at /healthz here (off by default)', metricsAddress)
+    .option('--no-node-metrics', "with --metrics, leave out Node's process metrics (GC, heap, event loop), which cost CPU on every GC");
 }
 
 function runOptions(flags: CommonFlags): RunOptions {
@@ -215,6 +218,6 @@ function runOptions(flags: CommonFlags): RunOptions {
     log: createLogger(flags.logLevel),
     statsIntervalS: flags.statsInterval,
     drainTimeoutS: flags.drainTimeout,
-    ...(flags.metrics === undefined ? {} : { metrics: flags.metrics }),
+    ...(flags.metrics === undefined ? {} : { metrics: { address: flags.metrics, nodeMetrics: flags.nodeMetrics } }),
   };
 }

@@ -13,8 +13,8 @@ export interface RunOptions {
   readonly statsIntervalS: number;
   /** Seconds open tunnels get to finish after SIGINT/SIGTERM. */
   readonly drainTimeoutS: number;
-  /** Where `--metrics` serves `/metrics` and `/healthz`; none when undefined. */
-  readonly metrics?: HostPort;
+  /** Where `--metrics` serves `/metrics` and `/healthz`, and whether with Node's process metrics; none when undefined. */
+  readonly metrics?: { readonly address: HostPort; readonly nodeMetrics: boolean };
 }
 
 /** One listener of a running process: a tunnel client or a tunnel server, started and logged. */
@@ -45,7 +45,7 @@ export type PartStarter = (log: Logger, metrics: MetricsEndpoint | undefined) =>
 export async function runParts(starters: readonly PartStarter[], run: RunOptions): Promise<void> {
   const { log } = run;
   // First, so a metrics port that cannot be bound stops the start before any tunnel listener opens.
-  const metrics = run.metrics === undefined ? undefined : await startMetricsEndpoint(run.metrics, log);
+  const metrics = run.metrics === undefined ? undefined : await startMetricsEndpoint(run.metrics.address, log, run.metrics.nodeMetrics);
   const signal = shutdownSignal(log);
   const parts: RunningPart[] = [];
   try {

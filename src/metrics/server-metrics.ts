@@ -27,7 +27,10 @@ export interface ServerTunnelMetrics {
  * server.connections.subscribe((connection) => void connection.done.then(tunnels.ended));
  * ```
  */
-export function registerServerMetrics(server: TunnelServer, options: RegisterMetricsOptions = {}): { readonly tunnels: ServerTunnelMetrics; stop(): void } {
+export function registerServerMetrics(
+  server: TunnelServer,
+  options: RegisterMetricsOptions = {},
+): { readonly tunnels: ServerTunnelMetrics; readonly stop: () => void } {
   const metrics = TunnelMetrics.of(options.registry ?? defaultRegistry);
   const role = 'server';
   const unwatch = metrics.watch(role, {
