@@ -112,7 +112,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
         assert.ok(result._tag === 'Left', 'a tunnel cut by close() must not look complete');
         assert.equal(result.left._tag, 'SessionClosed');
       }
-      assert.deepEqual(manager.stats(), { sessions: 0, tunnels: 0 });
+      assert.deepEqual(manager.stats(), { sessions: 0, tunnels: 0, healthPings: 0, healthPingsFailed: 0 });
       await eventually(() => peer.server.stats().sessions === 0, 'the server to see the session close');
       const late: unknown = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager })).catch((e: unknown) => e);
       assert.equal((late as { _tag?: string })._tag, 'SessionClosed');

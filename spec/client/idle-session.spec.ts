@@ -30,7 +30,7 @@ describe('SessionManager: idle sessions', function () {
     await roundTrip();
     assert.equal(events.filter((e) => e.type === 'opened').length, 1, 'back-to-back tunnels share the session');
     await eventually(() => events.some((e) => e.type === 'closed'), 'the idle session to close');
-    assert.deepEqual(manager.stats(), { sessions: 0, tunnels: 0 });
+    assert.deepEqual(manager.stats(), { sessions: 0, tunnels: 0, healthPings: 0, healthPingsFailed: 0 });
     await eventually(() => peer.server.stats().sessions === 0, 'the server to see it close');
     await roundTrip();
     assert.equal(events.filter((e) => e.type === 'opened').length, 2);

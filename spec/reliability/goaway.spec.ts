@@ -77,7 +77,7 @@ describe('reliability: GOAWAY', function () {
     await closing;
     const cut = await lingering.done;
     assert.ok(E.isLeft(cut) && isSessionClosed(cut.left), JSON.stringify(cut));
-    assert.deepEqual(ours.stats(), { sessions: 0, tunnels: 0 });
+    assert.deepEqual(ours.stats(), { sessions: 0, tunnels: 0, healthPings: 0, healthPingsFailed: 0 });
   });
 });
 

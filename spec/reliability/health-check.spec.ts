@@ -32,6 +32,7 @@ describe('reliability: health checks against a peer that stops answering', funct
     await eventually(() => client.events.some((e) => e.type === 'evicted'), 2_000, 'the eviction');
     const evicted = client.events.find((e) => e.type === 'evicted');
     assert.ok(evicted?.type === 'evicted' && isSessionClosed(evicted.reason));
+    assert.ok(client.manager.stats().healthPings >= 1 && client.manager.stats().healthPingsFailed === 1, JSON.stringify(client.manager.stats()));
     console.log(`      silent peer detected after ${detectedMs} ms (read idle 300 ms + PING timeout 500 ms)`);
   });
 
@@ -75,5 +76,7 @@ describe('reliability: health checks against a peer that stops answering', funct
     assert.equal((await roundTrip(connection, Buffer.from('still here'))).toString(), 'still here');
     assert.ok(E.isRight(await connection.done));
     assert.equal(client.events.filter((e) => e.type === 'evicted').length, 0);
+    assert.ok(client.manager.stats().healthPings >= 1, 'the quiet session was PINGed');
+    assert.equal(client.manager.stats().healthPingsFailed, 0);
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, type HostPort } from '../config/address.js';
@@ -78,4 +79,20 @@ export function metricsAddress(text: string): HostPort {
   const parsed = parseHostPort(text, '--metrics');
   if (E.isLeft(parsed)) throw new InvalidArgumentError(`${parsed.left.message.replace(/^--metrics: /, '')}.`);
   return parsed.right;
+}
+
+/**
+ * Parses `--workers`: a whole number of processes, 1 or more, or `auto` for one per core.
+ *
+ * @example
+ * ```ts
+ * workerCount('auto'); // os.availableParallelism()
+ * ```
+ */
+export function workerCount(text: string): number {
+  if (text.trim() === 'auto') return availableParallelism();
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isSafeInteger(value) || value < 1)
+    throw new InvalidArgumentError('want a whole number of processes, 1 or more, or "auto".');
+  return value;
 }

@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
 import { isTransportError, type TransportErrorTag } from '../errors.js';
+import { ExitStatus } from './exit-status.js';
 import { buildProgram } from './program.js';
 import { v2rayStyleArgs } from './v2ray-args.js';
 
@@ -29,6 +30,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   } catch (error) {
     // Commander has printed its message (or the help/version) already.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error instanceof ExitStatus) return error.status;
     const usage = isTransportError(error) && USAGE_TAGS.has(error._tag);
     process.stderr.write(`h2tunnel: ${error instanceof Error ? error.message : String(error)}\n`);
     return usage ? EXIT_USAGE : 1;

@@ -4,12 +4,13 @@ import { writeCertificate, type CertFlags } from './cert-command.js';
 import { clientConfig, type ClientFlags } from './client-config.js';
 import { loadConfigFile, runConfigFile, type RunFlags } from './run-config-file.js';
 import type { HostPort } from '../config/address.js';
-import { collect, count, days, metricsAddress, nameList, seconds } from './flag-parsers.js';
+import { collect, count, days, metricsAddress, nameList, seconds, workerCount } from './flag-parsers.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.js';
 import { runClient, type RunOptions } from './run-client.js';
 import { runServer } from './run-server.js';
 import { CLIENT_DEFAULTS, SERVER_DEFAULTS, serverConfig, type ServerFlags } from './server-config.js';
 import { packageVersion } from './version.js';
+import { inWorkers } from './worker-pool.js';
 
 /** Flags every long-running command takes. */
 interface CommonFlags {
@@ -157,11 +158,12 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--max-streams <n>', 'tunnels one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)', count, SERVER_DEFAULTS.maxStreams)
       .option('--handshake-timeout <seconds>', 'drop a client whose TLS handshake takes longer', seconds, SERVER_DEFAULTS.handshakeTimeout)
       .option('--header-timeout <seconds>', 'drop a session that sends no request within this long of its start', seconds, SERVER_DEFAULTS.headerTimeout)
+      .option('--workers <n>', 'processes sharing the port, "auto" for one per core; a dead one is replaced (default 1)', workerCount, 1)
       .addHelpText('after', SERVER_EXAMPLES),
-  ).action(async (flags: ServerFlags & CommonFlags) => {
+  ).action(async (flags: ServerFlags & CommonFlags & { readonly workers: number }) => {
     const config = await serverConfig(flags);
     if (E.isLeft(config)) throw config.left;
-    await runServer(config.right, runOptions(flags));
+    await inWorkers(flags.workers, runOptions(flags), (run) => runServer(config.right, run));
   });
 
   withRunFlags(
@@ -171,8 +173,9 @@ export function buildProgram(output: ProgramOutput): Command {
       .requiredOption('-c, --config <file>', 'v2ray config file; repeat to merge several, as v2ray does (-config works too)', collect)
       .addOption(new Option('--format <format>', 'config format; default: jsonv5 for *.v5.json, else v4 JSON').choices(['json', 'jsonv5']))
       .option('-t, --test', 'check the config (and its certificate files) and exit: 0 if it can run, 2 if not')
+      .option('--workers <n>', 'processes sharing the ports, "auto" for one per core; a dead one is replaced (default 1)', workerCount, 1)
       .addHelpText('after', RUN_EXAMPLES),
-  ).action(async (flags: RunFlags & CommonFlags, command: Command) => {
+  ).action(async (flags: RunFlags & CommonFlags & { readonly workers: number }, command: Command) => {
     const parts = await loadConfigFile(flags);
     if (E.isLeft(parts)) throw parts.left;
     if (flags.test === true) {
@@ -182,7 +185,7 @@ export function buildProgram(output: ProgramOutput): Command {
       return;
     }
     const fromFile = command.getOptionValueSource('logLevel') === 'default' ? parts.right.logLevel : undefined;
-    await runConfigFile(parts.right, runOptions({ ...flags, logLevel: fromFile ?? flags.logLevel }));
+    await inWorkers(flags.workers, runOptions({ ...flags, logLevel: fromFile ?? flags.logLevel }), (run) => runConfigFile(parts.right, run));
   });
 
   program

@@ -3,7 +3,7 @@ import { SessionManager } from '../client/session-manager.js';
 import { formatHostPort } from '../config/address.js';
 import type { ClientConfig } from './client-config.js';
 import { logError } from './logger.js';
-import type { MetricsEndpoint } from './metrics-endpoint.js';
+import type { MetricsRecorder } from './metrics-recorder.js';
 import { runParts, type RunningPart, type RunOptions } from './run-parts.js';
 import { startTunnelClient } from './tunnel-client.js';
 
@@ -32,7 +32,7 @@ export async function runClient(config: ClientConfig, run: RunOptions): Promise<
  * await part.close(Date.now() + 10_000);
  * ```
  */
-export async function startClientPart(config: ClientConfig, parent: Logger, label?: string, metrics?: MetricsEndpoint): Promise<RunningPart> {
+export async function startClientPart(config: ClientConfig, parent: Logger, label?: string, metrics?: MetricsRecorder): Promise<RunningPart> {
   const log = label === undefined ? parent : parent.child({ part: label });
   const manager = new SessionManager();
   manager.events.subscribe((event) => {

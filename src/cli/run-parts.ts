@@ -1,7 +1,8 @@
 import type { Logger } from 'pino';
 import type { HostPort } from '../config/address.js';
 import { logError } from './logger.js';
-import { startMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
+import { startMetricsEndpoint } from './metrics-endpoint.js';
+import { metricsRecorder, type MetricsRecorder } from './metrics-recorder.js';
 import { shutdownSignal } from './shutdown.js';
 import { startStatsTicker } from './stats-ticker.js';
 import type { Traffic, TrafficTotals } from './traffic.js';
@@ -15,6 +16,16 @@ export interface RunOptions {
   readonly drainTimeoutS: number;
   /** Where `--metrics` serves `/metrics` and `/healthz`, and whether with Node's process metrics; none when undefined. */
   readonly metrics?: { readonly address: HostPort; readonly nodeMetrics: boolean };
+  /** Set in a `--workers` worker: its primary serves the metrics and asks it to drain. */
+  readonly worker?: WorkerLink;
+}
+
+/** A worker's line to its primary. */
+export interface WorkerLink {
+  /** Resolves when the primary asks for the drain (it forwards the signal it got). */
+  readonly drainRequested: Promise<NodeJS.Signals>;
+  /** Tells the primary this worker's listeners are up. */
+  serving(): void;
 }
 
 /** One listener of a running process: a tunnel client or a tunnel server, started and logged. */
@@ -29,7 +40,7 @@ export interface RunningPart {
 }
 
 /** Starts one part: binds its listener and logs that it listens, or rejects having left nothing open. */
-export type PartStarter = (log: Logger, metrics: MetricsEndpoint | undefined) => Promise<RunningPart>;
+export type PartStarter = (log: Logger, metrics: MetricsRecorder | undefined) => Promise<RunningPart>;
 
 /**
  * Runs parts side by side until SIGINT/SIGTERM, then drains them together: every listener stops
@@ -44,19 +55,27 @@ export type PartStarter = (log: Logger, metrics: MetricsEndpoint | undefined) =>
  */
 export async function runParts(starters: readonly PartStarter[], run: RunOptions): Promise<void> {
   const { log } = run;
-  // First, so a metrics port that cannot be bound stops the start before any tunnel listener opens.
-  const metrics = run.metrics === undefined ? undefined : await startMetricsEndpoint(run.metrics.address, log, run.metrics.nodeMetrics);
-  const signal = shutdownSignal(log);
+  const metrics = run.metrics === undefined ? undefined : await metricsRecorder(run.metrics.nodeMetrics);
+  // First, so a metrics port that cannot be bound stops the start before any tunnel listener opens. A
+  // worker has none: its primary serves the sum of the workers' metrics.
+  const endpoint =
+    run.metrics === undefined || metrics === undefined || run.worker !== undefined
+      ? undefined
+      : await startMetricsEndpoint(run.metrics.address, log, metrics.render);
+  if (run.worker !== undefined) metrics?.answerPrimary();
+  const signal = shutdownSignal(log, run.worker?.drainRequested);
   const parts: RunningPart[] = [];
   try {
     for (const start of starters) parts.push(await start(log, metrics));
   } catch (error) {
     signal.stop();
     await Promise.all(parts.map((part) => part.close(Date.now())));
-    await metrics?.close();
+    metrics?.stop();
+    await endpoint?.close();
     throw error;
   }
-  metrics?.setHealth('serving');
+  endpoint?.setHealth('serving');
+  run.worker?.serving();
   const open = () => parts.reduce((sum, part) => sum + part.open(), 0);
   const totals = (): TrafficTotals =>
     parts.reduce(
@@ -71,7 +90,7 @@ export async function runParts(starters: readonly PartStarter[], run: RunOptions
   });
 
   const received = await signal.received;
-  metrics?.setHealth('draining');
+  endpoint?.setHealth('draining');
   // Stop accepting first (each close() does so before it awaits anything), then say so: whoever reads
   // the line and connects must find the ports closed.
   const deadline = Date.now() + run.drainTimeoutS * 1000;
@@ -79,7 +98,8 @@ export async function runParts(starters: readonly PartStarter[], run: RunOptions
   log.info({ signal: received, openTunnels: open(), drainTimeout: run.drainTimeoutS }, 'shutting down: no new tunnels, GOAWAY sent, open tunnels may finish');
   stopStats();
   await closing;
-  await metrics?.close();
+  metrics?.stop();
+  await endpoint?.close();
   log.info(totals(), 'stopped');
   signal.stop();
 }

@@ -3,7 +3,7 @@ import { formatHostPort } from '../config/address.js';
 import { listen } from '../server/listen.js';
 import { runParts, type RunningPart, type RunOptions } from './run-parts.js';
 import type { ServerConfig } from './server-config.js';
-import type { MetricsEndpoint } from './metrics-endpoint.js';
+import type { MetricsRecorder } from './metrics-recorder.js';
 import { forwardTunnels } from './tunnel-forwarder.js';
 
 /**
@@ -29,7 +29,7 @@ export async function runServer(config: ServerConfig, run: RunOptions): Promise<
  * await part.close(Date.now() + 10_000);
  * ```
  */
-export async function startServerPart(config: ServerConfig, parent: Logger, label?: string, metrics?: MetricsEndpoint): Promise<RunningPart> {
+export async function startServerPart(config: ServerConfig, parent: Logger, label?: string, metrics?: MetricsRecorder): Promise<RunningPart> {
   const log = label === undefined ? parent : parent.child({ part: label });
   for (const warning of config.warnings) log.warn(warning);
   const server = await listen(config.options);
