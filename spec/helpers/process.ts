@@ -241,6 +241,35 @@ export function printOutputOnFailure(context: Mocha.Context, programs: Readonly<
   }
 }
 
+/** Something a test started that prints output and can be stopped. */
+export interface Stoppable {
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * For a `describe` whose tests start programs: returns `keep`, which remembers a started program; after
+ * each test every kept program is stopped, its output printed first if the test failed.
+ *
+ * @example
+ * ```ts
+ * const keep = stopAfterEach();
+ * it('…', async () => { const v2ray = keep(await startV2rayServer(options)); });
+ * ```
+ */
+export function stopAfterEach(): <T extends Stoppable>(program: T) => T {
+  const running: Stoppable[] = [];
+  afterEach(async function () {
+    const programs = running.splice(0);
+    printOutputOnFailure(this, Object.fromEntries(programs.map((program, index) => [`program ${index}`, program])));
+    await Promise.all(programs.map((program) => program.stop()));
+  });
+  return (program) => {
+    running.push(program);
+    return program;
+  };
+}
+
 /**
  * Calls `start` with a free port, and again with another one (up to 3 tries) when it fails because the
  * port was taken in between: on a busy machine another test can grab a port {@link freePort} returned.

@@ -4,7 +4,7 @@ import { startCaddy } from '../helpers/caddy.js';
 import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { onFreePort, printOutputOnFailure, tempDir, type RunningProcess } from '../helpers/process.js';
+import { onFreePort, stopAfterEach, tempDir, type RunningProcess } from '../helpers/process.js';
 import { startV2rayClient, startV2rayServer } from '../helpers/v2ray.js';
 import { startCli } from './fixtures/start-cli.js';
 import { sendAndCollect, tcpRoundTrip, throughput } from './round-trip.js';
@@ -18,7 +18,7 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
   let echo: EchoTarget;
   let dir: Awaited<ReturnType<typeof tempDir>>;
   let files: CertificateFiles;
-  const running: { output(): string; stop(): Promise<void> }[] = [];
+  const keep = stopAfterEach();
 
   before(async function () {
     requireBinary(this, 'v2ray');
@@ -28,12 +28,6 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
     files = await writeCertificateFiles(dir.path, await testCertificate());
   });
 
-  afterEach(async function () {
-    const programs = running.splice(0);
-    printOutputOnFailure(this, Object.fromEntries(programs.map((program, index) => [`program ${index}`, program])));
-    await Promise.all(programs.map((program) => program.stop()));
-  });
-
   after(async () => {
     await echo?.close();
     await dir?.remove();
@@ -41,8 +35,7 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
 
   const cli = (args: (port: number) => readonly string[]): Promise<{ port: number; child: RunningProcess }> =>
     onFreePort(async (port) => {
-      const child = await startCli(args(port));
-      running.push(child);
+      const child = keep(await startCli(args(port)));
       return { port, child };
     });
   /** `h2tunnel server` args: listen on `port`, forward to the echo target, HOSTS and PATH; `security` is `--h2c` or the cert flags. */
@@ -58,10 +51,6 @@ describe('interop: the h2tunnel CLI with real v2ray and Caddy', function () {
     '--path',
     PATH,
   ];
-  const keep = <T extends { output(): string; stop(): Promise<void> }>(started: T): T => {
-    running.push(started);
-    return started;
-  };
 
   it('h2tunnel client -> v2ray server (TLS, verified against our CA): bytes intact', async () => {
     const v2ray = keep(await startV2rayServer({ tls: files, host: HOSTS, path: PATH, forwardPort: echo.port }));

@@ -8,7 +8,7 @@ import { requireBinary } from '../helpers/binaries.js';
 import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { freePort, printOutputOnFailure, tempDir, type TempDir } from '../helpers/process.js';
+import { freePort, stopAfterEach, tempDir, type TempDir } from '../helpers/process.js';
 import { startUnansweredTarget } from '../helpers/unanswered-target.js';
 import { startV2rayConfig } from '../helpers/v2ray.js';
 import { startCli } from './fixtures/start-cli.js';
@@ -24,7 +24,7 @@ describe('interop: the same v2ray config file under v2ray and under h2tunnel run
   let echo: EchoTarget;
   let dir: TempDir;
   let files: CertificateFiles;
-  const running: { output(): string; stop(): Promise<void> }[] = [];
+  const keep = stopAfterEach();
   let written = 0;
 
   before(async function () {
@@ -33,20 +33,11 @@ describe('interop: the same v2ray config file under v2ray and under h2tunnel run
     dir = await tempDir('config-file-');
     files = await writeCertificateFiles(dir.path, await testCertificate());
   });
-  afterEach(async function () {
-    const programs = running.splice(0);
-    printOutputOnFailure(this, Object.fromEntries(programs.map((program, index) => [`program ${index}`, program])));
-    await Promise.all(programs.map((program) => program.stop()));
-  });
   after(async () => {
     await echo?.close();
     await dir?.remove();
   });
 
-  const keep = <T extends { output(): string; stop(): Promise<void> }>(program: T): T => {
-    running.push(program);
-    return program;
-  };
   const write = async (config: object, name = `config-${++written}.json`): Promise<string> => {
     const file = join(dir.path, name);
     await writeFile(file, JSON.stringify(config, null, 2));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createServer, connect, type AddressInfo, type Server } from 'node:net';
 import { requireBinary } from '../helpers/binaries.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { freePort, printOutputOnFailure, tempDir, type RunningProcess } from '../helpers/process.js';
+import { freePort, stopAfterEach, tempDir, type RunningProcess, type Stoppable } from '../helpers/process.js';
 import { startPrometheus } from '../helpers/prometheus.js';
 import { ROOT, runCli } from '../cli/support/cli-process.js';
 import { startCli } from './fixtures/start-cli.js';
@@ -24,7 +24,7 @@ function metricsPort(program: RunningProcess): number {
 describe('interop: --metrics scraped by a real Prometheus', function () {
   this.timeout(90_000);
   let echo: EchoTarget;
-  const running: RunningProcess[] = [];
+  const keep = stopAfterEach();
   let busy: Server;
 
   before(async function () {
@@ -34,21 +34,12 @@ describe('interop: --metrics scraped by a real Prometheus', function () {
     busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
   });
-  afterEach(async function () {
-    const programs = running.splice(0);
-    printOutputOnFailure(this, Object.fromEntries(programs.map((program, index) => [`program ${index}`, program])));
-    await Promise.all(programs.map((program) => program.stop()));
-  });
   after(async () => {
     await echo?.close();
     await new Promise<void>((resolve) => busy?.close(() => resolve()));
   });
 
-  const start = async <T extends { output(): string; stop(): Promise<void> }>(program: Promise<T>): Promise<T> => {
-    const started = await program;
-    running.push(started as unknown as RunningProcess);
-    return started;
-  };
+  const start = async <T extends Stoppable>(program: Promise<T>): Promise<T> => keep(await program);
   const tunnelServer = async (...extra: string[]) => {
     const port = await freePort();
     const program = await start(startCli(['server', '--listen', `127.0.0.1:${port}`, '--forward', `127.0.0.1:${echo.port}`, '--h2c', ...TUNNEL, ...extra]));

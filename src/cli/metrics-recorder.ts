@@ -15,8 +15,8 @@ export interface MetricsRecorder {
   client(manager: SessionManager, bytes: () => TrafficTotals): void;
   /** Registers a tunnel server; the forwarder reports its connects and ends through what this returns. */
   server(server: TunnelServer, bytes: () => TrafficTotals): ServerTunnelMetrics;
-  /** This process's metrics, as `/metrics` serves them. */
-  render(): Promise<MetricsText>;
+  /** This process's metrics, as `/metrics` serves them (a function, to be handed to the endpoint). */
+  readonly render: () => Promise<MetricsText>;
   /** Makes this process answer a cluster primary's requests for its metrics (`--workers`). */
   answerPrimary(): void;
   stop(): void;

@@ -1,5 +1,4 @@
 import cluster, { type Worker } from 'node:cluster';
-import type { Logger } from 'pino';
 import { ExitStatus } from './exit-status.js';
 import { startMetricsEndpoint, type MetricsEndpoint } from './metrics-endpoint.js';
 import { workersMetrics } from './metrics-recorder.js';

@@ -26,13 +26,7 @@ export interface RegisterMetricsOptions {
 export function registerClientMetrics(manager: SessionManager, options: RegisterMetricsOptions = {}): () => void {
   const metrics = TunnelMetrics.of(options.registry ?? defaultRegistry);
   const role = 'client';
-  const unwatch = metrics.watch(role, {
-    tunnelsOpen: () => manager.stats().tunnels,
-    sessionsOpen: () => manager.stats().sessions,
-    pings: () => manager.stats().healthPings,
-    pingsFailed: () => manager.stats().healthPingsFailed,
-    ...(options.bytes === undefined ? {} : { bytesUp: options.bytes.up, bytesDown: options.bytes.down }),
-  });
+  const unwatch = metrics.watchStats(role, () => manager.stats(), options.bytes);
   const sessions = manager.events.subscribe((event) => {
     if (event.type === 'opened') {
       metrics.sessionsOpened.inc({ role });

@@ -33,13 +33,7 @@ export function registerServerMetrics(
 ): { readonly tunnels: ServerTunnelMetrics; readonly stop: () => void } {
   const metrics = TunnelMetrics.of(options.registry ?? defaultRegistry);
   const role = 'server';
-  const unwatch = metrics.watch(role, {
-    tunnelsOpen: () => server.stats().tunnels,
-    sessionsOpen: () => server.stats().sessions,
-    pings: () => server.stats().healthPings,
-    pingsFailed: () => server.stats().healthPingsFailed,
-    ...(options.bytes === undefined ? {} : { bytesUp: options.bytes.up, bytesDown: options.bytes.down }),
-  });
+  const unwatch = metrics.watchStats(role, () => server.stats(), options.bytes);
   const events = server.events.subscribe((event) => {
     if (event.type === 'rejected') metrics.rejections.inc({ status: String(event.status), reason: event.reason });
     else if (event.type === 'session-opened') {

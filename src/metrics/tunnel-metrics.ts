@@ -7,6 +7,14 @@ export type Role = 'client' | 'server';
 /** A count read when Prometheus scrapes, so the tunnel path never touches the metric. */
 export type Reading = () => number;
 
+/** What a manager's or a server's `stats()` reports that the metrics read. */
+export interface StatsReading {
+  readonly tunnels: number;
+  readonly sessions: number;
+  readonly healthPings: number;
+  readonly healthPingsFailed: number;
+}
+
 /** A reading and, for counters, what it read at the last scrape. */
 interface Watched {
   readonly read: Reading;
@@ -118,6 +126,20 @@ export class TunnelMetrics {
     }
     // A counter keeps what its source counted up to the last scrape; a gauge drops it.
     return () => added.forEach(([list, watched]) => list.splice(list.indexOf(watched), 1));
+  }
+
+  /**
+   * Watches what a client manager's or a server's `stats()` counts (tunnels and sessions open,
+   * health-check PINGs), and payload bytes when the caller counts them.
+   */
+  watchStats(role: Role, stats: () => StatsReading, bytes?: { readonly up: Reading; readonly down: Reading }): () => void {
+    return this.watch(role, {
+      tunnelsOpen: () => stats().tunnels,
+      sessionsOpen: () => stats().sessions,
+      pings: () => stats().healthPings,
+      pingsFailed: () => stats().healthPingsFailed,
+      ...(bytes === undefined ? {} : { bytesUp: bytes.up, bytesDown: bytes.down }),
+    });
   }
 
   /** Counts how a tunnel ended. */
