@@ -85,6 +85,12 @@ export class JsonFields {
       .map((name) => this.key(name));
   }
 
+  /** Fails on the first key nobody read, as not one h2tunnel knows at this place. */
+  rejectUnread(detail = 'is not a key h2tunnel knows here'): void {
+    const [first] = this.unread();
+    if (first !== undefined) throw invalidConfig(first, detail);
+  }
+
   entries(): [string, unknown][] {
     return Object.entries(this.fields);
   }

@@ -1,8 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { configDetail, invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors.js';
 import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from './address.js';
-import type { ConfigFormat, ConfigLogLevel, Deployment, DeploymentPart, PartPolicy } from './deployment.js';
+import type { ConfigFormat, Deployment, DeploymentPart, PartPolicy } from './deployment.js';
 import { JsonFields } from './json-fields.js';
+import { parseConfigLog } from './config-log.js';
 import { parseConfigPolicy } from './config-policy.js';
 import { parseStreamSettings, type StreamSettings } from './stream-settings.js';
 import { parseV5StreamSettings } from './v5-stream-settings.js';
@@ -42,7 +43,7 @@ export function parseV2rayConfig(json: unknown, format: ConfigFormat): E.Either<
   try {
     const root = JsonFields.open(json, '');
     const warnings: string[] = [];
-    const logLevel = parseLog(root.object('log'), format, warnings);
+    const logLevel = parseConfigLog(root.object('log'), format, warnings);
     const policy = format === 'json' ? parseConfigPolicy(root.object('policy'), warnings) : () => ({});
     const outbounds = (root.objects('outbounds') ?? []).map((fields) => parseOutbound(fields, format));
     const routes = parseRouting(root.object(format === 'json' ? 'routing' : 'router'), format, outbounds);
@@ -79,12 +80,12 @@ function parseInbound(
   const target = dokodemoTarget(settings, where);
   const level = settings.number('userLevel') ?? 0;
   settings.raw('timeout');
-  rejectUnread(settings);
+  settings.rejectUnread();
   const listenHost = fields.string('listen') ?? '0.0.0.0';
   const streamJson = fields.raw('streamSettings');
   const stream = streamJson === undefined ? undefined : transportOf(streamJson, fields.key('streamSettings'), format);
   const port = fields.raw('port');
-  rejectUnread(fields);
+  fields.rejectUnread();
 
   if (stream !== undefined) {
     // A tunnel server: its tunnels go out through the outbound its traffic is routed to, which must be a plain freedom.
@@ -145,7 +146,7 @@ function parseOutbound(fields: JsonFields, format: ConfigFormat): Outbound {
   const redirect = settings === undefined ? undefined : freedomRedirect(settings, format);
   const streamJson = fields.raw('streamSettings');
   const stream = streamJson === undefined || isPlainTcp(streamJson) ? undefined : transportOf(streamJson, fields.key('streamSettings'), format);
-  rejectUnread(fields);
+  fields.rejectUnread();
   return { where, tag, protocol, stream, redirect };
 }
 
@@ -153,18 +154,18 @@ function freedomRedirect(settings: JsonFields, format: ConfigFormat): HostPort |
   for (const ignored of ['domainStrategy', 'userLevel', 'timeout', 'protocolReplacement']) settings.raw(ignored);
   if (format === 'json') {
     const redirect = settings.string('redirect');
-    rejectUnread(settings);
+    settings.rejectUnread();
     if (redirect === undefined || redirect === '') return undefined;
     const parsed = parseHostPort(redirect, settings.key('redirect'));
     if (E.isLeft(parsed)) throw parsed.left;
     return parsed.right;
   }
   const server = settings.object('destinationOverride')?.object('server');
-  rejectUnread(settings);
+  settings.rejectUnread();
   if (server === undefined) return undefined;
   const address = server.string('address');
   const port = portOf(server.raw('port'), server.key('port'));
-  rejectUnread(server);
+  server.rejectUnread();
   if (address === undefined || port === undefined) throw invalidConfig(server.prefix, 'needs address and port');
   return { host: address, port };
 }
@@ -189,43 +190,8 @@ function parseRouting(fields: JsonFields | undefined, format: ConfigFormat, outb
     if (outbound === undefined) throw invalidConfig(rule.key(targetKey), `names no outbound: "${target ?? ''}"`);
     for (const tag of inboundTags) if (!routes.has(tag)) routes.set(tag, outbound);
   }
-  rejectUnread(fields);
+  fields.rejectUnread();
   return routes;
-}
-
-function parseLog(fields: JsonFields | undefined, format: ConfigFormat, warnings: string[]): ConfigLogLevel | undefined {
-  if (fields === undefined) return undefined;
-  if (format === 'json') {
-    const level = fields.string('loglevel');
-    for (const file of ['access', 'error'] as const) {
-      const path = fields.string(file);
-      if (path !== undefined && path !== '' && path !== 'none') warnings.push(`${fields.key(file)} is ignored: h2tunnel logs JSON lines to stderr`);
-    }
-    fields.raw('dnsLog');
-    rejectUnread(fields);
-    return level === undefined ? undefined : logLevel(level.toLowerCase(), fields.key('loglevel'));
-  }
-  const error = fields.object('error');
-  const access = fields.object('access');
-  rejectUnread(fields);
-  for (const spec of [access, error]) {
-    if (spec === undefined) continue;
-    if (spec.string('type') === 'File') warnings.push(`${spec.prefix} is ignored: h2tunnel logs JSON lines to stderr`);
-    spec.raw('path');
-    spec.raw('level');
-    rejectUnread(spec);
-  }
-  if (error === undefined) return undefined;
-  if (error.string('type') === 'None') return 'silent';
-  const level = error.string('level');
-  return level === undefined ? undefined : logLevel(level.toLowerCase(), error.key('level'));
-}
-
-function logLevel(level: string, key: string): ConfigLogLevel {
-  const levels: Readonly<Record<string, ConfigLogLevel>> = { debug: 'debug', info: 'info', warning: 'warn', error: 'error', none: 'silent', unknown: 'info' };
-  const mapped = levels[level];
-  if (mapped === undefined) throw invalidConfig(key, `must be debug, info, warning, error or none, got "${level}"`);
-  return mapped;
 }
 
 function transportOf(json: unknown, at: string, format: ConfigFormat): StreamSettings & { readonly trustForwardedFor?: boolean } {
@@ -279,9 +245,4 @@ function portOf(value: unknown, key: string): number | undefined {
 
 function label(prefix: string, tag: string | undefined): string {
   return tag === undefined || tag === '' ? prefix : `${prefix} (tag ${JSON.stringify(tag)})`;
-}
-
-function rejectUnread(fields: JsonFields): void {
-  const [first] = fields.unread();
-  if (first !== undefined) throw invalidConfig(first, 'is not a key h2tunnel knows here');
 }
