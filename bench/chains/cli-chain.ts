@@ -35,10 +35,13 @@ export async function startCliChain(files: ChainFiles, echoPort: number, flags: 
 export interface CliFlags {
   readonly defaults?: boolean;
   readonly metrics?: boolean;
+  /** With `metrics`, false adds `--no-node-metrics`. */
+  readonly nodeMetrics?: boolean;
 }
 
 function extraFlags(flags: CliFlags): string[] {
-  return [...(flags.defaults === true ? [] : QUIET), ...(flags.metrics === true ? ['--metrics', '127.0.0.1:0'] : [])];
+  const metrics = flags.metrics === true ? ['--metrics', '127.0.0.1:0', ...(flags.nodeMetrics === false ? ['--no-node-metrics'] : [])] : [];
+  return [...(flags.defaults === true ? [] : QUIET), ...metrics];
 }
 
 /** `h2tunnel server` forwarding to `echoPort`; resolves once it listens (watched, not probed). */
