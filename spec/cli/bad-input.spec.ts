@@ -61,6 +61,17 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
     ['--ca together with --insecure', () => client('--ca', files.certFile, '--insecure'), /--ca <file>' cannot be used with option '--insecure'/],
     ['an unreadable --ca', () => client('--ca', join(dir.path, 'missing.pem')), /--ca: cannot read .*missing\.pem: no such file/],
     [
+      '--client-cert without --client-key',
+      () => client('--client-cert', files.certFile),
+      /--client-cert: needs --client-cert FILE and --client-key FILE together/,
+    ],
+    [
+      'a client key that does not match its certificate',
+      () => client('--client-cert', files.certFile, '--client-key', otherKey),
+      /--client-key: does not match the certificate in --client-cert/,
+    ],
+    ['a --pin that is not a SHA-256', () => client('--pin', 'abc'), /--pin: must be the base64 of a SHA-256 digest/],
+    [
       'a JSON key with the wrong type',
       () => client('--stream-settings', join(dir.path, 'wrong-type.json')),
       /wrong-type\.json: streamSettings\.httpSettings\.host: must be a list of strings, got number 5/,

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, type HostPort } from '../config/address.js';
-import { checkServerTls, loadDialSettings, readPemFile } from '../config/load-stream-settings.js';
+import { loadDialSettings, readKeyPairFiles, readPemFile } from '../config/load-stream-settings.js';
 import { resolveDialSettings } from '../config/resolve-dial-settings.js';
 import { checkPin } from '../config/tls-options.js';
 import type { DialSettings, TlsClientSettings } from '../config/settings.js';
@@ -73,7 +73,8 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   if (E.isLeft(ca)) return ca;
   const pins = pinFlags(flags.pin);
   if (E.isLeft(pins)) return pins;
-  const clientCertificate = flags.clientCert === undefined ? E.right(undefined) : await readClientPair(flags.clientCert, flags.clientKey as string);
+  const clientCertificate =
+    flags.clientCert === undefined ? E.right(undefined) : await readKeyPairFiles(flags.clientCert, flags.clientKey as string, '--client-cert', '--client-key');
   if (E.isLeft(clientCertificate)) return clientCertificate;
 
   let tls: TlsClientSettings | undefined;
@@ -112,14 +113,6 @@ function pinFlags(pins: readonly string[] | undefined): E.Either<InvalidConfig, 
   } catch (error) {
     return E.left(error as InvalidConfig);
   }
-}
-
-async function readClientPair(certFile: string, keyFile: string): Promise<E.Either<InvalidConfig, { cert: string; key: string }>> {
-  const cert = await readPemFile(certFile, '--client-cert');
-  if (E.isLeft(cert)) return cert;
-  const key = await readPemFile(keyFile, '--client-key');
-  if (E.isLeft(key)) return key;
-  return checkServerTls({ cert: cert.right, key: key.right }, '--client-cert', '--client-key') as E.Either<InvalidConfig, { cert: string; key: string }>;
 }
 
 function withHint(error: TlsRequired, file: string | undefined): TlsRequired {

@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from '../config/address.js';
-import { checkServerTls, loadListenSettings, readPemFile } from '../config/load-stream-settings.js';
+import { loadListenSettings, readKeyPairFiles, readPemFile } from '../config/load-stream-settings.js';
 import { invalidConfig, type InvalidConfig } from '../errors.js';
 import { forwardedForTrust } from '../protocol/remote-address.js';
 import type { HostMatch } from '../protocol/route.js';
-import type { ListenOptions, ServerTlsSettings } from '../server/server-options.js';
+import type { ListenOptions } from '../server/server-options.js';
 import type { ForwardOptions } from './tunnel-forwarder.js';
 
 /** The `h2tunnel server` flags, as the argument parser hands them over. */
@@ -99,7 +99,7 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
   let security: Pick<ListenOptions, 'tls' | 'h2c'>;
   if (flags.h2c === true) security = { h2c: true };
   else if (tlsFlags) {
-    const pair = await readPair(flags.cert, flags.key as string);
+    const pair = await readKeyPairFiles(flags.cert, flags.key as string, '--cert', '--key');
     if (E.isLeft(pair)) return pair;
     security = { tls: pair.right };
   } else security = base?.tls !== undefined ? { tls: base.tls } : { h2c: true };
@@ -127,12 +127,4 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
   };
   const forwarding = { connectTimeoutMs: flags.connectTimeout * 1000, idleTimeoutMs: flags.idleTimeout * 1000 };
   return E.right({ options, forward: forward.right, forwarding, warnings: base?.warnings ?? [] });
-}
-
-async function readPair(certFile: string, keyFile: string): Promise<E.Either<InvalidConfig, ServerTlsSettings>> {
-  const cert = await readPemFile(certFile, '--cert');
-  if (E.isLeft(cert)) return cert;
-  const key = await readPemFile(keyFile, '--key');
-  if (E.isLeft(key)) return key;
-  return checkServerTls({ cert: cert.right, key: key.right }, '--cert', '--key');
 }

@@ -147,6 +147,29 @@ export async function readPemFile(path: string, key: string): Promise<E.Either<I
 }
 
 /**
+ * Reads a certificate file and a key file, named by `certKey` and `keyKey` (flags or JSON keys), and
+ * checks that they are PEM and belong together: a server's pair (`--cert`, `--key`) or a client's
+ * (`--client-cert`, `--client-key`).
+ *
+ * @example
+ * ```ts
+ * const pair = await readKeyPairFiles('cert.pem', 'key.pem', '--cert', '--key'); // right({ cert, key })
+ * ```
+ */
+export async function readKeyPairFiles(
+  certFile: string,
+  keyFile: string,
+  certKey: string,
+  keyKey: string,
+): Promise<E.Either<InvalidConfig, { cert: string; key: string }>> {
+  return attempt(async () => {
+    const pair = { cert: await readText(certFile, certKey), key: await readText(keyFile, keyKey) };
+    checkKeyPair(pair, certKey, keyKey);
+    return pair;
+  });
+}
+
+/**
  * Checks that a certificate and key are valid PEM and belong together, as a TLS server would at start.
  *
  * @example
