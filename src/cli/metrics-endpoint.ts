@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { formatHostPort, type HostPort } from '../config/address.js';
-import { listenFailed } from '../errors.js';
+import { listenOn } from '../listen-on.js';
 import type { MetricsText } from './metrics-recorder.js';
 
 /** What `/healthz` says: 503 until the tunnel listeners are up and again once the drain begins. */
@@ -41,12 +41,7 @@ export async function startMetricsEndpoint(address: HostPort, log: Logger, rende
     );
   };
   const http = createServer(answer);
-  const label = formatHostPort(address);
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', (error) => reject(listenFailed(`--metrics ${label}`, error)));
-    http.listen(address.port, address.host, () => resolve());
-  });
-  const bound = http.address() as AddressInfo;
+  const bound = (await listenOn(http, { port: address.port, host: address.host }, `--metrics ${formatHostPort(address)}`)) as AddressInfo;
   log.info({ address: formatHostPort({ host: bound.address, port: bound.port }) }, 'metrics listening');
   return {
     address: bound,

@@ -1,11 +1,11 @@
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import { dial } from '../client/dial.js';
 import type { SessionManager } from '../client/session-manager.js';
 import { formatHostPort, type HostPort } from '../config/address.js';
 import type { DialSettings } from '../config/settings.js';
-import { listenFailed } from '../errors.js';
 import { LISTEN_BACKLOG } from '../listen-backlog.js';
+import { listenOn } from '../listen-on.js';
 import { bridge, DEFAULT_IDLE_TIMEOUT_MS, resetSocket } from './bridge.js';
 import { sendEarly, type EarlyOutcome } from './early-bytes.js';
 import { logError } from './logger.js';
@@ -105,7 +105,11 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
   };
 
   const local = createServer({ allowHalfOpen: true }, onSocket);
-  const address = await bind(local, options.listen);
+  const address = (await listenOn(
+    local,
+    { port: options.listen.port, host: options.listen.host, backlog: LISTEN_BACKLOG },
+    formatHostPort(options.listen),
+  )) as AddressInfo;
   return {
     address,
     traffic,
@@ -122,11 +126,4 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
       await stopped;
     },
   };
-}
-
-function bind(server: Server, address: HostPort): Promise<AddressInfo> {
-  return new Promise((resolve, reject) => {
-    server.once('error', (error) => reject(listenFailed(formatHostPort(address), error)));
-    server.listen({ port: address.port, host: address.host, backlog: LISTEN_BACKLOG }, () => resolve(server.address() as AddressInfo));
-  });
 }

@@ -5,8 +5,9 @@ import { Subject, type Observable } from 'rxjs';
 import { formatHostPort, parseListenAddress, type ListenAddress } from '../config/address.js';
 import { resolveHealthCheck, resolveHttp } from '../config/resolve-dial-settings.js';
 import type { Connection } from '../connection.js';
-import { invalidConfig, isTransportError, listenFailed, type TransportError } from '../errors.js';
+import { invalidConfig, isTransportError, type TransportError } from '../errors.js';
 import { localSettings, MAX_SESSION_MEMORY_MB } from '../flow-control.js';
+import { listenOn } from '../listen-on.js';
 import { forwardedForTrust, type ForwardedForTrust } from '../protocol/remote-address.js';
 import { checkListenOptions } from './check-listen-options.js';
 import { handleTunnelStream, type HubContext } from './hub.js';
@@ -69,7 +70,8 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
     handleTunnelStream(stream, requestHeaders, rawHeaders, context),
   );
 
-  const bound = await bind(server, address);
+  const label = address.kind === 'unix' ? `unix:${address.path}` : formatHostPort(address);
+  const bound = await listenOn(server, address.kind === 'unix' ? { path: address.path } : { port: address.port, host: address.host }, label);
   return {
     address: bound,
     connections: connections.asObservable(),
@@ -136,19 +138,4 @@ function resolveServerConfig(given: ListenOptions): E.Either<TransportError, Ser
     if (isTransportError(error)) return E.left(error);
     throw error;
   }
-}
-
-function bind(server: http2.Http2Server | http2.Http2SecureServer, address: ListenAddress): Promise<AddressInfo | string> {
-  const label = address.kind === 'unix' ? `unix:${address.path}` : formatHostPort(address);
-  return new Promise((resolve, reject) => {
-    const onError = (error: Error) => reject(listenFailed(label, error));
-    server.once('error', onError);
-    const onListening = () => {
-      server.off('error', onError);
-      const bound = server.address();
-      resolve(bound ?? label);
-    };
-    if (address.kind === 'unix') server.listen(address.path, onListening);
-    else server.listen(address.port, address.host, onListening);
-  });
 }
