@@ -4,7 +4,7 @@ import { invalidConfig, isInvalidConfig, tlsRequired, type InvalidConfig, type T
 import type { CertificatePins } from '../tls/certificate-pins.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
-import { checkPin, checkVersionRange } from './tls-options.js';
+import { checkPin, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_HEALTH_CHECK_TIMEOUT_S,
@@ -165,12 +165,10 @@ function resolveClientCertificate(pair: TlsClientSettings['clientCertificate']):
   return pair;
 }
 
-const SECURE_VERSIONS: readonly SecureVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
-
 function secureVersion(key: string, value: unknown): SecureVersion | undefined {
   if (value === undefined) return undefined;
-  if (!SECURE_VERSIONS.includes(value as SecureVersion)) throw invalidConfig(key, `must be one of ${SECURE_VERSIONS.join(', ')}, got ${JSON.stringify(value)}`);
-  return value as SecureVersion;
+  if (!isSecureVersion(value)) throw invalidConfig(key, `must be one of ${SECURE_VERSIONS.join(', ')}, got ${JSON.stringify(value)}`);
+  return value;
 }
 
 function nonNegative(key: string, value: number | undefined, fallback: number): number {

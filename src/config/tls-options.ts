@@ -65,6 +65,14 @@ export function cipherSuites(text: string, key: string): string | undefined {
   return mapped.join(':');
 }
 
+/** Node's TLS versions, oldest first: what `minVersion` / `maxVersion` take in the library's options. */
+export const SECURE_VERSIONS: readonly SecureVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
+
+/** Whether `value` is one of Node's TLS version names. */
+export function isSecureVersion(value: unknown): value is SecureVersion {
+  return SECURE_VERSIONS.includes(value as SecureVersion);
+}
+
 const VERSIONS: Readonly<Record<string, SecureVersion>> = {
   '1.0': 'TLSv1',
   '1.1': 'TLSv1.1',
@@ -94,8 +102,7 @@ export function tlsVersion(value: string | undefined, key: string): SecureVersio
 
 /** Checks that a minimum and maximum version leave something to negotiate. */
 export function checkVersionRange(min: SecureVersion | undefined, max: SecureVersion | undefined, key: string): void {
-  const order: readonly SecureVersion[] = ['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3'];
-  if (min !== undefined && max !== undefined && order.indexOf(min) > order.indexOf(max)) {
+  if (min !== undefined && max !== undefined && SECURE_VERSIONS.indexOf(min) > SECURE_VERSIONS.indexOf(max)) {
     throw invalidConfig(key, `maxVersion ${max} is below minVersion ${min}`);
   }
 }

@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import { isSecureVersion, SECURE_VERSIONS } from '../config/tls-options.js';
 import { invalidConfig, type InvalidConfig } from '../errors.js';
 import type { ListenOptions } from './server-options.js';
 
@@ -39,7 +40,7 @@ export function checkListenOptions(options: unknown): E.Either<InvalidConfig, Li
       return bad('tls.clientCa', 'must be PEM text, a Buffer, or a non-empty list of them');
     }
     for (const key of ['minVersion', 'maxVersion'] as const) {
-      if (tls[key] !== undefined && !TLS_VERSIONS.has(tls[key] as string)) return bad(`tls.${key}`, `must be one of ${[...TLS_VERSIONS].join(', ')}`);
+      if (tls[key] !== undefined && !isSecureVersion(tls[key])) return bad(`tls.${key}`, `must be one of ${SECURE_VERSIONS.join(', ')}`);
     }
     if (tls.ciphers !== undefined && (typeof tls.ciphers !== 'string' || tls.ciphers === '')) return bad('tls.ciphers', 'must be an OpenSSL cipher list');
     if (tls.rejectUnknownSni !== undefined && typeof tls.rejectUnknownSni !== 'boolean') return bad('tls.rejectUnknownSni', 'must be true or false');
@@ -53,8 +54,6 @@ export function checkListenOptions(options: unknown): E.Either<InvalidConfig, Li
   }
   return E.right(options as ListenOptions);
 }
-
-const TLS_VERSIONS: ReadonlySet<string> = new Set(['TLSv1', 'TLSv1.1', 'TLSv1.2', 'TLSv1.3']);
 
 function bad(key: string, detail: string): E.Either<InvalidConfig, never> {
   return E.left(invalidConfig(key, detail));
