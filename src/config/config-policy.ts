@@ -1,5 +1,6 @@
 import { invalidConfig } from '../errors.js';
 import type { PartPolicy } from './deployment.js';
+import { dropUndefined } from './drop-undefined.js';
 import type { JsonFields } from './json-fields.js';
 
 // What a v4 `policy.levels[N]` means for a raw tunnel. v2ray's freedom outbound resets a connection after
@@ -40,7 +41,7 @@ export function parseConfigPolicy(fields: JsonFields | undefined, warnings: stri
       if (why === undefined) throw invalidConfig(key, 'is not a policy key');
       warnings.push(`${key} is not applied: ${why}`);
     }
-    levels.set(Number(name), Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)));
+    levels.set(Number(name), dropUndefined(policy));
   }
   if (fields.raw('system') !== undefined) warnings.push(`${fields.key('system')} is not applied: h2tunnel keeps no per-user statistics`);
   const [unread] = fields.unread();

@@ -7,6 +7,7 @@ import { configDetail, invalidConfig, isInvalidConfig, type InvalidConfig } from
 import type { ServerTlsSettings } from '../server/server-options.js';
 import type { DialSettings, HttpSettings, TlsClientSettings } from './settings.js';
 import { parseStreamSettings, type CertificateEntry, type StreamSettings } from './stream-settings.js';
+import { dropUndefined } from './drop-undefined.js';
 
 // The side-effecting edge of configuration: files are read here, and every failure is an InvalidConfig
 // naming the key or the file, so the CLI can print one line. `parseStreamSettings` stays pure.
@@ -255,8 +256,4 @@ async function attempt<A>(run: () => Promise<A>): Promise<E.Either<InvalidConfig
     if (isInvalidConfig(error)) return E.left(error);
     throw error;
   }
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

@@ -3,6 +3,7 @@ import { invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors.js
 import { JsonFields } from './json-fields.js';
 import type { HttpSettings } from './settings.js';
 import { parseV4Tls, type StreamTlsSettings } from './stream-tls.js';
+import { dropUndefined } from './drop-undefined.js';
 
 export type { CertificateEntry, StreamTlsSettings } from './stream-tls.js';
 
@@ -85,10 +86,6 @@ function parseHttp(fields: JsonFields | undefined): HttpSettings {
 function rejectUnread(fields: JsonFields): void {
   const [first] = fields.unread();
   if (first !== undefined) throw invalidConfig(first, 'is not a known key here');
-}
-
-function dropUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 /**

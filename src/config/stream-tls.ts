@@ -1,5 +1,6 @@
 import type { SecureVersion } from 'node:tls';
 import { invalidConfig } from '../errors.js';
+import { dropUndefined } from './drop-undefined.js';
 import type { JsonFields } from './json-fields.js';
 import { checkAlpn, checkPin, checkVersionRange, cipherSuites, tlsVersion } from './tls-options.js';
 
@@ -100,7 +101,7 @@ export function tlsSettings(fields: JsonFields, settings: StreamTlsSettings, all
     throw invalidConfig(fields.key('verifyClientCertificate'), 'needs a certificate with usage "verifyclient": the CA that issues client certificates');
   }
   const withInsecure = pinned && allowInsecureIfPinned ? { ...settings, allowInsecure: true } : settings;
-  return Object.fromEntries(Object.entries(withInsecure).filter(([, v]) => v !== undefined)) as unknown as StreamTlsSettings;
+  return dropUndefined(withInsecure);
 }
 
 function pins(fields: JsonFields, name: string): readonly string[] | undefined {
@@ -132,7 +133,7 @@ export function certificateEntry(
   usage: CertificateEntry['usage'],
   source: Pick<CertificateEntry, 'certificateFile' | 'keyFile' | 'certificate' | 'key'>,
 ): CertificateEntry {
-  const entry = Object.fromEntries(Object.entries({ usage, ...source, at: fields.prefix }).filter(([, v]) => v !== undefined)) as unknown as CertificateEntry;
+  const entry: CertificateEntry = dropUndefined({ usage, ...source, at: fields.prefix });
   if (entry.certificateFile === undefined && entry.certificate === undefined) throw invalidConfig(fields.prefix, 'needs certificateFile or certificate');
   if (usage === 'encipherment' && entry.keyFile === undefined && entry.key === undefined) throw invalidConfig(fields.prefix, 'needs keyFile or key');
   return entry;

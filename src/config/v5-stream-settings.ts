@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors.js';
+import { dropUndefined } from './drop-undefined.js';
 import { JsonFields } from './json-fields.js';
 import type { HttpSettings } from './settings.js';
 import type { StreamSettings } from './stream-settings.js';
@@ -102,7 +103,7 @@ function parseTransport(fields: JsonFields): HttpSettings {
   fields.raw('parseXForwardedFor');
   const [unread] = fields.unread();
   if (unread !== undefined) throw invalidConfig(unread, 'is not a known key of the h2 transport');
-  return Object.fromEntries(Object.entries(settings).filter(([, v]) => v !== undefined));
+  return dropUndefined(settings);
 }
 
 function parseSecurity(fields: JsonFields | undefined): StreamTlsSettings {
