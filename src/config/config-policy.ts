@@ -44,8 +44,7 @@ export function parseConfigPolicy(fields: JsonFields | undefined, warnings: stri
     levels.set(Number(name), dropUndefined(policy));
   }
   if (fields.raw('system') !== undefined) warnings.push(`${fields.key('system')} is not applied: h2tunnel keeps no per-user statistics`);
-  const [unread] = fields.unread();
-  if (unread !== undefined) throw invalidConfig(unread, 'is not a policy key');
+  fields.rejectUnread('is not a policy key');
   return (level) => levels.get(level) ?? {};
 }
 

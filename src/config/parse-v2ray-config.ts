@@ -181,10 +181,7 @@ function parseRouting(fields: JsonFields | undefined, format: ConfigFormat, outb
     rule.raw('type');
     const inboundTags = rule.strings('inboundTag');
     const target = rule.string(targetKey);
-    const [other] = rule.unread();
-    if (other !== undefined) {
-      throw invalidConfig(other, 'routing by anything but inboundTag (domain, IP, port, balancer …) is not supported: h2tunnel does not look inside tunnels');
-    }
+    rule.rejectUnread('routing by anything but inboundTag (domain, IP, port, balancer …) is not supported: h2tunnel does not look inside tunnels');
     if (inboundTags === undefined) throw invalidConfig(rule.prefix, 'needs inboundTag: h2tunnel routes by inbound only');
     const outbound = outbounds.find((candidate) => candidate.tag === target);
     if (outbound === undefined) throw invalidConfig(rule.key(targetKey), `names no outbound: "${target ?? ''}"`);

@@ -79,13 +79,8 @@ function parseHttp(fields: JsonFields | undefined): HttpSettings {
     healthCheckTimeout: fields.number('health_check_timeout'),
     headers: headers === undefined ? undefined : Object.fromEntries(headers.entries().map(([name]) => [name, headers.strings(name) ?? []])),
   };
-  rejectUnread(fields);
+  fields.rejectUnread('is not a known key here');
   return dropUndefined(settings);
-}
-
-function rejectUnread(fields: JsonFields): void {
-  const [first] = fields.unread();
-  if (first !== undefined) throw invalidConfig(first, 'is not a known key here');
 }
 
 /**

@@ -122,8 +122,7 @@ function parseV4Certificate(fields: JsonFields): CertificateEntry {
   });
   fields.raw('ocspStapling');
   fields.raw('OneTimeLoading');
-  const [unread] = fields.unread();
-  if (unread !== undefined) throw invalidConfig(unread, 'is not a known key here');
+  fields.rejectUnread('is not a known key here');
   return entry;
 }
 

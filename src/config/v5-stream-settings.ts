@@ -76,8 +76,7 @@ export function parseV5StreamSettings(json: unknown, at = 'streamSettings'): E.E
     const warnings: string[] = [];
     if (security !== 'tls' && securityFields !== undefined) warnings.push(`${securityFields.prefix} is ignored because security is not "tls"`);
     if (root.raw('socketSettings') !== undefined) warnings.push(`${root.key('socketSettings')} is ignored by h2tunnel`);
-    const [unread] = root.unread();
-    if (unread !== undefined) throw invalidConfig(unread, 'is not a known jsonv5 streamSettings key');
+    root.rejectUnread('is not a known jsonv5 streamSettings key');
     return E.right({ http, tls, warnings, trustForwardedFor });
   } catch (error) {
     if (isInvalidConfig(error)) return E.left(error);
@@ -90,8 +89,7 @@ function parseTransport(fields: JsonFields): HttpSettings {
     const name = header.string('name');
     if (name === undefined || name === '') throw invalidConfig(header.key('name'), 'is required');
     const values = header.strings('value') ?? [];
-    const [unread] = header.unread();
-    if (unread !== undefined) throw invalidConfig(unread, 'is not a known key here');
+    header.rejectUnread('is not a known key here');
     return [name, values] as const;
   });
   const settings = {
@@ -101,8 +99,7 @@ function parseTransport(fields: JsonFields): HttpSettings {
     headers: headers === undefined ? undefined : Object.fromEntries(headers),
   };
   fields.raw('parseXForwardedFor');
-  const [unread] = fields.unread();
-  if (unread !== undefined) throw invalidConfig(unread, 'is not a known key of the h2 transport');
+  fields.rejectUnread('is not a known key of the h2 transport');
   return dropUndefined(settings);
 }
 
@@ -128,8 +125,7 @@ function parseSecurity(fields: JsonFields | undefined): StreamTlsSettings {
     },
     fields.boolean('allowInsecureIfPinnedPeerCertificate') ?? false,
   );
-  const [unread] = fields.unread();
-  if (unread !== undefined) throw invalidConfig(unread, 'is not a known securitySettings key of "tls"');
+  fields.rejectUnread('is not a known securitySettings key of "tls"');
   return settings;
 }
 
@@ -149,8 +145,7 @@ function parseCertificate(fields: JsonFields): CertificateEntry {
     certificate: inline('certificate'),
     key: inline('key'),
   });
-  const [unread] = fields.unread();
-  if (unread !== undefined) throw invalidConfig(unread, 'is not a known key here');
+  fields.rejectUnread('is not a known key here');
   return entry;
 }
 
