@@ -1,5 +1,4 @@
 import type { ClientHttp2Session, Settings } from 'node:http2';
-import type { TLSSocket } from 'node:tls';
 import { Mutex } from 'async-mutex';
 import { Subject, type Observable } from 'rxjs';
 import type { HostPort } from '../config/address.js';
@@ -9,6 +8,7 @@ import { WINDOW_LIMITS } from '../flow-control.js';
 import { watchHealth } from '../health-check.js';
 import { fromNodeError } from '../node-errors.js';
 import { drainSession, failSession, markSessionFailed, sessionFailure } from '../session-failure.js';
+import { sessionTlsResumed } from '../session-tls-resumed.js';
 import { tuneWindows } from '../window-tuner.js';
 import { leaseSession } from './lease-request.js';
 import { openSession, peerSettingsArrived } from './open-session.js';
@@ -253,10 +253,7 @@ export class SessionManager {
       this.live.delete(entry);
       this.eventSubject.next({ type: 'closed', id: entry.id, key: entry.key });
     });
-    // session.socket is Node's proxy to the TLS socket: 'in' would test the proxy, so ask for the method.
-    const tlsSocket = session.socket as Partial<TLSSocket>;
-    const resumed = typeof tlsSocket.isSessionReused === 'function' && tlsSocket.isSessionReused();
-    this.eventSubject.next({ type: 'opened', id: entry.id, key: entry.key, resumed });
+    this.eventSubject.next({ type: 'opened', id: entry.id, key: entry.key, resumed: sessionTlsResumed(session) === true });
   }
 
   /** Takes the entry out of the cache (if it is still there) so no new tunnel uses it. */

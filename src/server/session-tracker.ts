@@ -1,4 +1,3 @@
-import type { TLSSocket } from 'node:tls';
 import { constants, type Http2Session, type Http2SecureServer, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Subject } from 'rxjs';
@@ -10,6 +9,7 @@ import type { TunnelServerStats } from './server-events.js';
 import { fromNodeError } from '../node-errors.js';
 import { tuneWindows } from '../window-tuner.js';
 import { drainSession, failSession } from '../session-failure.js';
+import { sessionTlsResumed } from '../session-tls-resumed.js';
 import { ResetBudget, type ResetLimits } from './reset-budget.js';
 import type { ServerEvent } from './server-events.js';
 
@@ -103,10 +103,7 @@ export class SessionTracker {
       windows.kick();
     });
     if (this.limits.idleTimeoutMs > 0) session.setTimeout(this.limits.idleTimeoutMs, () => session.close());
-    // session.socket is Node's proxy to the TLS socket: ask for the method rather than test with 'in'.
-    const tlsSocket = session.socket as Partial<TLSSocket> | undefined;
-    const tlsResumed = typeof tlsSocket?.isSessionReused === 'function' ? tlsSocket.isSessionReused() : undefined;
-    this.events.next({ type: 'session-opened', session: id, remoteAddress: address, tlsResumed });
+    this.events.next({ type: 'session-opened', session: id, remoteAddress: address, tlsResumed: sessionTlsResumed(session) });
     session.once('close', () => {
       clearTimeout(headerTimer);
       stopHealth();
