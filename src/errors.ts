@@ -185,6 +185,10 @@ export const invalidConfig = (key: string, detail: string): InvalidConfig =>
 export const configDetail = (error: InvalidConfig): string =>
   error.key !== '' && error.message.startsWith(`${error.key}: `) ? error.message.slice(error.key.length + 2) : error.message;
 
+/** The same InvalidConfig with `where` (a file, or files) in front of its key: `config.json: inbounds[0]: …`. */
+export const configErrorIn = (where: string, error: InvalidConfig): InvalidConfig =>
+  invalidConfig(error.key === '' ? where : `${where}: ${error.key}`, configDetail(error));
+
 export const protocolError = (detail: string, cause?: unknown): ProtocolError =>
   make<ProtocolError>({
     _tag: 'ProtocolError',

@@ -4,7 +4,7 @@ import type { TunnelClientPart, TunnelServerPart } from '../config/deployment.js
 import { dialSettingsOf, listenSettingsOf } from '../config/load-stream-settings.js';
 import type { LoadedConfig } from '../config/read-v2ray-config.js';
 import { resolveDialSettings, resolveHttp } from '../config/resolve-dial-settings.js';
-import { configDetail, invalidConfig, isInvalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors.js';
+import { configErrorIn, isInvalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors.js';
 import type { ClientConfig } from './client-config.js';
 import { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ServerConfig } from './server-config.js';
 
@@ -29,7 +29,7 @@ export async function configFileParts(loaded: LoadedConfig): Promise<E.Either<In
     try {
       parts.push(part.kind === 'server' ? await serverPart(part) : await clientPart(part));
     } catch (error) {
-      if (isInvalidConfig(error)) return E.left(invalidConfig(`${loaded.label}: ${error.key}`, configDetail(error)));
+      if (isInvalidConfig(error)) return E.left(configErrorIn(loaded.label, error));
       if ((error as TlsRequired)._tag === 'TlsRequired') {
         const refusal = error as TlsRequired;
         refusal.message = `${loaded.label}: ${part.where}: ${refusal.message} Its freedom outbound has no "security": "tls" (v2ray refuses to dial the http transport without it).`;

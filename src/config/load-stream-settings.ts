@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { createSecureContext } from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
-import { configDetail, invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors.js';
+import { configErrorIn, invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors.js';
 import type { ServerTlsSettings } from '../server/server-options.js';
 import type { DialSettings, HttpSettings, TlsClientSettings } from './settings.js';
 import { parseStreamSettings, type CertificateEntry, type StreamSettings } from './stream-settings.js';
@@ -197,7 +197,7 @@ async function readStreamSettings(file: string): Promise<StreamSettings> {
     throw invalidConfig('--stream-settings', `${file} is not valid JSON (${(error as Error).message})`);
   }
   const parsed = parseStreamSettings(json);
-  if (E.isLeft(parsed)) throw invalidConfig(`${file}: ${parsed.left.key}`, configDetail(parsed.left));
+  if (E.isLeft(parsed)) throw configErrorIn(file, parsed.left);
   return parsed.right;
 }
 

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { configDetail, invalidConfig, type InvalidConfig } from '../errors.js';
+import { configErrorIn, invalidConfig, type InvalidConfig } from '../errors.js';
 import type { ConfigFormat, Deployment } from './deployment.js';
 import { stripJsonComments } from './json-comments.js';
 import { mergeConfigs } from './merge-configs.js';
@@ -44,7 +44,7 @@ export async function readV2rayConfig(files: readonly string[], format?: ConfigF
     return E.left(invalidConfig(label, `cannot merge: ${(error as Error).message}`));
   }
   const parsed = parseV2rayConfig(merged, chosen);
-  if (E.isLeft(parsed)) return E.left(invalidConfig(`${label}: ${parsed.left.key}`.replace(/: $/, ''), configDetail(parsed.left)));
+  if (E.isLeft(parsed)) return E.left(configErrorIn(label, parsed.left));
   return E.right({ deployment: parsed.right, label });
 }
 
