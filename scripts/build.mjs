@@ -1,4 +1,4 @@
-// Builds the dual package: ESM into dist/esm (library, CLI and demo), CommonJS into dist/cjs (the
+// Builds the dual package: ESM into dist/esm (library and CLI), CommonJS into dist/cjs (the
 // library entries only: the CLI uses import.meta and top-level await, and runs as ESM from bin/).
 // Each build has its own .d.ts.
 // The package is "type": "module", so dist/cjs gets a package.json of its own that makes Node (and

@@ -19,7 +19,7 @@ export type {
   TransportError,
   TransportErrorTag,
   UnexpectedStatus,
-} from './errors.js';
+} from './errors/transport-error.js';
 export {
   isAlpnMismatch,
   isConnectFailed,
@@ -33,29 +33,29 @@ export {
   isTlsVerifyFailed,
   isTransportError,
   isUnexpectedStatus,
-} from './errors.js';
+} from './errors/transport-error.js';
 
 // config
-export { formatHostPort, parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from './config/address.js';
-export { type Destination } from './config/destination.js';
-export { DEFAULT_HOSTS, pickHost, type HostList } from './config/hosts.js';
-export { normalizePath } from './config/path.js';
-export { resolveDialSettings } from './config/resolve-dial-settings.js';
-export type { DialSettings, HealthCheck, HttpSettings, ResolvedDialSettings, TlsClientSettings, TransportSecurity } from './config/settings.js';
-export { parseStreamSettings, type CertificateEntry, type StreamSettings, type StreamTlsSettings } from './config/stream-settings.js';
+export { formatHostPort, parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from './settings/address.js';
+export { type Destination } from './settings/destination.js';
+export { DEFAULT_HOSTS, pickHost, type HostList } from './settings/hosts.js';
+export { normalizePath } from './settings/path.js';
+export { resolveDialSettings } from './settings/resolve-dial-settings.js';
+export type { DialSettings, HealthCheck, HttpSettings, ResolvedDialSettings, TlsClientSettings, TransportSecurity } from './settings/settings.js';
+export { parseStreamSettings, type CertificateEntry, type StreamSettings, type StreamTlsSettings } from './v2ray-config/stream-settings.js';
 
 // protocol rules
 export { remoteAddress } from './protocol/remote-address.js';
-export { tunnelRequestHeaders } from './protocol/request-headers.js';
+export { tunnelRequestHeaders } from './protocol/v2ray-http/request-headers.js';
 export { hostAccepted, routeRequest, type HostMatch, type RouteDecision, type RouteRules } from './protocol/route.js';
-export { checkStatus } from './protocol/status.js';
+export { checkStatus } from './protocol/v2ray-http/status.js';
 
 // client
 export { dial, dialEither, defaultSessionManager, type DialOptions } from './client/dial.js';
-export { SessionManager, type SessionEvent, type SessionLease, type SessionManagerOptions, type SessionManagerStats } from './client/session-manager.js';
+export { SessionManager, type SessionEvent, type SessionLease, type SessionManagerOptions, type SessionManagerStats } from './client/pool/session-manager.js';
 
 // connection
-export { Connection, type ConnectionInfo, type ConnectionResult } from './connection.js';
+export { Connection, type ConnectionInfo, type ConnectionResult } from './connection/connection.js';
 
 // server
 export { listen, type TunnelServer } from './server/listen.js';

@@ -1,5 +1,5 @@
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { LISTEN_BACKLOG } from '../../src/listen-backlog.js';
+import { LISTEN_BACKLOG } from '../../src/net/listen-backlog.js';
 import { Bottleneck } from './bottleneck.js';
 import { LinkDirection } from './link-direction.js';
 

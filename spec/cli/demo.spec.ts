@@ -7,7 +7,7 @@ describe('npm start (the loopback demo)', function () {
   this.timeout(120_000);
 
   it('exits 0 after verifying every checksum, printing a summary', async () => {
-    const child = spawn('npx', ['tsx', 'src/demo/main.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['tsx', 'examples/demo/main.ts'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

@@ -3,8 +3,8 @@ import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
-import { isTransportError } from '../../src/errors.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
+import { isTransportError } from '../../src/errors/transport-error.js';
 import { testCertificate } from '../helpers/certs.js';
 
 describe('dial: a server that only speaks HTTP/1.1', function () {

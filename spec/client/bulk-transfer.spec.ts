@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { exchange, randomPayload, type Digest } from './support/bytes.js';
 

@@ -4,7 +4,7 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { testCertificate } from '../helpers/certs.js';
 import { dialSettingsFor, eventually, startServer } from '../helpers/in-process.js';
 

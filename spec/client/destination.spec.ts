@@ -4,9 +4,9 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
-import { destinationOf } from '../../src/config/destination.js';
-import { isInvalidConfig, isTransportError } from '../../src/errors.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
+import { destinationOf } from '../../src/settings/destination.js';
+import { isInvalidConfig, isTransportError } from '../../src/errors/transport-error.js';
 import { listen } from '../../src/server/listen.js';
 
 describe('dial: the destination it is handed', function () {

@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { randomPayload } from './support/bytes.js';
 

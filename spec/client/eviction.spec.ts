@@ -4,8 +4,8 @@ import type { Http2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
-import type { DialSettings } from '../../src/config/settings.js';
+import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
+import type { DialSettings } from '../../src/settings/settings.js';
 import { testCertificate } from '../helpers/certs.js';
 import { dialSettingsFor, eventually, startServer } from '../helpers/in-process.js';
 

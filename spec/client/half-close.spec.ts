@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
-import type { Connection } from '../../src/connection.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
+import type { Connection } from '../../src/connection/connection.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 
 // Answers only once the client has ended its side: the reply can arrive only after a half-close.

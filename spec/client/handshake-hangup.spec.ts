@@ -3,9 +3,9 @@ import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import type { DialSettings } from '../../src/config/settings.js';
-import { SessionManager } from '../../src/client/session-manager.js';
-import { isSessionClosed } from '../../src/errors.js';
+import type { DialSettings } from '../../src/settings/settings.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
+import { isSessionClosed } from '../../src/errors/transport-error.js';
 
 describe('dial: a peer that accepts TCP and hangs up at once', function () {
   this.timeout(20_000);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
+import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
 import { dialSettingsFor, eventually, startServer, type InProcessServer } from '../helpers/in-process.js';
 
 describe('SessionManager: idle sessions', function () {

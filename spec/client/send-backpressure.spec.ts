@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
-import type { Connection } from '../../src/connection.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
+import type { Connection } from '../../src/connection/connection.js';
 import { dialSettingsFor, eventually, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { chunks, digestOf, randomPayload } from './support/bytes.js';
 

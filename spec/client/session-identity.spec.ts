@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
-import type { Connection } from '../../src/connection.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
+import type { Connection } from '../../src/connection/connection.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 
 describe('SessionManager: sessions are keyed by destination and TLS identity', function () {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { ClientHttp2Stream } from 'node:http2';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
+import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 
 type Opened = Extract<SessionEvent, { type: 'opened' }>;

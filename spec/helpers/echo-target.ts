@@ -1,5 +1,5 @@
 import { createServer, type Socket } from 'node:net';
-import { LISTEN_BACKLOG } from '../../src/listen-backlog.js';
+import { LISTEN_BACKLOG } from '../../src/net/listen-backlog.js';
 
 /** A TCP echo server on 127.0.0.1, the far end tunnels are forwarded to. */
 export interface EchoTarget {

@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { Subscription } from 'rxjs';
-import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
-import type { DialSettings } from '../../src/config/settings.js';
-import type { Connection } from '../../src/connection.js';
+import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
+import type { DialSettings } from '../../src/settings/settings.js';
+import type { Connection } from '../../src/connection/connection.js';
 import type { ServerEvent } from '../../src/server/server-events.js';
 import type { ListenOptions } from '../../src/server/server-options.js';
 import { listen, type TunnelServer } from '../../src/server/listen.js';

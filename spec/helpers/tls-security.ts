@@ -1,4 +1,4 @@
-import type { TransportSecurity } from '../../src/config/settings.js';
+import type { TransportSecurity } from '../../src/settings/settings.js';
 
 type TlsSecurity = Extract<TransportSecurity, { kind: 'tls' }>;
 

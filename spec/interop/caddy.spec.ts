@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
-import type { DialSettings } from '../../src/config/settings.js';
-import type { ConnectionInfo } from '../../src/connection.js';
-import { isUnexpectedStatus } from '../../src/errors.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
+import type { DialSettings } from '../../src/settings/settings.js';
+import type { ConnectionInfo } from '../../src/connection/connection.js';
+import { isUnexpectedStatus } from '../../src/errors/transport-error.js';
 import { listen, type TunnelServer } from '../../src/server/listen.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { startCaddy, type CaddyInstance } from '../helpers/caddy.js';

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { firstValueFrom, type Observable } from 'rxjs';
-import type { Connection } from '../../src/connection.js';
+import type { Connection } from '../../src/connection/connection.js';
 
 /** What went up and what came back through one echoed tunnel. */
 export interface RoundTrip {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
-import type { DialSettings } from '../../src/config/settings.js';
-import { isUnexpectedStatus, type TransportError } from '../../src/errors.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
+import type { DialSettings } from '../../src/settings/settings.js';
+import { isUnexpectedStatus, type TransportError } from '../../src/errors/transport-error.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { writeCertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';

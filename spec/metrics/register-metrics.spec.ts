@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { Registry } from 'prom-client';
 import { dial } from '../../src/client/dial.js';
-import { SessionManager } from '../../src/client/session-manager.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { registerClientMetrics, registerServerMetrics } from '../../src/metrics/index.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { tunnelRoundTrip } from '../interop/round-trip.js';

@@ -5,7 +5,7 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
-import { isStreamReset, isUnexpectedStatus, streamReset } from '../../src/errors.js';
+import { isStreamReset, isUnexpectedStatus, streamReset } from '../../src/errors/transport-error.js';
 import { managerPerTest } from './support/manager-per-test.js';
 import { startOurServer, type OurServer } from './support/our-server.js';
 import { eventually, openTunnel, roundTrip } from './support/tunnels.js';

@@ -1,10 +1,10 @@
 import { strict as assert } from 'node:assert';
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import { resolveDialSettings } from '../../src/config/resolve-dial-settings.js';
-import type { DialSettings } from '../../src/config/settings.js';
-import { parseStreamSettings } from '../../src/config/stream-settings.js';
-import { isInvalidConfig, isTlsRequired } from '../../src/errors.js';
+import { resolveDialSettings } from '../../src/settings/resolve-dial-settings.js';
+import type { DialSettings } from '../../src/settings/settings.js';
+import { parseStreamSettings } from '../../src/v2ray-config/stream-settings.js';
+import { isInvalidConfig, isTlsRequired } from '../../src/errors/transport-error.js';
 
 // Values shaped like the real thing (the right keys, wrong or odd values) find more than pure noise.
 const anyValue = fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.double(), fc.string(), fc.array(fc.string()), fc.constant(null));

@@ -1,8 +1,8 @@
 import { strict as assert } from 'node:assert';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
-import type { Connection } from '../../src/connection.js';
-import { isSessionClosed } from '../../src/errors.js';
+import type { Connection } from '../../src/connection/connection.js';
+import { isSessionClosed } from '../../src/errors/transport-error.js';
 import { listen } from '../../src/server/listen.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
 import { testCertificate } from '../helpers/certs.js';
@@ -84,7 +84,7 @@ describe('reliability: GOAWAY', function () {
 describe('wasNotProcessed', () => {
   it('retries only requests the server never processed', async () => {
     const { wasNotProcessed } = await import('../../src/client/not-processed.js');
-    const { streamReset, sessionClosed, unexpectedStatus, timeout } = await import('../../src/errors.js');
+    const { streamReset, sessionClosed, unexpectedStatus, timeout } = await import('../../src/errors/transport-error.js');
     const goaway = Object.assign(new Error('GOAWAY'), { code: 'ERR_HTTP2_GOAWAY_SESSION' });
     assert.equal(wasNotProcessed(streamReset(7)), true);
     assert.equal(wasNotProcessed(sessionClosed('GOAWAY received', goaway)), true);

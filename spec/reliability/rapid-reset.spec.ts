@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
-import { SessionManager } from '../../src/client/session-manager.js';
+import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { useCliFixture } from '../cli/support/cli-fixture.js';
 import { openTunnel, roundTrip } from './support/tunnels.js';
 import { rapidReset } from './support/rapid-reset.js';

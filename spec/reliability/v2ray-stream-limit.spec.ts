@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { SessionManager, type SessionEvent } from '../../src/client/session-manager.js';
+import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { writeCertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';

@@ -1,5 +1,5 @@
 import pino, { type Logger } from 'pino';
-import { isTransportError, type Severity } from '../errors.js';
+import { isTransportError, type Severity } from '../errors/transport-error.js';
 
 /** Log levels `--log-level` accepts. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;

@@ -1,16 +1,16 @@
 import { Command, Option } from 'commander';
 import * as E from 'fp-ts/lib/Either.js';
-import { writeCertificate, type CertFlags } from './cert-command.js';
-import { clientConfig, type ClientFlags } from './client-config.js';
-import { loadConfigFile, runConfigFile, type RunFlags } from './run-config-file.js';
-import type { HostPort } from '../config/address.js';
-import { collect, count, days, metricsAddress, nameList, seconds, workerCount } from './flag-parsers.js';
+import { writeCertificate, type CertFlags } from './commands/cert-command.js';
+import { clientConfig, type ClientFlags } from './config/client-config.js';
+import { loadConfigFile, runConfigFile, type RunFlags } from './commands/run-config-file.js';
+import type { HostPort } from '../settings/address.js';
+import { collect, count, days, metricsAddress, nameList, seconds, workerCount } from './config/flag-parsers.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.js';
-import { runClient, type RunOptions } from './run-client.js';
-import { runServer } from './run-server.js';
-import { CLIENT_DEFAULTS, SERVER_DEFAULTS, serverConfig, type ServerFlags } from './server-config.js';
+import { runClient, type RunOptions } from './commands/run-client.js';
+import { runServer } from './commands/run-server.js';
+import { CLIENT_DEFAULTS, SERVER_DEFAULTS, serverConfig, type ServerFlags } from './config/server-config.js';
 import { packageVersion } from './version.js';
-import { inWorkers } from './worker-pool.js';
+import { inWorkers } from './workers/worker-pool.js';
 
 /** Flags every long-running command takes. */
 interface CommonFlags {

@@ -1,17 +1,17 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { catchError, defer, map, type Observable, of, retry, switchMap, throwError } from 'rxjs';
-import { formatHostPort } from '../config/address.js';
-import { destinationOf, type Destination } from '../config/destination.js';
-import { resolveDialSettings } from '../config/resolve-dial-settings.js';
-import type { DialSettings } from '../config/settings.js';
-import type { Connection } from '../connection.js';
-import type { TransportError } from '../errors.js';
-import { fromNodeError } from '../node-errors.js';
+import { formatHostPort } from '../settings/address.js';
+import { destinationOf, type Destination } from '../settings/destination.js';
+import { resolveDialSettings } from '../settings/resolve-dial-settings.js';
+import type { DialSettings } from '../settings/settings.js';
+import type { Connection } from '../connection/connection.js';
+import type { TransportError } from '../errors/transport-error.js';
+import { fromNodeError } from '../errors/node-errors.js';
 import { wasNotProcessed } from './not-processed.js';
 import { reportTunnel } from './report-tunnel.js';
-import { requestTunnel } from './request-tunnel.js';
-import { SessionManager } from './session-manager.js';
+import { requestTunnel } from './stages/request-tunnel.js';
+import { SessionManager } from './pool/session-manager.js';
 
 /** Options of {@link dial}. */
 export interface DialOptions {

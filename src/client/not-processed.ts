@@ -1,6 +1,6 @@
 import { constants } from 'node:http2';
-import { isSessionClosed, isStreamReset } from '../errors.js';
-import { nodeCode } from '../node-errors.js';
+import { isSessionClosed, isStreamReset } from '../errors/transport-error.js';
+import { nodeCode } from '../errors/node-errors.js';
 
 // Node throws these from request() on a session that got GOAWAY or closed as the request was made.
 const CLOSING_SESSION_CODES = new Set(['ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_INVALID_SESSION']);

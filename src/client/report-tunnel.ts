@@ -1,7 +1,7 @@
 import { type MonoTypeOperatorFunction, tap } from 'rxjs';
-import type { Connection } from '../connection.js';
-import { fromNodeError } from '../node-errors.js';
-import type { SessionManager } from './session-manager.js';
+import type { Connection } from '../connection/connection.js';
+import { fromNodeError } from '../errors/node-errors.js';
+import type { SessionManager } from './pool/session-manager.js';
 
 /**
  * Reports a dial's outcome to its manager's `tunnels` (opened with the time it took, failed, ended),

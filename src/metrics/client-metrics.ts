@@ -1,5 +1,5 @@
 import { register as defaultRegistry, type Registry } from 'prom-client';
-import type { SessionManager } from '../client/session-manager.js';
+import type { SessionManager } from '../client/pool/session-manager.js';
 import { evictionReason } from './eviction-reason.js';
 import { TunnelMetrics, type Reading } from './tunnel-metrics.js';
 

@@ -1,4 +1,4 @@
-import type { TransportError } from '../errors.js';
+import type { TransportError } from '../errors/transport-error.js';
 
 /** Why a session left the cache, as a low-cardinality metric label. */
 export type EvictionReason = 'goaway' | 'health_check' | 'idle' | 'shutdown' | 'closed' | 'error';

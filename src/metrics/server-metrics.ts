@@ -1,5 +1,5 @@
 import { register as defaultRegistry } from 'prom-client';
-import type { ConnectionResult } from '../connection.js';
+import type { ConnectionResult } from '../connection/connection.js';
 import type { TunnelServer } from '../server/listen.js';
 import type { RegisterMetricsOptions } from './client-metrics.js';
 import { TunnelMetrics } from './tunnel-metrics.js';

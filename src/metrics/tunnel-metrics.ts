@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
-import type { ConnectionResult } from '../connection.js';
+import type { ConnectionResult } from '../connection/connection.js';
 
 /** Which end of the tunnels a metric counts, as its `role` label. */
 export type Role = 'client' | 'server';

@@ -1,4 +1,4 @@
-import type { HostList } from '../config/hosts.js';
+import type { HostList } from '../settings/hosts.js';
 
 /** What the hub does with a request. */
 export type RouteDecision =

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { isSecureVersion, SECURE_VERSIONS } from '../config/tls-options.js';
-import { invalidConfig, type InvalidConfig } from '../errors.js';
+import { isSecureVersion, SECURE_VERSIONS } from '../settings/tls-options.js';
+import { invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
 import type { ListenOptions } from './server-options.js';
 
 // Numeric options and whether 0 is allowed (0 means "off" for these).

@@ -1,6 +1,6 @@
 import { constants, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Subject } from 'rxjs';
-import { Connection } from '../connection.js';
+import { Connection } from '../connection/connection.js';
 import { headerListSize } from '../protocol/header-list-size.js';
 import { remoteAddress, type ForwardedForTrust } from '../protocol/remote-address.js';
 import { routeRequest, type RouteDecision, type RouteRules } from '../protocol/route.js';

@@ -1,4 +1,4 @@
-import type { TransportError } from '../errors.js';
+import type { TransportError } from '../errors/transport-error.js';
 
 /** What a server reports besides accepted tunnels. */
 export type ServerEvent =

@@ -1,6 +1,6 @@
 import type { SecureVersion } from 'node:tls';
-import type { ListenAddress } from '../config/address.js';
-import type { HttpSettings } from '../config/settings.js';
+import type { ListenAddress } from '../settings/address.js';
+import type { HttpSettings } from '../settings/settings.js';
 import type { HostMatch } from '../protocol/route.js';
 
 /** A server's certificate and key, PEM, and how it treats its clients' TLS. */

@@ -1,15 +1,15 @@
 import { constants, type Http2Session, type Http2SecureServer, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Subject } from 'rxjs';
-import type { HealthCheck } from '../config/settings.js';
-import { protocolError, sessionClosed, timeout } from '../errors.js';
-import { WINDOW_LIMITS, widenSessionWindow } from '../flow-control.js';
-import { watchHealth } from '../health-check.js';
+import type { HealthCheck } from '../settings/settings.js';
+import { protocolError, sessionClosed, timeout } from '../errors/transport-error.js';
+import { WINDOW_LIMITS, widenSessionWindow } from '../session/flow-control.js';
+import { watchHealth } from '../session/health-check.js';
 import type { TunnelServerStats } from './server-events.js';
-import { fromNodeError } from '../node-errors.js';
-import { tuneWindows } from '../window-tuner.js';
-import { drainSession, failSession } from '../session-failure.js';
-import { sessionTlsResumed } from '../session-tls-resumed.js';
+import { fromNodeError } from '../errors/node-errors.js';
+import { tuneWindows } from '../session/window-tuner.js';
+import { drainSession, failSession } from '../session/session-failure.js';
+import { sessionTlsResumed } from '../session/session-tls-resumed.js';
 import { ResetBudget, type ResetLimits } from './reset-budget.js';
 import type { ServerEvent } from './server-events.js';
 

@@ -2,7 +2,7 @@ import * as net from 'node:net';
 import type { Http2Session, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { constants } from 'node:http2';
-import type { DialSettings } from '../config/settings.js';
+import type { DialSettings } from '../settings/settings.js';
 import { selfSignedCertificate, type CertificatePair } from '../tls/self-signed.js';
 import { answerTunnel } from './answer-tunnel.js';
 import type { FaultServerOptions } from './fault-options.js';

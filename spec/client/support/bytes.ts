@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
-import type { Connection } from '../../../src/connection.js';
+import type { Connection } from '../../../src/connection/connection.js';
 
 /** A digest of a byte stream and its length. */
 export interface Digest {

@@ -1,4 +1,4 @@
-import { SessionManager, type SessionEvent } from '../../../src/client/session-manager.js';
+import { SessionManager, type SessionEvent } from '../../../src/client/pool/session-manager.js';
 import { expectNoLeakedSockets, tcpHandles } from './handles.js';
 
 /** The client side of one test: a fresh manager, and every event it emitted so far. */

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import type { Connection } from '../../../src/connection.js';
+import type { Connection } from '../../../src/connection/connection.js';
 import { listen, type TunnelServer } from '../../../src/server/listen.js';
 import type { ListenOptions } from '../../../src/server/server-options.js';
 import type { ServerEvent } from '../../../src/server/server-events.js';

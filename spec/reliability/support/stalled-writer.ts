@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { startDelayLink } from '../../../bench/link/delay-link.js';
 import { dial } from '../../../src/client/dial.js';
-import { SessionManager } from '../../../src/client/session-manager.js';
-import type { Connection } from '../../../src/connection.js';
+import { SessionManager } from '../../../src/client/pool/session-manager.js';
+import type { Connection } from '../../../src/connection/connection.js';
 import { listen } from '../../../src/server/listen.js';
 import { selfSignedCertificate } from '../../../src/tls/self-signed.js';
 

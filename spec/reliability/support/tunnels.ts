@@ -1,8 +1,8 @@
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { dial } from '../../../src/client/dial.js';
-import type { SessionManager } from '../../../src/client/session-manager.js';
-import type { DialSettings } from '../../../src/config/settings.js';
-import type { Connection } from '../../../src/connection.js';
+import type { SessionManager } from '../../../src/client/pool/session-manager.js';
+import type { DialSettings } from '../../../src/settings/settings.js';
+import type { Connection } from '../../../src/connection/connection.js';
 
 /** Dials one tunnel on `manager`, resolving with the connection or rejecting with the typed error. */
 export function openTunnel(manager: SessionManager, address: string, settings: DialSettings): Promise<Connection> {

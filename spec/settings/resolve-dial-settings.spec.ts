@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { resolveDialSettings } from '../../src/settings/resolve-dial-settings.js';
+import type { DialSettings, ResolvedDialSettings } from '../../src/settings/settings.js';
+import type { TransportError } from '../../src/errors/transport-error.js';
+import { tlsSecurity } from '../helpers/tls-security.js';
+import { leftOf, rightOf } from '../helpers/either.js';
+
+const right = (settings: DialSettings): ResolvedDialSettings => rightOf(resolveDialSettings(settings));
+const left = (settings: DialSettings): TransportError => leftOf(resolveDialSettings(settings));
+
+describe('resolveDialSettings', () => {
+  it('refuses to dial without TLS and without explicit h2c, as v2ray (warning)', () => {
+    const error = left({ host: ['tunnel.test'] });
+    assert.equal(error._tag, 'TlsRequired');
+    assert.equal(error.code, 'H2T_ERR_TLS_REQUIRED');
+    assert.equal(error.severity, 'warning');
+    assert.equal(error.message, 'TLS must be enabled for http transport.');
+  });
+
+  it('fills v2ray defaults: www.example.com, path /, PUT', () => {
+    const resolved = right({ tls: {} });
+    assert.deepEqual(resolved.hosts, ['www.example.com']);
+    assert.equal(resolved.path, '/');
+    assert.equal(resolved.method, 'PUT');
+    assert.deepEqual(resolved.security, tlsSecurity({ serverName: undefined }));
+    assert.equal(resolved.zeroRtt, false);
+  });
+
+  it('normalizes the path, upper-cases the method and lower-cases header names', () => {
+    const resolved = right({ tls: { serverName: 's.test', ca: 'PEM' }, path: 'tun', method: 'post', headers: { 'X-A': '1' } });
+    assert.equal(resolved.path, '/tun');
+    assert.equal(resolved.method, 'POST');
+    assert.deepEqual(resolved.headers, { 'x-a': ['1'] });
+    assert.deepEqual(resolved.security, tlsSecurity({ serverName: 's.test', ca: ['PEM'] }));
+  });
+
+  it('accepts explicit h2c, and refuses h2c combined with TLS', () => {
+    assert.deepEqual(right({ h2c: true }).security, { kind: 'h2c' });
+    const error = left({ h2c: true, tls: {} });
+    assert.equal(error._tag, 'InvalidConfig');
+    assert.equal((error as { key?: string }).key, 'h2c');
+  });
+
+  it('turns health-check seconds into milliseconds and names bad values', () => {
+    assert.deepEqual(right({ tls: {}, readIdleTimeout: 2, healthCheckTimeout: 3 }).healthCheck, { readIdleMs: 2000, timeoutMs: 3000 });
+    assert.deepEqual(right({ tls: {}, readIdleTimeout: 0 }).healthCheck.readIdleMs, 0);
+    assert.equal((left({ tls: {}, readIdleTimeout: -1 }) as { key?: string }).key, 'readIdleTimeout');
+    assert.equal((left({ tls: {}, readIdleTimeout: 5, healthCheckTimeout: 0 }) as { key?: string }).key, 'healthCheckTimeout');
+    assert.equal((left({ tls: {}, connectTimeout: 0 }) as { key?: string }).key, 'connectTimeout');
+  });
+
+  it('names invalid hosts, methods and headers', () => {
+    assert.equal((left({ tls: {}, host: ['ok.test', 'bad host'] }) as { key?: string }).key, 'host[1]');
+    assert.equal((left({ tls: {}, method: 'P U T' }) as { key?: string }).key, 'method');
+    assert.equal((left({ tls: {}, headers: { connection: 'close' } }) as { key?: string }).key, 'headers.connection');
+    assert.equal((left({ tls: {}, headers: { 'x-a': 'a\r\nb' } }) as { key?: string }).key, 'headers.x-a');
+    assert.equal((left({ tls: { serverName: 'a b' } }) as { key?: string }).key, 'tls.serverName');
+  });
+
+  it('resumes TLS sessions unless disableSessionResumption, which must be a boolean', () => {
+    const resume = (settings: DialSettings) => {
+      const security = right(settings).security;
+      return security.kind === 'tls' && security.resume;
+    };
+    assert.equal(resume({ tls: {} }), true);
+    assert.equal(resume({ tls: { disableSessionResumption: true } }), false);
+    assert.equal((left({ tls: { disableSessionResumption: 'no' as unknown as boolean } }) as { key?: string }).key, 'tls.disableSessionResumption');
+  });
+});

@@ -1,0 +1,121 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { parseHostPort, type HostPort } from '../../settings/address.js';
+import { loadDialSettings, readKeyPairFiles, readPemFile } from '../../v2ray-config/load-stream-settings.js';
+import { resolveDialSettings } from '../../settings/resolve-dial-settings.js';
+import { checkPin } from '../../settings/tls-options.js';
+import type { DialSettings, TlsClientSettings } from '../../settings/settings.js';
+import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
+
+/** The `h2tunnel client` flags, as the argument parser hands them over. */
+export interface ClientFlags {
+  readonly listen: string;
+  readonly server: string;
+  readonly serverName?: string;
+  readonly ca?: string;
+  readonly insecure?: boolean;
+  readonly host?: readonly string[];
+  readonly path?: string;
+  readonly readIdleTimeout?: number;
+  readonly healthCheckTimeout?: number;
+  readonly h2c?: boolean;
+  readonly streamSettings?: string;
+  readonly idleTimeout: number;
+  /** Send the first bytes with the request, before the 200 (commander's `--no-zero-rtt` sets false). */
+  readonly zeroRtt: boolean;
+  /** `--pin`, repeatable: base64 chained SHA-256 of the server's certificate chain. */
+  readonly pin?: readonly string[];
+  readonly clientCert?: string;
+  readonly clientKey?: string;
+}
+
+/** Everything `h2tunnel client` needs, validated. */
+export interface ClientConfig {
+  readonly listen: HostPort;
+  readonly server: HostPort;
+  readonly settings: DialSettings;
+  /** A tunnel with no byte either way for this long is reset at both ends; 0 never. */
+  readonly idleTimeoutMs: number;
+  /** Keys of the JSON file that were ignored. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Turns client flags (and the `--stream-settings` file they may name) into a validated config; flags
+ * override the file. TLS is on unless `--h2c`, as v2ray refuses to dial the http transport without it.
+ *
+ * @example
+ * ```ts
+ * await clientConfig({ listen: '127.0.0.1:1080', server: 'tunnel.example:443', host: ['tunnel.example'] });
+ * ```
+ */
+export async function clientConfig(flags: ClientFlags): Promise<E.Either<InvalidConfig | TlsRequired, ClientConfig>> {
+  const listen = parseHostPort(flags.listen, '--listen');
+  if (E.isLeft(listen)) return listen;
+  const server = parseHostPort(flags.server, '--server', 443);
+  if (E.isLeft(server)) return server;
+  if (flags.ca !== undefined && flags.insecure === true) return E.left(invalidConfig('--insecure', 'cannot be combined with --ca; choose one'));
+  const tlsFlags = [
+    flags.ca !== undefined && '--ca',
+    flags.insecure === true && '--insecure',
+    flags.serverName !== undefined && '--server-name',
+    flags.pin !== undefined && '--pin',
+    flags.clientCert !== undefined && '--client-cert',
+  ].filter(Boolean);
+  if ((flags.clientCert === undefined) !== (flags.clientKey === undefined)) {
+    return E.left(invalidConfig(flags.clientCert === undefined ? '--client-key' : '--client-cert', 'needs --client-cert FILE and --client-key FILE together'));
+  }
+  if (flags.h2c === true && tlsFlags.length > 0) return E.left(invalidConfig('--h2c', `cannot be combined with ${tlsFlags.join(', ')}`));
+
+  const loaded = flags.streamSettings === undefined ? E.right({ settings: { tls: {} }, warnings: [] }) : await loadDialSettings(flags.streamSettings);
+  if (E.isLeft(loaded)) return loaded;
+  const base = loaded.right.settings;
+  const ca = flags.ca === undefined ? E.right(undefined) : await readPemFile(flags.ca, '--ca');
+  if (E.isLeft(ca)) return ca;
+  const pins = pinFlags(flags.pin);
+  if (E.isLeft(pins)) return pins;
+  const clientCertificate =
+    flags.clientCert === undefined ? E.right(undefined) : await readKeyPairFiles(flags.clientCert, flags.clientKey as string, '--client-cert', '--client-key');
+  if (E.isLeft(clientCertificate)) return clientCertificate;
+
+  let tls: TlsClientSettings | undefined;
+  if (flags.h2c !== true && (base.tls !== undefined || tlsFlags.length > 0)) {
+    tls = {
+      ...base.tls,
+      ...(flags.serverName === undefined ? {} : { serverName: flags.serverName }),
+      ...(ca.right === undefined ? {} : { ca: ca.right }),
+      ...(flags.insecure === true ? { allowInsecure: true } : {}),
+      ...(pins.right === undefined ? {} : { pinnedPeerCertificateChainSha256: pins.right }),
+      ...(clientCertificate.right === undefined ? {} : { clientCertificate: clientCertificate.right }),
+    };
+  }
+  if (tls === undefined && flags.h2c !== true) return E.left(withHint(tlsRequired(), flags.streamSettings));
+
+  const settings: DialSettings = {
+    ...base,
+    ...(flags.host === undefined ? {} : { host: flags.host }),
+    ...(flags.path === undefined ? {} : { path: flags.path }),
+    ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeout: flags.readIdleTimeout }),
+    ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeout: flags.healthCheckTimeout }),
+    tls,
+    h2c: flags.h2c === true ? true : undefined,
+    zeroRtt: flags.zeroRtt,
+  };
+  // Validate now, so a bad host name or timeout stops the start instead of failing every tunnel later.
+  const resolved = resolveDialSettings(settings);
+  if (E.isLeft(resolved)) return resolved;
+  return E.right({ listen: listen.right, server: server.right, settings, idleTimeoutMs: flags.idleTimeout * 1000, warnings: loaded.right.warnings });
+}
+
+function pinFlags(pins: readonly string[] | undefined): E.Either<InvalidConfig, readonly string[] | undefined> {
+  if (pins === undefined) return E.right(undefined);
+  try {
+    return E.right(pins.map((pin) => checkPin(pin, '--pin')));
+  } catch (error) {
+    return E.left(error as InvalidConfig);
+  }
+}
+
+function withHint(error: TlsRequired, file: string | undefined): TlsRequired {
+  error.message = `${error.message} ${file ?? 'The stream settings'} has no "security": "tls"; set it, or pass --h2c for a cleartext server.`;
+  return error;
+}
