@@ -3,7 +3,7 @@ import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import { sessionClosed } from '../../errors/transport-error.js';
 import { sessionFailure } from '../../session/session-failure.js';
 import type { Admission, PooledSession } from './pooled-session.js';
-import type { SessionLease } from './session-manager.js';
+import type { SessionLease } from './session-lease.js';
 
 /** What one lease needs of the session manager that owns the cache. */
 export interface LeaseHost {

@@ -15,7 +15,10 @@ import { openSession, peerSettingsArrived } from '../stages/open-session.js';
 import { PooledSession } from './pooled-session.js';
 import { sessionKey } from './session-key.js';
 import { TlsTickets } from './tls-tickets.js';
+import type { SessionLease } from './session-lease.js';
 import type { TunnelEvent } from './tunnel-event.js';
+
+export type { SessionLease } from './session-lease.js';
 
 /** Options of a {@link SessionManager}. */
 export interface SessionManagerOptions {
@@ -34,16 +37,6 @@ export type SessionEvent =
     }
   | { readonly type: 'evicted'; readonly id: number; readonly key: string; readonly reason: TransportError }
   | { readonly type: 'closed'; readonly id: number; readonly key: string };
-
-/** A stream slot on a connected session; `release` is called exactly once, when the tunnel ends. */
-export interface SessionLease {
-  readonly session: ClientHttp2Session;
-  readonly sessionId: number;
-  /** Gives the slot back. */
-  release(): void;
-  /** Stops new tunnels on this session (non-200 answer, broken stream); open ones finish. */
-  evict(reason: TransportError): void;
-}
 
 /** Counts at one moment. */
 export interface SessionManagerStats {
