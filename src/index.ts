@@ -33,7 +33,7 @@ export {
   isTlsVerifyFailed,
   isTransportError,
   isUnexpectedStatus,
-} from './errors/transport-error.js';
+} from './errors/error-guards.js';
 
 // config
 export { formatHostPort, parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from './settings/address.js';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
-import { isTransportError } from '../../src/errors/transport-error.js';
+import { isTransportError } from '../../src/errors/error-guards.js';
 import { testCertificate } from '../helpers/certs.js';
 
 describe('dial: a server that only speaks HTTP/1.1', function () {

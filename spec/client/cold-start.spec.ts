@@ -8,7 +8,7 @@ import { startDelayLink, type DelayLink } from '../../bench/link/delay-link.js';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { Connection } from '../../src/connection/connection.js';
-import { isSessionClosed, isTimeout } from '../../src/errors/transport-error.js';
+import { isSessionClosed, isTimeout } from '../../src/errors/error-guards.js';
 
 /** An h2c tunnel server that answers 200 and notes, per session, whether a request came before the client's SETTINGS ACK. */
 async function orderServer(maxConcurrentStreams = 250) {

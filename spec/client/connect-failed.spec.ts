@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { firstValueFrom, retry } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
-import { isConnectFailed, isTransportError } from '../../src/errors/transport-error.js';
+import { isConnectFailed, isTransportError } from '../../src/errors/error-guards.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/fault-server.js';
 
 /** A port on 127.0.0.1 that nothing listens on (bound once, then released). */

@@ -6,7 +6,7 @@ import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { destinationOf } from '../../src/settings/destination.js';
-import { isInvalidConfig, isTransportError } from '../../src/errors/transport-error.js';
+import { isInvalidConfig, isTransportError } from '../../src/errors/error-guards.js';
 import { listen } from '../../src/server/listen.js';
 
 describe('dial: the destination it is handed', function () {

@@ -5,7 +5,7 @@ import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import type { DialSettings } from '../../src/settings/settings.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
-import { isSessionClosed } from '../../src/errors/transport-error.js';
+import { isSessionClosed } from '../../src/errors/error-guards.js';
 
 describe('dial: a peer that accepts TCP and hangs up at once', function () {
   this.timeout(20_000);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { isUnexpectedStatus } from '../../src/errors/transport-error.js';
+import { isUnexpectedStatus } from '../../src/errors/error-guards.js';
 import { dialSettingsFor, eventually, peerPerSuite } from '../helpers/in-process.js';
 
 describe('dial: a non-200 answer from our own server', function () {

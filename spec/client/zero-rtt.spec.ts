@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { isUnexpectedStatus } from '../../src/errors/transport-error.js';
+import { isUnexpectedStatus } from '../../src/errors/error-guards.js';
 import { dialSettingsFor, peerPerSuite } from '../helpers/in-process.js';
 
 describe('dial with zeroRtt: the connection before the 200', function () {

@@ -3,7 +3,8 @@ import { constants, type Http2Stream } from 'node:http2';
 import { firstValueFrom, from, lastValueFrom, take, toArray } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import type { Connection } from '../../src/connection/connection.js';
-import { isTransportError, protocolError } from '../../src/errors/transport-error.js';
+import { protocolError } from '../../src/errors/transport-error.js';
+import { isTransportError } from '../../src/errors/error-guards.js';
 import { dialSettingsFor, eventually, peerPerSuite, type TunnelHandler } from '../helpers/in-process.js';
 
 const text = async (connection: Connection): Promise<string> => Buffer.concat(await lastValueFrom(connection.output.pipe(toArray()))).toString();

@@ -1,22 +1,23 @@
 import assert from 'node:assert/strict';
 import * as errors from '../../src/errors/transport-error.js';
+import * as guards from '../../src/errors/error-guards.js';
 import type { TransportError } from '../../src/errors/transport-error.js';
 
 describe('transport errors', () => {
   const cause = new Error('boom');
   const cases: [TransportError, string, string, errors.Severity, (u: unknown) => boolean][] = [
-    [errors.tlsRequired(), 'TlsRequired', 'H2T_ERR_TLS_REQUIRED', 'warning', errors.isTlsRequired],
-    [errors.connectFailed('127.0.0.1:1', cause), 'ConnectFailed', 'H2T_ERR_CONNECT', 'warning', errors.isConnectFailed],
-    [errors.tlsVerifyFailed('self signed', cause), 'TlsVerifyFailed', 'H2T_ERR_TLS_VERIFY', 'error', errors.isTlsVerifyFailed],
-    [errors.alpnMismatch('http/1.1'), 'AlpnMismatch', 'H2T_ERR_ALPN', 'error', errors.isAlpnMismatch],
-    [errors.unexpectedStatus(404), 'UnexpectedStatus', 'H2T_ERR_STATUS', 'warning', errors.isUnexpectedStatus],
-    [errors.sessionClosed('GOAWAY'), 'SessionClosed', 'H2T_ERR_SESSION_CLOSED', 'warning', errors.isSessionClosed],
-    [errors.streamReset(8), 'StreamReset', 'H2T_ERR_STREAM_RESET', 'info', errors.isStreamReset],
-    [errors.timeout('connect', 5), 'Timeout', 'H2T_ERR_TIMEOUT', 'warning', errors.isTimeout],
-    [errors.invalidConfig('path', 'bad'), 'InvalidConfig', 'H2T_ERR_CONFIG', 'error', errors.isInvalidConfig],
-    [errors.protocolError('odd'), 'ProtocolError', 'H2T_ERR_PROTOCOL', 'warning', errors.isTag('ProtocolError')],
-    [errors.socketFailed('local 127.0.0.1:1', cause), 'SocketFailed', 'H2T_ERR_SOCKET', 'warning', errors.isSocketFailed],
-    [errors.listenFailed('127.0.0.1:1'), 'ListenFailed', 'H2T_ERR_LISTEN', 'error', errors.isTag('ListenFailed')],
+    [errors.tlsRequired(), 'TlsRequired', 'H2T_ERR_TLS_REQUIRED', 'warning', guards.isTlsRequired],
+    [errors.connectFailed('127.0.0.1:1', cause), 'ConnectFailed', 'H2T_ERR_CONNECT', 'warning', guards.isConnectFailed],
+    [errors.tlsVerifyFailed('self signed', cause), 'TlsVerifyFailed', 'H2T_ERR_TLS_VERIFY', 'error', guards.isTlsVerifyFailed],
+    [errors.alpnMismatch('http/1.1'), 'AlpnMismatch', 'H2T_ERR_ALPN', 'error', guards.isAlpnMismatch],
+    [errors.unexpectedStatus(404), 'UnexpectedStatus', 'H2T_ERR_STATUS', 'warning', guards.isUnexpectedStatus],
+    [errors.sessionClosed('GOAWAY'), 'SessionClosed', 'H2T_ERR_SESSION_CLOSED', 'warning', guards.isSessionClosed],
+    [errors.streamReset(8), 'StreamReset', 'H2T_ERR_STREAM_RESET', 'info', guards.isStreamReset],
+    [errors.timeout('connect', 5), 'Timeout', 'H2T_ERR_TIMEOUT', 'warning', guards.isTimeout],
+    [errors.invalidConfig('path', 'bad'), 'InvalidConfig', 'H2T_ERR_CONFIG', 'error', guards.isInvalidConfig],
+    [errors.protocolError('odd'), 'ProtocolError', 'H2T_ERR_PROTOCOL', 'warning', guards.isTag('ProtocolError')],
+    [errors.socketFailed('local 127.0.0.1:1', cause), 'SocketFailed', 'H2T_ERR_SOCKET', 'warning', guards.isSocketFailed],
+    [errors.listenFailed('127.0.0.1:1'), 'ListenFailed', 'H2T_ERR_LISTEN', 'error', guards.isTag('ListenFailed')],
   ];
 
   for (const [error, tag, code, severity, guard] of cases) {
@@ -27,7 +28,7 @@ describe('transport errors', () => {
       assert.ok(error instanceof Error);
       assert.equal(typeof error.stack, 'string');
       assert.equal(error.name, `TransportError(${tag})`);
-      assert.ok(errors.isTransportError(error));
+      assert.ok(guards.isTransportError(error));
       assert.ok(guard(error));
       // Each guard accepts exactly its own variant.
       for (const [, otherTag, , , otherGuard] of cases) if (otherTag !== tag) assert.equal(otherGuard(error), false, `${otherTag} guard on ${tag}`);
@@ -62,9 +63,9 @@ describe('transport errors', () => {
   });
 
   it('guards reject look-alikes that are not Errors or have unknown tags', () => {
-    assert.equal(errors.isTransportError({ _tag: 'TlsRequired' }), false);
-    assert.equal(errors.isTransportError(Object.assign(new Error('x'), { _tag: 'Nope' })), false);
-    assert.equal(errors.isTransportError(undefined), false);
-    assert.equal(errors.isTlsRequired(new Error('TLS must be enabled for http transport.')), false);
+    assert.equal(guards.isTransportError({ _tag: 'TlsRequired' }), false);
+    assert.equal(guards.isTransportError(Object.assign(new Error('x'), { _tag: 'Nope' })), false);
+    assert.equal(guards.isTransportError(undefined), false);
+    assert.equal(guards.isTlsRequired(new Error('TLS must be enabled for http transport.')), false);
   });
 });

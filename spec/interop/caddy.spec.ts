@@ -4,7 +4,7 @@ import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { DialSettings } from '../../src/settings/settings.js';
 import type { ConnectionInfo } from '../../src/connection/connection.js';
-import { isUnexpectedStatus } from '../../src/errors/transport-error.js';
+import { isUnexpectedStatus } from '../../src/errors/error-guards.js';
 import { listen, type TunnelServer } from '../../src/server/listen.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { startCaddy, type CaddyInstance } from '../helpers/caddy.js';

@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { resolveDialSettings } from '../../src/settings/resolve-dial-settings.js';
 import type { DialSettings } from '../../src/settings/settings.js';
 import { parseStreamSettings } from '../../src/v2ray-config/stream-settings.js';
-import { isInvalidConfig, isTlsRequired } from '../../src/errors/transport-error.js';
+import { isInvalidConfig, isTlsRequired } from '../../src/errors/error-guards.js';
 
 // Values shaped like the real thing (the right keys, wrong or odd values) find more than pure noise.
 const anyValue = fc.oneof(fc.jsonValue(), fc.constant(undefined), fc.double(), fc.string(), fc.array(fc.string()), fc.constant(null));

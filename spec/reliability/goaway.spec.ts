@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { AddressInfo } from 'node:net';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Connection } from '../../src/connection/connection.js';
-import { isSessionClosed } from '../../src/errors/transport-error.js';
+import { isSessionClosed } from '../../src/errors/error-guards.js';
 import { listen } from '../../src/server/listen.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
 import { testCertificate } from '../helpers/certs.js';

@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import * as E from 'fp-ts/lib/Either.js';
-import { isSessionClosed, isTimeout } from '../../src/errors/transport-error.js';
+import { isSessionClosed, isTimeout } from '../../src/errors/error-guards.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
 import { managerPerTest } from './support/manager-per-test.js';
 import { eventually, openTunnel, roundTrip } from './support/tunnels.js';

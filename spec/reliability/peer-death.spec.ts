@@ -3,7 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import * as E from 'fp-ts/lib/Either.js';
 import type { Connection } from '../../src/connection/connection.js';
-import { isSessionClosed, isTransportError } from '../../src/errors/transport-error.js';
+import { isSessionClosed, isTransportError } from '../../src/errors/error-guards.js';
 import { startResetRelay, type ResetRelay } from '../helpers/reset-relay.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
 import { managerPerTest } from './support/manager-per-test.js';

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import * as tls from 'node:tls';
-import { isInvalidConfig, isTlsVerifyFailed, isTransportError } from '../../src/errors/transport-error.js';
+import { isInvalidConfig, isTlsVerifyFailed, isTransportError } from '../../src/errors/error-guards.js';
 import { listen } from '../../src/server/listen.js';
 import { testCertificate } from '../helpers/certs.js';
 import { managerPerTest } from './support/manager-per-test.js';

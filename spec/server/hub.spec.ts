@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { isInvalidConfig } from '../../src/errors/transport-error.js';
+import { isInvalidConfig } from '../../src/errors/error-guards.js';
 import { listen, type TunnelServer } from '../../src/server/listen.js';
 import { testCertificate } from '../helpers/certs.js';
 import { eventually, startServer, type InProcessServer } from '../helpers/in-process.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { isTransportError } from '../../src/errors/transport-error.js';
+import { isTransportError } from '../../src/errors/error-guards.js';
 import { listen } from '../../src/server/listen.js';
 
 const odd = fc.oneof(fc.anything(), fc.constant(undefined), fc.constant(null), fc.integer({ min: -5, max: 70_000 }), fc.string(), fc.boolean());

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import * as E from 'fp-ts/lib/Either.js';
 import { firstValueFrom, retry } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
-import { isAlpnMismatch, isSessionClosed, isStreamReset, isTimeout, isUnexpectedStatus } from '../../src/errors/transport-error.js';
+import { isAlpnMismatch, isSessionClosed, isStreamReset, isTimeout, isUnexpectedStatus } from '../../src/errors/error-guards.js';
 import { startFaultServer, type FaultServer, type FaultServerOptions } from '../../src/testing/index.js';
 import { managerPerTest } from '../reliability/support/manager-per-test.js';
 import { openTunnel, pattern, roundTrip } from '../reliability/support/tunnels.js';

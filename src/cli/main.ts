@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { CommanderError } from 'commander';
-import { isTransportError, type TransportErrorTag } from '../errors/transport-error.js';
+import type { TransportErrorTag } from '../errors/transport-error.js';
+import { isTransportError } from '../errors/error-guards.js';
 import { ExitStatus } from './exit-status.js';
 import { buildProgram } from './program.js';
 import { v2rayStyleArgs } from './v2ray-args.js';

@@ -1,5 +1,5 @@
 import { constants } from 'node:http2';
-import { isSessionClosed, isStreamReset } from '../errors/transport-error.js';
+import { isSessionClosed, isStreamReset } from '../errors/error-guards.js';
 import { nodeCode } from '../errors/node-errors.js';
 
 // Node throws these from request() on a session that got GOAWAY or closed as the request was made.

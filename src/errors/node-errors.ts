@@ -1,13 +1,5 @@
-import {
-  alpnMismatch,
-  connectFailed,
-  isTransportError,
-  protocolError,
-  sessionClosed,
-  streamReset,
-  tlsVerifyFailed,
-  type TransportError,
-} from './transport-error.js';
+import { alpnMismatch, connectFailed, protocolError, sessionClosed, streamReset, tlsVerifyFailed, type TransportError } from './transport-error.js';
+import { isTransportError } from './error-guards.js';
 
 // Node's names for certificate and host-name failures (OpenSSL verify codes plus Node's own).
 const TLS_VERIFY_CODES = new Set([

@@ -8,8 +8,8 @@ import { LISTEN_BACKLOG } from '../net/listen-backlog.js';
 import { listenOn } from '../net/listen-on.js';
 import { bridge, DEFAULT_IDLE_TIMEOUT_MS, resetSocket } from './bridge.js';
 import { sendEarly, type EarlyOutcome } from './early-bytes.js';
-import { logError } from '../cli/logger.js';
-import { settleBy } from '../cli/shutdown.js';
+import { logError } from '../errors/error-log.js';
+import { settleBy } from './settle-by.js';
 import { Traffic } from './traffic.js';
 
 /** Options of {@link startTunnelClient}. */

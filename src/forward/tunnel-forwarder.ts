@@ -8,8 +8,8 @@ import type { ServerTunnelMetrics } from '../metrics/server-metrics.js';
 import type { TunnelServer } from '../server/listen.js';
 import { bridge, DEFAULT_IDLE_TIMEOUT_MS } from './bridge.js';
 import { ForwardGate } from './forward-gate.js';
-import { logError } from '../cli/logger.js';
-import { settleBy } from '../cli/shutdown.js';
+import { logError } from '../errors/error-log.js';
+import { settleBy } from './settle-by.js';
 import { Traffic } from './traffic.js';
 
 /** How tunnels are forwarded. */

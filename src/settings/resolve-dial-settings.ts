@@ -1,6 +1,7 @@
 import type { SecureVersion } from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
-import { invalidConfig, isInvalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors/transport-error.js';
+import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors/transport-error.js';
+import { isInvalidConfig } from '../errors/error-guards.js';
 import type { CertificatePins } from '../tls/certificate-pins.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';

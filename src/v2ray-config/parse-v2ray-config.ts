@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { configDetail, invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors/transport-error.js';
+import { configDetail, invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
+import { isInvalidConfig } from '../errors/error-guards.js';
 import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from '../settings/address.js';
 import type { ConfigFormat, Deployment, DeploymentPart, PartPolicy } from './deployment.js';
 import { JsonFields } from './json-fields.js';

@@ -1,5 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { invalidConfig, isInvalidConfig, type InvalidConfig } from '../errors/transport-error.js';
+import { invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
+import { isInvalidConfig } from '../errors/error-guards.js';
 import { JsonFields } from './json-fields.js';
 import type { HttpSettings } from '../settings/settings.js';
 import { parseV4Tls, type StreamTlsSettings } from './stream-tls.js';

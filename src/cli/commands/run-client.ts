@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { SessionManager } from '../../client/pool/session-manager.js';
 import { formatHostPort } from '../../settings/address.js';
 import type { ClientConfig } from '../config/client-config.js';
-import { logError } from '../logger.js';
+import { logError } from '../../errors/error-log.js';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.js';
 import { runParts, type RunningPart, type RunOptions } from './run-parts.js';
 import { startTunnelClient } from '../../forward/tunnel-client.js';

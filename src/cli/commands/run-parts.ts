@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { HostPort } from '../../settings/address.js';
-import { logError } from '../logger.js';
+import { logError } from '../../errors/error-log.js';
 import { startMetricsEndpoint } from '../metrics/metrics-endpoint.js';
 import { metricsRecorder, type MetricsRecorder } from '../metrics/metrics-recorder.js';
 import { shutdownSignal } from '../shutdown.js';

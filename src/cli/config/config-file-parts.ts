@@ -4,7 +4,8 @@ import type { TunnelClientPart, TunnelServerPart } from '../../v2ray-config/depl
 import { dialSettingsOf, listenSettingsOf } from '../../v2ray-config/load-stream-settings.js';
 import type { LoadedConfig } from '../../v2ray-config/read-v2ray-config.js';
 import { resolveDialSettings, resolveHttp } from '../../settings/resolve-dial-settings.js';
-import { configErrorIn, isInvalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
+import { configErrorIn, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
+import { isInvalidConfig } from '../../errors/error-guards.js';
 import type { ClientConfig } from './client-config.js';
 import { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ServerConfig } from './server-config.js';
 
