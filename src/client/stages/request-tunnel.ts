@@ -1,13 +1,13 @@
 import type { ClientHttp2Stream, IncomingHttpHeaders } from 'node:http2';
 import * as E from 'fp-ts/lib/Either.js';
-import { Observable } from 'rxjs';
+import { Observable, type Subscriber } from 'rxjs';
 import type { ResolvedDialSettings } from '../../settings/settings.js';
 import { Connection } from '../../connection/connection.js';
 import { sessionClosed, timeout, type TransportError } from '../../errors/transport-error.js';
 import { fromNodeError } from '../../errors/node-errors.js';
 import { tunnelRequestHeaders } from '../../protocol/v2ray-http/request-headers.js';
 import { checkStatus } from '../../protocol/v2ray-http/status.js';
-import type { SessionLease } from '../pool/session-manager.js';
+import type { SessionLease } from '../pool/session-lease.js';
 
 /**
  * Opens one tunnel on a leased session: the request (PUT, random `:authority`, path), then the status
@@ -17,8 +17,8 @@ import type { SessionLease } from '../pool/session-manager.js';
  */
 export function requestTunnel(lease: SessionLease, address: string, settings: ResolvedDialSettings): Observable<Connection> {
   return new Observable<Connection>((subscriber) => {
-    const headers = tunnelRequestHeaders(settings);
     let stream: ClientHttp2Stream;
+    const headers = tunnelRequestHeaders(settings);
     try {
       stream = lease.session.request(headers, { endStream: false });
     } catch (error) {
@@ -29,50 +29,88 @@ export function requestTunnel(lease: SessionLease, address: string, settings: Re
       subscriber.error(reason);
       return;
     }
-    stream.once('close', () => lease.release());
-    const info = { remoteAddress: address, authority: headers[':authority'] as string, path: settings.path, session: lease.sessionId };
-    const connection = new Connection(stream, info, address, !settings.zeroRtt);
-    let handedOff = false;
-    let answered = false;
-    let cancelled = false;
-
-    const fail = (reason: TransportError) => {
-      clearTimeout(timer);
-      lease.evict(reason);
-      connection.close(reason);
-      if (!handedOff) subscriber.error(reason);
-    };
-    const handOff = () => {
-      handedOff = true;
-      subscriber.next(connection);
-      subscriber.complete();
-    };
-    const timer = setTimeout(() => fail(timeout('waiting for the tunnel response', settings.responseTimeoutMs)), settings.responseTimeoutMs);
-
-    stream.once('response', (response: IncomingHttpHeaders) => {
-      answered = true;
-      clearTimeout(timer);
-      const status = checkStatus(Number(response[':status']));
-      if (E.isLeft(status)) return fail(status.left);
-      connection.markAccepted();
-      if (!handedOff) handOff();
-    });
-    void connection.done.then((result) => {
-      clearTimeout(timer);
-      // A tunnel the user cancelled says nothing about the session: evicting here would tie the shared
-      // session's life to one dial's cancellation.
-      if (answered || handedOff || cancelled) return;
-      const reason = E.isLeft(result) ? result.left : sessionClosed('stream closed before the response');
-      lease.evict(reason);
-      subscriber.error(reason);
-    });
-    if (settings.zeroRtt) handOff();
-
-    return () => {
-      clearTimeout(timer);
-      if (handedOff) return;
-      cancelled = true;
-      connection.close();
-    };
+    const request = new TunnelRequest(lease, stream, headers[':authority'] as string, address, settings, subscriber);
+    return () => request.unsubscribed();
   });
+}
+
+/** Where one tunnel request stands. */
+type RequestState =
+  /** The request is out; no response yet and the caller has nothing. */
+  | { readonly kind: 'awaiting-response' }
+  /** 0-RTT: the caller has the {@link Connection}; the response is still to come. */
+  | { readonly kind: 'handed-off-early' }
+  /** Answered 200 and handed over. */
+  | { readonly kind: 'open' }
+  /** A non-200, the response deadline, or the stream ended before any answer. */
+  | { readonly kind: 'failed' }
+  /** The subscriber left before the hand-off; the stream was reset. */
+  | { readonly kind: 'cancelled' };
+
+class TunnelRequest {
+  private state: RequestState = { kind: 'awaiting-response' };
+  private readonly connection: Connection;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(
+    private readonly lease: SessionLease,
+    stream: ClientHttp2Stream,
+    authority: string,
+    address: string,
+    private readonly settings: ResolvedDialSettings,
+    private readonly subscriber: Subscriber<Connection>,
+  ) {
+    stream.once('close', () => lease.release());
+    const info = { remoteAddress: address, authority, path: settings.path, session: lease.sessionId };
+    this.connection = new Connection(stream, info, address, !settings.zeroRtt);
+    this.timer = setTimeout(() => this.fail(timeout('waiting for the tunnel response', settings.responseTimeoutMs)), settings.responseTimeoutMs);
+    stream.once('response', (response: IncomingHttpHeaders) => this.answered(Number(response[':status'])));
+    void this.connection.done.then((result) => this.streamClosed(result));
+    if (settings.zeroRtt) this.handOff({ kind: 'handed-off-early' });
+  }
+
+  /** The teardown: before the hand-off it cancels the tunnel; after it the caller owns the connection. */
+  unsubscribed(): void {
+    clearTimeout(this.timer);
+    if (this.state.kind !== 'awaiting-response') return;
+    this.state = { kind: 'cancelled' };
+    this.connection.close();
+  }
+
+  private answered(status: number): void {
+    clearTimeout(this.timer);
+    if (this.state.kind === 'failed' || this.state.kind === 'cancelled') return;
+    const checked = checkStatus(status);
+    if (E.isLeft(checked)) return this.fail(checked.left);
+    this.connection.markAccepted();
+    const early = this.state.kind === 'handed-off-early';
+    this.state = { kind: 'open' };
+    if (!early) this.handOff({ kind: 'open' });
+  }
+
+  private handOff(next: RequestState): void {
+    this.state = next;
+    this.subscriber.next(this.connection);
+    this.subscriber.complete();
+  }
+
+  private fail(reason: TransportError): void {
+    clearTimeout(this.timer);
+    const handedOff = this.state.kind === 'handed-off-early' || this.state.kind === 'open';
+    this.state = { kind: 'failed' };
+    this.lease.evict(reason);
+    this.connection.close(reason);
+    if (!handedOff) this.subscriber.error(reason);
+  }
+
+  private streamClosed(result: E.Either<TransportError, void>): void {
+    clearTimeout(this.timer);
+    // A tunnel the user cancelled says nothing about the session: evicting here would tie the shared
+    // session's life to one dial's cancellation. Once handed off, the connection reports its own end.
+    if (this.state.kind !== 'awaiting-response') return;
+    const reason = E.isLeft(result) ? result.left : sessionClosed('stream closed before the response');
+    this.state = { kind: 'failed' };
+    this.lease.evict(reason);
+    this.subscriber.error(reason);
+  }
 }
