@@ -34,84 +34,114 @@ const MAX_REPLAYS = 2;
  * ```
  */
 export function sendEarly(socket: Socket, first: Connection, socketAddress: string, redial: () => Observable<Connection>): Promise<EarlyOutcome> {
-  return new Promise((resolve) => {
-    const copy: Buffer[] = [];
-    let copied = 0;
-    let replayable = true;
-    let replays = 0;
-    let ended = false;
-    let current = first;
-    let finished = false;
-    let redialing = false;
+  return new Promise((resolve) => new EarlyPhase(socket, socketAddress, redial, resolve).start(first));
+}
 
-    const send = (connection: Connection, chunk: Buffer) => {
-      const tunnel = connection.toDuplex();
-      if (tunnel.write(chunk) || connection !== current) return;
-      socket.pause();
-      tunnel.once('drain', () => !finished && connection === current && socket.resume());
-    };
-    const onData = (chunk: Buffer) => {
+/** Where the 0-RTT phase stands. */
+type EarlyState =
+  /** The local bytes go into `connection`; the server has not answered yet. */
+  | { readonly kind: 'sending'; readonly connection: Connection }
+  /** The server refused the last tunnel unprocessed: a new one is being dialed, the socket paused. */
+  | { readonly kind: 'redialing' }
+  /** Resolved; the socket is the caller's again. */
+  | { readonly kind: 'finished' };
+
+/** The copy of the early bytes kept for a replay, dropped for good once it outgrows {@link MAX_EARLY_BYTES}. */
+type ReplayCopy = { readonly chunks: Buffer[]; bytes: number } | 'too-long';
+
+class EarlyPhase {
+  private state: EarlyState = { kind: 'finished' };
+  private copy: ReplayCopy = { chunks: [], bytes: 0 };
+  private replays = 0;
+  /** The application half-closed: every tunnel, the replayed one included, is ended after its bytes. */
+  private localEnded = false;
+  private socketError: TransportError | undefined;
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly socketAddress: string,
+    private readonly redial: () => Observable<Connection>,
+    private readonly resolve: (outcome: EarlyOutcome) => void,
+  ) {}
+
+  start(first: Connection): void {
+    this.state = { kind: 'sending', connection: first };
+    this.socket.on('data', this.onData);
+    this.socket.once('end', this.onEnd);
+    this.socket.on('error', this.onError);
+    this.socket.once('close', this.onClose);
+    this.watch(first);
+  }
+
+  private readonly onData = (chunk: Buffer) => {
+    if (this.copy !== 'too-long') {
+      this.copy.chunks.push(chunk);
+      this.copy.bytes += chunk.length;
       // Between a refused tunnel and its replay the socket is paused; what was already read joins the copy.
-      if (redialing) return void copy.push(chunk);
-      if (replayable) {
-        copy.push(chunk);
-        copied += chunk.length;
-        if (copied > MAX_EARLY_BYTES) {
-          replayable = false;
-          copy.length = 0;
-        }
-      }
-      send(current, chunk);
-    };
-    const onEnd = () => {
-      ended = true;
-      void current.end();
-    };
-    let socketError: TransportError | undefined;
-    const onError = (error: Error) => (socketError ??= socketFailed(socketAddress, error));
-    // The application gave up before the server answered: cancel the tunnel, nothing to carry any more.
-    const onClose = () => {
-      current.close(socketError);
-      finish(socketError === undefined ? { _tag: 'Abandoned' } : { _tag: 'Failed', error: socketError });
-    };
-    const finish = (outcome: EarlyOutcome) => {
-      if (finished) return;
-      finished = true;
-      socket.off('data', onData);
-      socket.off('end', onEnd);
-      socket.off('error', onError);
-      socket.off('close', onClose);
-      if (!socket.readableEnded) socket.pause();
-      resolve(outcome);
-    };
-    const watch = (connection: Connection) => {
-      void connection.accepted.then((accepted) => {
-        if (accepted && connection === current) finish({ _tag: 'Accepted', connection, replays });
-      });
-      void connection.done.then((result) => {
-        if (connection !== current || finished || result._tag === 'Right') return;
-        if (!replayable || replays >= MAX_REPLAYS || !wasNotProcessed(result.left)) return finish({ _tag: 'Failed', error: result.left });
-        replays++;
-        redialing = true;
-        socket.pause();
-        redial().subscribe({
-          next: (next) => {
-            current = next;
-            redialing = false;
-            watch(next);
-            for (const chunk of copy) send(next, chunk);
-            if (ended) void next.end();
-            else if (next.toDuplex().writableNeedDrain === false) socket.resume();
-          },
-          error: (error: unknown) => finish({ _tag: 'Failed', error: error as TransportError }),
-        });
-      });
-    };
+      if (this.copy.bytes > MAX_EARLY_BYTES && this.state.kind === 'sending') this.copy = 'too-long';
+    }
+    if (this.state.kind === 'sending') this.send(this.state.connection, chunk);
+  };
 
-    socket.on('data', onData);
-    socket.once('end', onEnd);
-    socket.on('error', onError);
-    socket.once('close', onClose);
-    watch(first);
-  });
+  private readonly onEnd = () => {
+    this.localEnded = true;
+    if (this.state.kind === 'sending') void this.state.connection.end();
+  };
+
+  private readonly onError = (error: Error) => (this.socketError ??= socketFailed(this.socketAddress, error));
+
+  // The application gave up before the server answered: cancel the tunnel, nothing to carry any more.
+  private readonly onClose = () => {
+    if (this.state.kind === 'sending') this.state.connection.close(this.socketError);
+    this.finish(this.socketError === undefined ? { _tag: 'Abandoned' } : { _tag: 'Failed', error: this.socketError });
+  };
+
+  private isCurrent(connection: Connection): boolean {
+    return this.state.kind === 'sending' && this.state.connection === connection;
+  }
+
+  private send(connection: Connection, chunk: Buffer): void {
+    const tunnel = connection.toDuplex();
+    if (tunnel.write(chunk) || !this.isCurrent(connection)) return;
+    this.socket.pause();
+    tunnel.once('drain', () => this.isCurrent(connection) && this.socket.resume());
+  }
+
+  private watch(connection: Connection): void {
+    void connection.accepted.then((accepted) => {
+      if (accepted && this.isCurrent(connection)) this.finish({ _tag: 'Accepted', connection, replays: this.replays });
+    });
+    void connection.done.then((result) => {
+      if (!this.isCurrent(connection) || result._tag === 'Right') return;
+      if (this.copy === 'too-long' || this.replays >= MAX_REPLAYS || !wasNotProcessed(result.left)) return this.finish({ _tag: 'Failed', error: result.left });
+      this.replay();
+    });
+  }
+
+  private replay(): void {
+    this.replays++;
+    this.state = { kind: 'redialing' };
+    this.socket.pause();
+    this.redial().subscribe({
+      next: (next) => {
+        this.state = { kind: 'sending', connection: next };
+        this.watch(next);
+        if (this.copy !== 'too-long') for (const chunk of this.copy.chunks) this.send(next, chunk);
+        if (this.localEnded) void next.end();
+        else if (next.toDuplex().writableNeedDrain === false) this.socket.resume();
+      },
+      error: (error: unknown) => this.finish({ _tag: 'Failed', error: error as TransportError }),
+    });
+  }
+
+  private finish(outcome: EarlyOutcome): void {
+    if (this.state.kind === 'finished') return;
+    this.state = { kind: 'finished' };
+    this.socket.off('data', this.onData);
+    this.socket.off('end', this.onEnd);
+    this.socket.off('error', this.onError);
+    this.socket.off('close', this.onClose);
+    if (!this.socket.readableEnded) this.socket.pause();
+    this.resolve(outcome);
+  }
 }
