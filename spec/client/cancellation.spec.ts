@@ -6,7 +6,8 @@ import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { testCertificate } from '../helpers/certs.js';
-import { dialSettingsFor, eventually, startServer } from '../helpers/in-process.js';
+import { dialSettingsFor, startServer } from '../helpers/in-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** Open server-side sockets of `server`, counted from its 'connection' events. */
 function trackSockets(server: net.Server): { open: () => number; accepted: () => number } {

@@ -7,7 +7,8 @@ import { dial } from '../../src/client/dial.js';
 import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
 import type { DialSettings } from '../../src/settings/settings.js';
 import { testCertificate } from '../helpers/certs.js';
-import { dialSettingsFor, eventually, startServer } from '../helpers/in-process.js';
+import { dialSettingsFor, startServer } from '../helpers/in-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 describe('eviction: a session the server closes is dropped at once', function () {
   this.timeout(20_000);

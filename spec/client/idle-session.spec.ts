@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
-import { dialSettingsFor, eventually, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 describe('SessionManager: idle sessions', function () {
   this.timeout(20_000);

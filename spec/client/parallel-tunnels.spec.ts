@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
-import { dialSettingsFor, eventually, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { exchange, randomPayload } from './support/bytes.js';
+import { eventually } from '../helpers/eventually.js';
 
 describe('client <-> server: 100 parallel tunnels', function () {
   this.timeout(60_000);

@@ -3,8 +3,9 @@ import { firstValueFrom, lastValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { Connection } from '../../src/connection/connection.js';
-import { dialSettingsFor, eventually, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { chunks, digestOf, randomPayload } from './support/bytes.js';
+import { eventually } from '../helpers/eventually.js';
 
 describe('Connection.send with a peer that does not read', function () {
   this.timeout(60_000);

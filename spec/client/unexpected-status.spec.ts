@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { isUnexpectedStatus } from '../../src/errors/error-guards.js';
-import { dialSettingsFor, eventually, peerPerSuite } from '../helpers/in-process.js';
+import { dialSettingsFor, peerPerSuite } from '../helpers/in-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 describe('dial: a non-200 answer from our own server', function () {
   this.timeout(20_000);

@@ -5,7 +5,8 @@ import { dial } from '../../src/client/dial.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { protocolError } from '../../src/errors/transport-error.js';
 import { isTransportError } from '../../src/errors/error-guards.js';
-import { dialSettingsFor, eventually, peerPerSuite, type TunnelHandler } from '../helpers/in-process.js';
+import { dialSettingsFor, peerPerSuite, type TunnelHandler } from '../helpers/in-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 const text = async (connection: Connection): Promise<string> => Buffer.concat(await lastValueFrom(connection.output.pipe(toArray()))).toString();
 const outputError = (connection: Connection): Promise<unknown> =>

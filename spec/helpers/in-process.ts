@@ -121,15 +121,6 @@ export function peerPerSuite(options: Partial<ListenOptions> = {}, handler: Tunn
   };
 }
 
-/** Resolves once `predicate` holds, polling every 10 ms; rejects after `ms` naming `what`. */
-export async function eventually(predicate: () => boolean, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 /**
  * Client settings that reach `peer`: its host and path, TLS trusting its certificate with server name
  * `tunnel.test` (or h2c), and health checks off so no timer outlives a test.

@@ -9,7 +9,8 @@ import { streamReset } from '../../src/errors/transport-error.js';
 import { isStreamReset, isUnexpectedStatus } from '../../src/errors/error-guards.js';
 import { managerPerTest } from './support/manager-per-test.js';
 import { startOurServer, type OurServer } from './support/our-server.js';
-import { eventually, openTunnel, roundTrip } from './support/tunnels.js';
+import { openTunnel, roundTrip } from './support/tunnels.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** Resolves once `socket` is closed by the far end (or errors), with the bytes it received. */
 async function closedByPeer(socket: net.Socket): Promise<Buffer> {
@@ -144,7 +145,7 @@ describe('reliability: bad input to our server', function () {
     const doomed = await openTunnel(client.manager, ours.address, settings());
     const survivor = await openTunnel(client.manager, ours.address, settings());
     await doomed.write(Buffer.from('half'));
-    await eventually(() => ours.accepted.length === 2, 2_000, 'both tunnels accepted');
+    await eventually(() => ours.accepted.length === 2, 'both tunnels accepted', 2_000);
     doomed.close(streamReset(8, 'client gave up'));
     const serverSide = await ours.accepted[0]!.done;
     assert.ok(E.isLeft(serverSide) && isStreamReset(serverSide.left), JSON.stringify(serverSide));
@@ -155,7 +156,7 @@ describe('reliability: bad input to our server', function () {
     ours = await startOurServer();
     const doomed = await openTunnel(client.manager, ours.address, settings());
     doomed.output.subscribe({ error: () => undefined });
-    await eventually(() => ours.accepted.length === 1, 2_000, 'the tunnel accepted');
+    await eventually(() => ours.accepted.length === 1, 'the tunnel accepted', 2_000);
     ours.accepted[0]!.close(streamReset(2, 'server app failed'));
     const result = await doomed.done;
     assert.ok(E.isLeft(result) && isStreamReset(result.left) && result.left.rstCode === 2, JSON.stringify(result));

@@ -7,7 +7,8 @@ import { listen } from '../../src/server/listen.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
 import { testCertificate } from '../helpers/certs.js';
 import { managerPerTest } from './support/manager-per-test.js';
-import { eventually, openTunnel, pattern, roundTrip } from './support/tunnels.js';
+import { openTunnel, pattern, roundTrip } from './support/tunnels.js';
+import { eventually } from '../helpers/eventually.js';
 
 const SIZE = 2 * 1024 * 1024;
 
@@ -40,7 +41,7 @@ describe('reliability: GOAWAY', function () {
     const echoes = await Promise.all(tunnels.map((connection, i) => transfer(connection, pattern(SIZE, i), i === 0 ? () => s.goaway() : undefined)));
     echoes.forEach((bytes, i) => assert.ok(bytes.equals(pattern(SIZE, i)), `tunnel ${i} lost bytes across the GOAWAY`));
     for (const connection of tunnels) assert.ok(E.isRight(await connection.done));
-    await eventually(() => client.events.some((e) => e.type === 'evicted' && e.id === firstSession), 2_000, 'eviction on GOAWAY');
+    await eventually(() => client.events.some((e) => e.type === 'evicted' && e.id === firstSession), 'eviction on GOAWAY', 2_000);
     const evicted = client.events.find((e) => e.type === 'evicted');
     assert.ok(evicted?.type === 'evicted' && isSessionClosed(evicted.reason) && /GOAWAY/.test(evicted.reason.message));
     const next = await openTunnel(client.manager, s.address, s.dialSettings);

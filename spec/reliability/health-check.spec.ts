@@ -3,7 +3,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import { isSessionClosed, isTimeout } from '../../src/errors/error-guards.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
 import { managerPerTest } from './support/manager-per-test.js';
-import { eventually, openTunnel, roundTrip } from './support/tunnels.js';
+import { openTunnel, roundTrip } from './support/tunnels.js';
+import { eventually } from '../helpers/eventually.js';
 
 // Small values: the defaults are 15 s / 15 s (src/config/settings.ts).
 const FAST_HEALTH = { readIdleTimeout: 0.3, healthCheckTimeout: 0.5 };
@@ -29,7 +30,7 @@ describe('reliability: health checks against a peer that stops answering', funct
     assert.match(result.left.message, /health check failed/);
     // Detection takes read-idle plus the PING deadline, give or take the watcher's tick.
     assert.ok(detectedMs >= 500, `detected after ${detectedMs} ms, before a PING could time out`);
-    await eventually(() => client.events.some((e) => e.type === 'evicted'), 2_000, 'the eviction');
+    await eventually(() => client.events.some((e) => e.type === 'evicted'), 'the eviction', 2_000);
     const evicted = client.events.find((e) => e.type === 'evicted');
     assert.ok(evicted?.type === 'evicted' && isSessionClosed(evicted.reason));
     assert.ok(client.manager.stats().healthPings >= 1 && client.manager.stats().healthPingsFailed === 1, JSON.stringify(client.manager.stats()));
@@ -65,7 +66,7 @@ describe('reliability: health checks against a peer that stops answering', funct
     );
     assert.ok(isTimeout(error), String(error));
     // The session that swallowed the request is evicted, so the next dial does not queue behind it.
-    await eventually(() => client.events.some((e) => e.type === 'evicted'), 2_000, 'the eviction');
+    await eventually(() => client.events.some((e) => e.type === 'evicted'), 'the eviction', 2_000);
   });
 
   it('keeps a quiet but healthy session: PINGs are answered and the tunnel survives', async () => {

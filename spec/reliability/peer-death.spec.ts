@@ -8,7 +8,8 @@ import { startResetRelay, type ResetRelay } from '../helpers/reset-relay.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/index.js';
 import { managerPerTest } from './support/manager-per-test.js';
 import { startOurServer, type OurServer } from './support/our-server.js';
-import { eventually, openTunnel, pattern, roundTrip } from './support/tunnels.js';
+import { openTunnel, pattern, roundTrip } from './support/tunnels.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** How a tunnel's Duplex ended: its first 'end' or 'error', as pipe() and pipeline() would see it. */
 function duplexEnding(connection: Connection): Promise<{ readonly how: 'end' | 'error'; readonly error?: unknown }> {
@@ -123,7 +124,7 @@ describe('reliability: peer death', function () {
     relay = await startResetRelay(ours.port);
     const settings = { host: ['tunnel.test'], path: '/tun', h2c: true };
     await Promise.all([1, 2].map(() => openTunnel(client.manager, `127.0.0.1:${relay?.port ?? 0}`, settings)));
-    await eventually(() => ours?.accepted.length === 2, 2_000, 'both tunnels to reach the server');
+    await eventually(() => ours?.accepted.length === 2, 'both tunnels to reach the server', 2_000);
     const accepted = ours.accepted.map((connection) => ({ connection, ending: duplexEnding(connection) }));
     relay.reset();
     for (const { connection, ending } of accepted) {

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { isInvalidConfig } from '../../src/errors/error-guards.js';
 import { listen, type TunnelServer } from '../../src/server/listen.js';
 import { testCertificate } from '../helpers/certs.js';
-import { eventually, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { startServer, type InProcessServer } from '../helpers/in-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 /** One raw HTTP/2 request with a body still open; resolves with the response headers. */
 function put(

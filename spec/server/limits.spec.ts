@@ -4,7 +4,8 @@ import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import { managerPerTest } from '../reliability/support/manager-per-test.js';
 import { startOurServer, type OurServer } from '../reliability/support/our-server.js';
-import { eventually, openTunnel, roundTrip } from '../reliability/support/tunnels.js';
+import { openTunnel, roundTrip } from '../reliability/support/tunnels.js';
+import { eventually } from '../helpers/eventually.js';
 
 function closed(socket: net.Socket | http2.ClientHttp2Session): Promise<void> {
   return new Promise((resolve) => {
@@ -30,7 +31,7 @@ describe('server limits', function () {
     const session = http2.connect(`http://127.0.0.1:${ours.port}`);
     await once(session, 'remoteSettings');
     await closed(session);
-    await eventually(() => ours.server.stats().sessions === 0, 2_000, 'the server to forget the session');
+    await eventually(() => ours.server.stats().sessions === 0, 'the server to forget the session', 2_000);
   });
 
   it('headerTimeoutMs (TLS): closes a session that finishes its handshake and then sends nothing', async () => {
@@ -40,7 +41,7 @@ describe('server limits', function () {
     const started = Date.now();
     await closed(session);
     assert.ok(Date.now() - started < 2_000, 'closed by the header timeout, not the idle timeout');
-    await eventually(() => ours.server.stats().sessions === 0, 2_000, 'the server to forget the session');
+    await eventually(() => ours.server.stats().sessions === 0, 'the server to forget the session', 2_000);
   });
 
   it('headerTimeoutMs (h2c): a prompt client is not cut', async () => {
@@ -60,7 +61,7 @@ describe('server limits', function () {
     session.on('goaway', () => (goaway = true));
     await closed(session);
     assert.ok(goaway, 'closed without GOAWAY');
-    await eventually(() => ours.server.stats().sessions === 0, 2_000, 'the server to forget the session');
+    await eventually(() => ours.server.stats().sessions === 0, 'the server to forget the session', 2_000);
   });
 
   it('maxSessionsPerAddress: refuses a session past the cap, keeps the others working', async () => {
@@ -80,7 +81,7 @@ describe('server limits', function () {
     second.close();
     await Promise.all([closed(first), closed(second)]);
     // Slots come back once sessions close.
-    await eventually(() => ours.server.stats().sessions === 0, 2_000, 'sessions to close');
+    await eventually(() => ours.server.stats().sessions === 0, 'sessions to close', 2_000);
     const connection = await openTunnel(client.manager, ours.address, {
       host: ['tunnel.test'],
       path: '/tun',

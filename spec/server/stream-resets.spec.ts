@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { managerPerTest } from '../reliability/support/manager-per-test.js';
 import { startOurServer, type OurServer } from '../reliability/support/our-server.js';
 import { rapidReset } from '../reliability/support/rapid-reset.js';
-import { eventually, openTunnel, roundTrip } from '../reliability/support/tunnels.js';
+import { openTunnel, roundTrip } from '../reliability/support/tunnels.js';
+import { eventually } from '../helpers/eventually.js';
 
 describe('server: streams the client resets', function () {
   this.timeout(20_000);
@@ -33,7 +34,7 @@ describe('server: streams the client resets', function () {
       ours.events.some((e) => e.type === 'error' && /streams reset by the client/.test(e.error.message)),
       'no event says why the session was closed',
     );
-    await eventually(() => ours.server.stats().sessions === 1, 3_000, 'the abusive session to be gone');
+    await eventually(() => ours.server.stats().sessions === 1, 'the abusive session to be gone', 3_000);
     assert.equal((await roundTrip(bystander, Buffer.from('unharmed'))).toString(), 'unharmed');
   });
 
@@ -41,9 +42,9 @@ describe('server: streams the client resets', function () {
     ours = await startOurServer({ h2c: true, maxResetBurst: 100, maxResetsPerSecond: 1 });
     const settings = { host: ['tunnel.test'], path: '/tun', h2c: true } as const;
     const tunnels = await Promise.all(Array.from({ length: 80 }, () => openTunnel(client.manager, ours.address, settings)));
-    await eventually(() => ours.accepted.length === 80, 3_000, 'all tunnels to reach the application');
+    await eventually(() => ours.accepted.length === 80, 'all tunnels to reach the application', 3_000);
     for (const tunnel of tunnels) tunnel.close();
-    await eventually(() => ours.server.stats().tunnels === 0, 3_000, 'the cancelled tunnels to close');
+    await eventually(() => ours.server.stats().tunnels === 0, 'the cancelled tunnels to close', 3_000);
     const next = await openTunnel(client.manager, ours.address, settings);
     assert.equal((await roundTrip(next, Buffer.from('same session'))).toString(), 'same session');
     assert.equal(client.events.filter((e) => e.type === 'opened').length, 1, 'the session was replaced');

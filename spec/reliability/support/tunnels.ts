@@ -23,12 +23,3 @@ export function pattern(size: number, seed = 0): Buffer {
   for (let i = 0; i < size; i++) out[i] = (i * 31 + seed * 7 + (i >> 8)) & 0xff;
   return out;
 }
-
-/** Resolves when `predicate` holds, checking every 20 ms; rejects after `ms`. */
-export async function eventually(predicate: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
