@@ -70,6 +70,12 @@ describe('package: npm pack, install into a fresh project, use it', function () 
     const paths = packed.files.map((file) => file.path);
     const outside = paths.filter((path) => !/^(dist\/(esm|cjs)\/|bin\/)/.test(path) && !['README.md', 'LICENSE', 'package.json'].includes(path));
     assert.deepEqual(outside, []);
+    // The demo is an example (`npm start`), not the product.
+    assert.deepEqual(
+      paths.filter((path) => path.includes('demo')),
+      [],
+    );
+    assert.ok(paths.includes('dist/esm/cli/main.js'), 'the CLI is missing from the tarball');
     for (const entry of [
       'dist/esm/index.js',
       'dist/esm/index.d.ts',

@@ -1,6 +1,6 @@
 /**
  * h2tunnel's Prometheus metrics (`h2tunnel/metrics`), built on prom-client: register them for your own
- * {@link SessionManager} or {@link listen} server on your registry. The main `h2tunnel` entry never loads
+ * `SessionManager` or `listen()` server on your registry. The main `h2tunnel` entry never loads
  * prom-client; only this one does.
  *
  * @example
