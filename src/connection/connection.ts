@@ -1,4 +1,4 @@
-import { constants, type Http2Session, type Http2Stream } from 'node:http2';
+import { constants, type Http2Session } from 'node:http2';
 import { addAbortSignal, type Duplex } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import { concatMap, from, ignoreElements, Observable, Subject, type Observer } from 'rxjs';
@@ -6,6 +6,7 @@ import { sessionClosed, streamReset, type TransportError } from '../errors/trans
 import { fromNodeError } from '../errors/node-errors.js';
 import { watchPeerEnd } from '../session/peer-end.js';
 import { connectionLost, sessionFailure } from '../session/session-failure.js';
+import type { TunnelStream } from './tunnel-stream.js';
 
 /** What is known about a tunnel's far end. */
 export interface ConnectionInfo {
@@ -63,7 +64,7 @@ export class Connection {
   private accept: (accepted: boolean) => void = () => undefined;
 
   constructor(
-    private readonly stream: Http2Stream,
+    private readonly stream: TunnelStream,
     readonly info: ConnectionInfo,
     private readonly address: string,
     answered = true,

@@ -1,4 +1,4 @@
-import type { Http2Stream } from 'node:http2';
+import type { TunnelStream } from '../connection/tunnel-stream.js';
 
 type Destroy = (error: Error | null, callback: (error?: Error | null) => void) => void;
 
@@ -19,7 +19,7 @@ type Destroy = (error: Error | null, callback: (error?: Error | null) => void) =
  * stream.once('close', () => console.log(peerEnded() ? 'complete' : 'cut off'));
  * ```
  */
-export function watchPeerEnd(stream: Http2Stream, cutOff: () => Error | undefined): () => boolean {
+export function watchPeerEnd(stream: TunnelStream, cutOff: () => Error | undefined): () => boolean {
   // A server stream whose request HEADERS carried END_STREAM was ended before anyone could watch it.
   let ended = !stream.closed && (stream as unknown as { _readableState?: { ended?: boolean } })._readableState?.ended === true;
   const push = stream.push.bind(stream);
