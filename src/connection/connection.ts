@@ -4,7 +4,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { concatMap, from, ignoreElements, Observable, Subject, type Observer } from 'rxjs';
 import { sessionClosed, streamReset, type TransportError } from '../errors/transport-error.js';
 import { fromNodeError } from '../errors/node-errors.js';
-import { watchPeerEnd } from '../session/peer-end.js';
+import { watchPeerEnd } from './peer-end.js';
 import { connectionLost, sessionFailure } from '../session/session-failure.js';
 import type { TunnelStream } from './tunnel-stream.js';
 

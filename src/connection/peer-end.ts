@@ -1,4 +1,4 @@
-import type { TunnelStream } from '../connection/tunnel-stream.js';
+import type { TunnelStream } from './tunnel-stream.js';
 
 type Destroy = (error: Error | null, callback: (error?: Error | null) => void) => void;
 
