@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { firstValueFrom, type MonoTypeOperatorFunction, retry, throwError, timeout, timer } from 'rxjs';
-import { dial, isTransportError, type Connection, type TransportError } from '../src/index.js';
+import { detach, dial, isTransportError, type Connection, type TransportError } from '../src/index.js';
 import { startFaultServer } from '../src/testing/index.js';
 
 const log: string[] = [];
@@ -54,7 +54,7 @@ async function failing(attempt: () => Promise<unknown>): Promise<TransportError>
 // 1. The first two tunnels are answered 503; the third attempt gets through.
 const flaky = await startFaultServer({ failFirst: 2 });
 try {
-  const conn = await firstValueFrom(dial(flaky.address, flaky.dialSettings).pipe(retryTransient(4), timeout(10_000)));
+  const conn = await firstValueFrom(dial(flaky.address, flaky.dialSettings).pipe(retryTransient(4), timeout(10_000), detach()));
   const reply = await roundTrip(conn, 'third time lucky');
   console.log(`echoed: ${reply}`);
   assert.equal(reply, 'third time lucky');
@@ -66,7 +66,7 @@ try {
 // 2. A server that answers too late: the typed Timeout (from `responseTimeout`) is retried, then surfaces.
 const slow = await startFaultServer({ responseDelayMs: 2_000 });
 try {
-  const error = await failing(() => firstValueFrom(dial(slow.address, { ...slow.dialSettings, responseTimeout: 200 }).pipe(retryTransient(1))));
+  const error = await failing(() => firstValueFrom(dial(slow.address, { ...slow.dialSettings, responseTimeout: 200 }).pipe(retryTransient(1), detach())));
   console.log(`gave up: ${describe(error)}`);
   assert.equal(error._tag, 'Timeout');
 } finally {
@@ -77,7 +77,7 @@ try {
 const wrong = await startFaultServer({ alpn: 'http/1.1' });
 try {
   const before = log.length;
-  const error = await failing(() => firstValueFrom(dial(wrong.address, wrong.dialSettings).pipe(retryTransient(5))));
+  const error = await failing(() => firstValueFrom(dial(wrong.address, wrong.dialSettings).pipe(retryTransient(5), detach())));
   console.log(`not retried: ${describe(error)}`);
   assert.equal(error._tag, 'AlpnMismatch');
   assert.equal(error.severity, 'error');

@@ -6,7 +6,7 @@
  * Run: npx tsx examples/reactive-integration.ts
  */
 import assert from 'node:assert/strict';
-import { concatMap, from, lastValueFrom, map, merge, mergeMap, type Observable, type OperatorFunction, scan, take, toArray, zip } from 'rxjs';
+import { concatMap, from, lastValueFrom, map, merge, mergeMap, type Observable, type OperatorFunction, scan, toArray, zip } from 'rxjs';
 import { dial, listen, selfSignedCertificate, type Connection, type DialSettings } from '../src/index.js';
 
 /** Splits a byte stream into UTF-8 lines, however the chunks happen to be cut. */
@@ -52,8 +52,9 @@ try {
   const settings: DialSettings = { host: ['tunnel.test'], path: '/chat', tls: { serverName: 'tunnel.test', ca: cert } };
   const messages = from(['hello', 'reactive', 'tunnels']);
   const conversation = await lastValueFrom(
+    // The tunnel lives as long as this subscription: the dial completes when the tunnel's stream closes
+    // (both sides ended), and with it the conversation. A take(1) here would close the tunnel at once.
     dial(`127.0.0.1:${port}`, settings).pipe(
-      take(1),
       mergeMap((conn) => converse(conn, messages)),
       toArray(),
     ),

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import * as E from 'fp-ts/lib/Either.js';
 import { firstValueFrom, from, lastValueFrom, retry, throwError, timer } from 'rxjs';
-import { dial, isTransportError, type DialSettings, type TransportError } from '../src/index.js';
+import { detach, dial, isTransportError, type DialSettings, type TransportError } from '../src/index.js';
 import { startFaultServer, type FaultServer } from '../src/testing/index.js';
 
 // --- the code under test --------------------------------------------------------------------------
@@ -21,6 +21,7 @@ async function upload(address: string, settings: DialSettings, payload: Buffer):
     const conn = await firstValueFrom(
       dial(address, settings).pipe(
         retry({ count: 3, delay: (error: unknown) => (isTransportError(error) && error.severity === 'warning' ? timer(20) : throwError(() => error)) }),
+        detach(),
       ),
     );
     const chunks: Buffer[] = [];

@@ -14,8 +14,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { firstValueFrom } from 'rxjs';
-import { dial, listen, parseStreamSettings, selfSignedCertificate, type DialSettings, type StreamSettings } from '../src/index.js';
+import { listen, parseStreamSettings, selfSignedCertificate, type DialSettings, type StreamSettings } from '../src/index.js';
+import { openTunnel } from '../src/index.js';
 
 /** The client half of a v2ray `streamSettings` object as `DialSettings`. */
 function toDialSettings(stream: StreamSettings): DialSettings {
@@ -50,7 +50,7 @@ try {
   const settings = toDialSettings(parsed.right);
   console.log(`dialing 127.0.0.1:${port} as ${settings.host?.join(',')}${settings.path} (TLS, CA from the JSON)`);
 
-  const conn = await firstValueFrom(dial(`127.0.0.1:${port}`, settings));
+  const conn = await openTunnel(`127.0.0.1:${port}`, settings);
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => conn.output.subscribe({ next: (c) => chunks.push(c), error: reject, complete: resolve }));
   conn.input.next(Buffer.from('configured by v2ray JSON'));

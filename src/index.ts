@@ -52,6 +52,8 @@ export { checkStatus } from './protocol/v2ray-http/status.js';
 
 // client
 export { dial, dialEither, defaultSessionManager, type DialOptions } from './client/dial.js';
+export { detach } from './client/detach.js';
+export { openTunnel } from './client/open-tunnel.js';
 export { SessionManager, type SessionEvent, type SessionLease, type SessionManagerOptions, type SessionManagerStats } from './client/pool/session-manager.js';
 
 // connection

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
 import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
 import { freePort } from '../helpers/process.js';
 import { echoRoundTrip } from '../interop/round-trip.js';
 import { startCli, type CliProcess, type LogLine } from './support/cli-process.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 const SETTINGS = { h2c: true, host: ['tunnel.test'], path: '/tun', readIdleTimeout: 0 } as const;
 
@@ -52,7 +52,7 @@ describe('h2tunnel server --workers', function () {
   const tunnel = async (): Promise<Connection> => {
     const manager = new SessionManager();
     managers.push(manager);
-    return firstValueFrom(dial(address, SETTINGS, { manager }));
+    return openTunnel(address, SETTINGS, { manager });
   };
   const sessionPids = (process: CliProcess) => process.lines.filter((line: LogLine) => line.msg === 'session opened').map((line) => Number(line.pid));
 

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { isTransportError } from '../../src/errors/error-guards.js';
 import { testCertificate } from '../helpers/certs.js';
@@ -32,8 +31,10 @@ describe('dial: a server that only speaks HTTP/1.1', function () {
 
   it('fails with AlpnMismatch, severity error, before any request is sent', async () => {
     const { cert } = await testCertificate();
-    const error: unknown = await firstValueFrom(
-      dial(`127.0.0.1:${port}`, { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 }, { manager }),
+    const error: unknown = await openTunnel(
+      `127.0.0.1:${port}`,
+      { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 },
+      { manager },
     ).then(
       () => assert.fail('dial succeeded'),
       (e: unknown) => e,

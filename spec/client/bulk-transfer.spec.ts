@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { exchange, randomPayload, type Digest } from './support/bytes.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('client <-> server: 8 MiB through one tunnel over TLS', function () {
   this.timeout(60_000);
@@ -27,7 +26,7 @@ describe('client <-> server: 8 MiB through one tunnel over TLS', function () {
   });
 
   it('arrives intact both ways (SHA-256 equal)', async () => {
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     const clientReceived = await exchange(connection, up.data);
     assert.deepEqual(clientReceived, down.digest, 'server -> client');
     assert.deepEqual(await serverReceived, up.digest, 'client -> server');

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { testCertificate } from '../helpers/certs.js';
 import { dialSettingsFor, startServer } from '../helpers/in-process.js';
 import { eventually } from '../helpers/eventually.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 /** Open server-side sockets of `server`, counted from its 'connection' events. */
 function trackSockets(server: net.Server): { open: () => number; accepted: () => number } {
@@ -90,7 +90,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
       await eventually(() => manager.stats().tunnels === 0, 'the stream slot to be released');
       // A tunnel the user cancelled says nothing about the session: the next dial reuses it.
       assert.deepEqual(events, ['opened']);
-      const next = await firstValueFrom(dial(`127.0.0.1:${port}`, { ...settings, path: '/ok' }, { manager }));
+      const next = await openTunnel(`127.0.0.1:${port}`, { ...settings, path: '/ok' }, { manager });
       next.close();
       assert.equal(sockets.accepted(), 1, 'the next dial must reuse the session');
       // The session itself stays for later dials, until the manager closes.
@@ -105,7 +105,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
   it('closing the manager ends open tunnels with a typed error and closes every session', async () => {
     const peer = await startServer({ host: ['tunnel.test'], path: '/tun' });
     try {
-      const connections = await Promise.all([1, 2, 3].map(() => firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }))));
+      const connections = await Promise.all([1, 2, 3].map(() => openTunnel(peer.address, dialSettingsFor(peer), { manager })));
       assert.equal(peer.server.stats().sessions, 1);
       await manager.close();
       for (const connection of connections) {
@@ -115,7 +115,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
       }
       assert.deepEqual(manager.stats(), { sessions: 0, tunnels: 0, healthPings: 0, healthPingsFailed: 0 });
       await eventually(() => peer.server.stats().sessions === 0, 'the server to see the session close');
-      const late: unknown = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager })).catch((e: unknown) => e);
+      const late: unknown = await openTunnel(peer.address, dialSettingsFor(peer), { manager }).catch((e: unknown) => e);
       assert.equal((late as { _tag?: string })._tag, 'SessionClosed');
     } finally {
       await peer.close();

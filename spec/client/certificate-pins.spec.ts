@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { TransportError } from '../../src/errors/transport-error.js';
@@ -9,6 +8,7 @@ import { chainSha256, publicKeySha256 } from '../../src/tls/certificate-pins.js'
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { tunnelRoundTrip } from '../interop/round-trip.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 // v2fly's pinnedPeerCertificateChainSha256 and Xray's public-key pins, against a real TLS server.
 describe('dial: certificate pins', function () {
@@ -28,7 +28,7 @@ describe('dial: certificate pins', function () {
   after(() => peer.close());
 
   const failure = async (tls: object): Promise<TransportError> => {
-    const error: unknown = await firstValueFrom(dial(peer.address, dialSettingsFor(peer, { tls }), { manager })).then(
+    const error: unknown = await openTunnel(peer.address, dialSettingsFor(peer, { tls }), { manager }).then(
       () => assert.fail('dial succeeded'),
       (e: unknown) => e,
     );

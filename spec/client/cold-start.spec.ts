@@ -3,12 +3,11 @@ import { once } from 'node:events';
 import * as http2 from 'node:http2';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { firstValueFrom } from 'rxjs';
 import { startDelayLink, type DelayLink } from '../../bench/link/delay-link.js';
-import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { isSessionClosed, isTimeout } from '../../src/errors/error-guards.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 /** An h2c tunnel server that answers 200 and notes, per session, whether a request came before the client's SETTINGS ACK. */
 async function orderServer(maxConcurrentStreams = 250) {
@@ -56,7 +55,7 @@ describe('dial: a cold start', function () {
     return { address: `127.0.0.1:${link.port}`, order: target.order };
   };
   const tunnel = async (address: string) => {
-    const connection = await firstValueFrom(dial(address, { h2c: true, readIdleTimeout: 0 }, { manager }));
+    const connection = await openTunnel(address, { h2c: true, readIdleTimeout: 0 }, { manager });
     open.push(connection);
     return connection;
   };
@@ -92,7 +91,7 @@ describe('dial: a cold start', function () {
     const started = Date.now();
     const outcomes = await Promise.all(
       Array.from({ length: 3 }, () =>
-        firstValueFrom(dial(address, { h2c: true, readIdleTimeout: 0, connectTimeout: 500, responseTimeout: 10_000 }, { manager })).then(
+        openTunnel(address, { h2c: true, readIdleTimeout: 0, connectTimeout: 500, responseTimeout: 10_000 }, { manager }).then(
           () => 'opened',
           (e: unknown) => e,
         ),

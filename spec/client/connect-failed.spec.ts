@@ -6,6 +6,8 @@ import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { isConnectFailed, isTransportError } from '../../src/errors/error-guards.js';
 import { startFaultServer, type FaultServer } from '../../src/testing/fault-server.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
+import { detach } from '../../src/client/detach.js';
 
 /** A port on 127.0.0.1 that nothing listens on (bound once, then released). */
 async function closedPort(): Promise<number> {
@@ -26,7 +28,7 @@ describe('dial: connection refused, and composing with retry', function () {
 
   it('fails with ConnectFailed (warning) naming the address', async () => {
     const port = await closedPort();
-    const error: unknown = await firstValueFrom(dial(`127.0.0.1:${port}`, settings, { manager })).then(
+    const error: unknown = await openTunnel(`127.0.0.1:${port}`, settings, { manager }).then(
       () => assert.fail('dial succeeded'),
       (e: unknown) => e,
     );
@@ -46,7 +48,7 @@ describe('dial: connection refused, and composing with retry', function () {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const error: unknown = await firstValueFrom(dial(`127.0.0.1:${port}`, settings, { manager }).pipe(retry({ count: 2, delay: 50 }))).then(
+      const error: unknown = await firstValueFrom(dial(`127.0.0.1:${port}`, settings, { manager }).pipe(retry({ count: 2, delay: 50 }), detach())).then(
         () => assert.fail('dial succeeded'),
         (e: unknown) => e,
       );
@@ -64,7 +66,7 @@ describe('dial: connection refused, and composing with retry', function () {
 
     it('succeeds on the third attempt', async () => {
       const connection = await firstValueFrom(
-        dial(faulty.address, { ...faulty.dialSettings, readIdleTimeout: 0 }, { manager }).pipe(retry({ count: 2, delay: 50 })),
+        dial(faulty.address, { ...faulty.dialSettings, readIdleTimeout: 0 }, { manager }).pipe(retry({ count: 2, delay: 50 }), detach()),
       );
       connection.input.next(Buffer.from('ping'));
       connection.input.complete();

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
-import type { AddressInfo } from 'node:net';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { destinationOf } from '../../src/settings/destination.js';
 import { isInvalidConfig, isTransportError } from '../../src/errors/error-guards.js';
 import { listen } from '../../src/server/listen.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('dial: the destination it is handed', function () {
   this.timeout(20_000);
@@ -30,7 +28,7 @@ describe('dial: the destination it is handed', function () {
     ['a host with a space', { host: 'tunnel test', port: 443 }, /is not a host name/],
   ] as const) {
     it(`refuses ${what} with a typed InvalidConfig naming destination`, async () => {
-      const error = await firstValueFrom(dial(value as never, { h2c: true })).then(
+      const error = await openTunnel(value as never, { h2c: true }).then(
         () => assert.fail('dialled'),
         (e: unknown) => e,
       );
@@ -44,7 +42,7 @@ describe('dial: the destination it is handed', function () {
     server.connections.subscribe((connection) => connection.toDuplex().pipe(connection.toDuplex()));
     const manager = new SessionManager();
     try {
-      const connection = await firstValueFrom(dial(server.address as AddressInfo, { h2c: true }, { manager }));
+      const connection = await openTunnel(server.address, { h2c: true }, { manager });
       connection.close();
     } finally {
       await manager.close();
@@ -61,7 +59,7 @@ describe('dial: the destination it is handed', function () {
     await fc.assert(
       fc.asyncProperty(anything, fc.anything(), async (destination, settings) => {
         // The rare destination that parses is dialled: whatever happens then, the error is typed.
-        const error = await firstValueFrom(dial(destination as never, settings as never, { manager: new SessionManager() })).then(
+        const error = await openTunnel(destination as never, settings as never, { manager: new SessionManager() }).then(
           (connection) => (connection.close(), undefined),
           (e: unknown) => e,
         );
@@ -79,7 +77,7 @@ describe('dial: the destination it is handed', function () {
           fc.oneof(fc.anything(), fc.record({ h2c: fc.anything(), tls: fc.anything(), connectTimeout: fc.anything() }, { requiredKeys: [] })),
           async (settings) => {
             // Nothing listens on port 1: a dial that gets that far is refused at once.
-            const error = await firstValueFrom(dial('127.0.0.1:1', settings as never, { manager })).then(
+            const error = await openTunnel('127.0.0.1:1', settings as never, { manager }).then(
               () => undefined,
               (e: unknown) => e,
             );

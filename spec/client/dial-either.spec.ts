@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as E from 'fp-ts/lib/Either.js';
-import { lastValueFrom, toArray } from 'rxjs';
+import { lastValueFrom, tap, toArray } from 'rxjs';
 import { dialEither } from '../../src/client/dial.js';
 import { dialSettingsFor, peerPerSuite } from '../helpers/in-process.js';
 
@@ -8,12 +8,16 @@ describe('dialEither', function () {
   this.timeout(20_000);
   const suite = peerPerSuite({ host: ['tunnel.test'], path: '/tun' });
 
-  it('emits right(connection) once and completes', async () => {
-    const results = await lastValueFrom(dialEither(suite.peer.address, dialSettingsFor(suite.peer), { manager: suite.manager }).pipe(toArray()));
+  it('emits right(connection) once, and completes when the tunnel ends', async () => {
+    const results = await lastValueFrom(
+      dialEither(suite.peer.address, dialSettingsFor(suite.peer), { manager: suite.manager }).pipe(
+        tap((result) => E.isRight(result) && void result.right.end()),
+        toArray(),
+      ),
+    );
     assert.equal(results.length, 1);
     const [result] = results;
     assert.ok(result !== undefined && E.isRight(result));
-    result.right.close();
     assert.equal((await result.right.done)._tag, 'Right');
   });
 

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { randomPayload } from './support/bytes.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('Connection.toDuplex with stream.pipeline', function () {
   this.timeout(30_000);
@@ -24,7 +23,7 @@ describe('Connection.toDuplex with stream.pipeline', function () {
 
   it('pipes a source through the tunnel (echo) and back into a sink, bytes intact', async () => {
     const { data, digest } = randomPayload(2 * 1024 * 1024 + 17);
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     const hash = createHash('sha256');
     let bytes = 0;
     await pipeline(Readable.from([data.subarray(0, 1000), data.subarray(1000)]), connection.toDuplex(), async (source: AsyncIterable<Buffer>) => {

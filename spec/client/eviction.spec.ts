@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import * as http2 from 'node:http2';
 import type { Http2Stream } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
+import { lastValueFrom, toArray } from 'rxjs';
 import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
 import type { DialSettings } from '../../src/settings/settings.js';
 import { testCertificate } from '../helpers/certs.js';
 import { dialSettingsFor, startServer } from '../helpers/in-process.js';
 import { eventually } from '../helpers/eventually.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('eviction: a session the server closes is dropped at once', function () {
   this.timeout(20_000);
@@ -45,7 +45,7 @@ describe('eviction: a session the server closes is dropped at once', function ()
     after(() => new Promise((resolve) => server.close(resolve)));
 
     it('evicts on GOAWAY while a tunnel is still open; the next dial opens a fresh session; the old tunnel finishes', async () => {
-      const first = await firstValueFrom(dial(address, settings, { manager }));
+      const first = await openTunnel(address, settings, { manager });
       assert.equal(sessions.length, 1);
       // close() sends GOAWAY and waits for open streams: the first tunnel keeps working.
       sessions[0]?.close();
@@ -53,7 +53,7 @@ describe('eviction: a session the server closes is dropped at once', function ()
       const evicted = events.find((e) => e.type === 'evicted');
       assert.equal(evicted?.type === 'evicted' && evicted.reason._tag, 'SessionClosed');
 
-      const second = await firstValueFrom(dial(address, settings, { manager }));
+      const second = await openTunnel(address, settings, { manager });
       assert.equal(sessions.length, 2, 'the next dial must open a new session');
       const opened = events.filter((e) => e.type === 'opened').map((e) => e.id);
       assert.equal(opened.length, 2);
@@ -73,10 +73,10 @@ describe('eviction: a session the server closes is dropped at once', function ()
     });
 
     it('a dial that finds its session already closing (no stream sent yet) goes to a fresh session instead of failing', async () => {
-      const first = await firstValueFrom(dial(address, settings, { manager }));
+      const first = await openTunnel(address, settings, { manager });
       // Closed locally but still busy with the first tunnel: no 'close' event yet, so it is still cached.
       (first.toDuplex() as Http2Stream).session?.close();
-      const second = await firstValueFrom(dial(address, settings, { manager }));
+      const second = await openTunnel(address, settings, { manager });
       assert.equal(sessions.length, 2, 'the second dial must open a new session');
       for (const connection of [first, second]) {
         const reply = lastValueFrom(connection.output.pipe(toArray()));
@@ -87,13 +87,13 @@ describe('eviction: a session the server closes is dropped at once', function ()
     });
 
     it('evicts when the server destroys the session, and the next dial opens a fresh one', async () => {
-      const first = await firstValueFrom(dial(address, settings, { manager }));
+      const first = await openTunnel(address, settings, { manager });
       first.close();
       await first.done;
       sessions[0]?.destroy();
       await eventually(() => events.some((e) => e.type === 'closed'), 'the session to close');
       assert.equal(manager.stats().sessions, 0);
-      const next = await firstValueFrom(dial(address, settings, { manager }));
+      const next = await openTunnel(address, settings, { manager });
       assert.equal(sessions.length, 2);
       next.close();
     });
@@ -102,7 +102,7 @@ describe('eviction: a session the server closes is dropped at once', function ()
   it('evicts when our server shuts down (server.close), leaving the manager empty', async () => {
     const peer = await startServer({ host: ['tunnel.test'], path: '/tun' });
     try {
-      const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+      const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
       await peer.close();
       assert.equal((await connection.done)._tag, 'Left');
       await eventually(() => manager.stats().sessions === 0, 'the manager to drop the session');

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
+import { lastValueFrom, toArray } from 'rxjs';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 // Answers only once the client has ended its side: the reply can arrive only after a half-close.
 function replyAfterEnd(connection: Connection): void {
@@ -28,7 +28,7 @@ describe('client <-> server: half-close', function () {
   });
 
   it('keeps receiving after the client ends its input (input.complete)', async () => {
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     const reply = lastValueFrom(connection.output.pipe(toArray()));
     connection.input.next(Buffer.from('hello'));
     connection.input.complete();
@@ -38,7 +38,7 @@ describe('client <-> server: half-close', function () {
   });
 
   it('keeps receiving after end()', async () => {
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     const reply = lastValueFrom(connection.output.pipe(toArray()));
     await connection.write(Buffer.from('there'));
     await connection.end();

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import type { DialSettings } from '../../src/settings/settings.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { isSessionClosed } from '../../src/errors/error-guards.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('dial: a peer that accepts TCP and hangs up at once', function () {
   this.timeout(20_000);
@@ -30,7 +29,7 @@ describe('dial: a peer that accepts TCP and hangs up at once', function () {
   ];
   for (const [name, security] of cases) {
     it(`${name}: fails with SessionClosed instead of waiting for the connect timeout`, async () => {
-      const error: unknown = await firstValueFrom(dial(`127.0.0.1:${port}`, { ...security, readIdleTimeout: 0 }, { manager })).then(
+      const error: unknown = await openTunnel(`127.0.0.1:${port}`, { ...security, readIdleTimeout: 0 }, { manager }).then(
         () => assert.fail('dial succeeded'),
         (e: unknown) => e,
       );

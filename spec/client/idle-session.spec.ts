@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { eventually } from '../helpers/eventually.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('SessionManager: idle sessions', function () {
   this.timeout(20_000);
@@ -21,7 +20,7 @@ describe('SessionManager: idle sessions', function () {
   after(() => peer.close());
 
   const roundTrip = async () => {
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     connection.close();
     await connection.done;
   };
@@ -38,7 +37,7 @@ describe('SessionManager: idle sessions', function () {
   });
 
   it('does not close a session that a tunnel holds, however long', async () => {
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     await new Promise((resolve) => setTimeout(resolve, 600));
     assert.deepEqual(
       events.map((e) => e.type),

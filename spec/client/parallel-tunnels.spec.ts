@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { exchange, randomPayload } from './support/bytes.js';
 import { eventually } from '../helpers/eventually.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('client <-> server: 100 parallel tunnels', function () {
   this.timeout(60_000);
@@ -28,7 +27,7 @@ describe('client <-> server: 100 parallel tunnels', function () {
     const settings = dialSettingsFor(peer);
     const digests = await Promise.all(
       payloads.map(async ({ data }) => {
-        const connection = await firstValueFrom(dial(peer.address, settings, { manager }));
+        const connection = await openTunnel(peer.address, settings, { manager });
         return exchange(connection, data);
       }),
     );

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom, lastValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
+import { lastValueFrom } from 'rxjs';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { chunks, digestOf, randomPayload } from './support/bytes.js';
 import { eventually } from '../helpers/eventually.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('Connection.send with a peer that does not read', function () {
   this.timeout(60_000);
@@ -25,7 +25,7 @@ describe('Connection.send with a peer that does not read', function () {
   it('waits for drain instead of buffering everything, then delivers it all once the peer reads', async () => {
     // Far more than the peer's stream window (4 MiB) plus Node's buffers.
     const { data, digest } = randomPayload(48 * 1024 * 1024);
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     let sent = false;
     const sending = lastValueFrom(connection.send(chunks(data)), { defaultValue: undefined }).then(() => (sent = true));
     await eventually(() => peer.accepted.length === 1, 'the server to accept the tunnel');

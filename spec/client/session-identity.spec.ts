@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('SessionManager: sessions are keyed by destination and TLS identity', function () {
   this.timeout(20_000);
@@ -26,7 +25,7 @@ describe('SessionManager: sessions are keyed by destination and TLS identity', f
       dialSettingsFor(peer, { tls: { serverName: 'localhost', ca: peer.cert } }),
       dialSettingsFor(peer, { tls: { serverName: 'tunnel.test', allowInsecure: true } }),
     ];
-    for (const settings of variants) open.push(await firstValueFrom(dial(peer.address, settings, { manager })));
+    for (const settings of variants) open.push(await openTunnel(peer.address, settings, { manager }));
     assert.equal(manager.stats().sessions, 3);
     assert.equal(peer.server.stats().sessions, 3);
     assert.equal((open[0]?.toDuplex() as { session?: unknown }).session, (open[1]?.toDuplex() as { session?: unknown }).session);

@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
+import type { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { TransportError } from '../../src/errors/transport-error.js';
 import { isTransportError } from '../../src/errors/error-guards.js';
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 async function dialError(peer: InProcessServer, manager: SessionManager, settings: Parameters<typeof dial>[1]): Promise<TransportError> {
-  const error: unknown = await firstValueFrom(dial(peer.address, settings, { manager })).then(
+  const error: unknown = await openTunnel(peer.address, settings, { manager }).then(
     () => assert.fail('dial succeeded'),
     (e: unknown) => e,
   );
@@ -58,13 +58,13 @@ describe('dial: TLS settings and verification', function () {
   });
 
   it('accepts the same certificate with allowInsecure', async () => {
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer, { tls: { serverName: 'wrong.test', allowInsecure: true } }), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer, { tls: { serverName: 'wrong.test', allowInsecure: true } }), { manager });
     connection.close();
     assert.equal((await connection.done)._tag, 'Right');
   });
 
   it('verifies an IP destination against the certificate IP names when no server name is given', async () => {
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer, { tls: { ca: peer.cert } }), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer, { tls: { ca: peer.cert } }), { manager });
     connection.close();
     assert.equal((await connection.done)._tag, 'Right');
   });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { ClientHttp2Stream } from 'node:http2';
 import { filter, firstValueFrom, take, toArray } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import { SessionManager, type SessionEvent } from '../../src/client/pool/session-manager.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 type Opened = Extract<SessionEvent, { type: 'opened' }>;
 
@@ -28,7 +28,7 @@ describe('SessionManager: a new session to a server seen before resumes TLS', fu
 
   // Dials, waits for the tunnel's session to be gone from the manager, so the next dial must open another.
   const dialAndDropSession = async (settings = dialSettingsFor(peer)) => {
-    const connection = await firstValueFrom(dial(peer.address, settings, { manager }));
+    const connection = await openTunnel(peer.address, settings, { manager });
     const session = (connection.toDuplex() as ClientHttp2Stream).session;
     const closed = new Promise((resolve) => session?.once('close', resolve));
     session?.destroy();
@@ -39,7 +39,7 @@ describe('SessionManager: a new session to a server seen before resumes TLS', fu
   it('resumes the second session with the first one’s ticket, and the tunnel works', async () => {
     const opened = openedEvents(2);
     await dialAndDropSession();
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     const [first, second] = await opened;
     assert.equal(first?.resumed, false);
     assert.equal(second?.resumed, true);

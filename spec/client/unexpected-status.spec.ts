@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import { isUnexpectedStatus } from '../../src/errors/error-guards.js';
 import { dialSettingsFor, peerPerSuite } from '../helpers/in-process.js';
 import { eventually } from '../helpers/eventually.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 describe('dial: a non-200 answer from our own server', function () {
   this.timeout(20_000);
@@ -14,7 +13,7 @@ describe('dial: a non-200 answer from our own server', function () {
     ['a wrong Host', { host: ['other.test'] }],
   ] as const) {
     it(`fails with UnexpectedStatus 404 (warning) for ${what}, never reaching the application`, async () => {
-      const error: unknown = await firstValueFrom(dial(suite.peer.address, dialSettingsFor(suite.peer, extra), { manager: suite.manager })).then(
+      const error: unknown = await openTunnel(suite.peer.address, dialSettingsFor(suite.peer, extra), { manager: suite.manager }).then(
         () => assert.fail('dial succeeded'),
         (e: unknown) => e,
       );

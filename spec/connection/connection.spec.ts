@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { constants, type Http2Stream } from 'node:http2';
 import { firstValueFrom, from, lastValueFrom, take, toArray } from 'rxjs';
-import { dial } from '../../src/client/dial.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { protocolError } from '../../src/errors/transport-error.js';
 import { isTransportError } from '../../src/errors/error-guards.js';
 import { dialSettingsFor, peerPerSuite, type TunnelHandler } from '../helpers/in-process.js';
 import { eventually } from '../helpers/eventually.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 const text = async (connection: Connection): Promise<string> => Buffer.concat(await lastValueFrom(connection.output.pipe(toArray()))).toString();
 const outputError = (connection: Connection): Promise<unknown> =>
@@ -21,7 +21,7 @@ describe('Connection contract (client side, against our server)', function () {
   let handler: TunnelHandler;
   const suite = peerPerSuite({ host: ['tunnel.test'], path: '/tun' }, (connection) => handler(connection));
 
-  const open = () => firstValueFrom(dial(suite.peer.address, dialSettingsFor(suite.peer), { manager: suite.manager }));
+  const open = () => openTunnel(suite.peer.address, dialSettingsFor(suite.peer), { manager: suite.manager });
 
   it('output completes on the peer END_STREAM while our side is still open; done is right once we end too', async () => {
     handler = (server) => {

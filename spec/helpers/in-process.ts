@@ -87,7 +87,7 @@ export interface PeerPerSuite {
  * @example
  * ```ts
  * const suite = peerPerSuite({ host: ['tunnel.test'], path: '/tun' });
- * it('dials', () => firstValueFrom(dial(suite.peer.address, dialSettingsFor(suite.peer), { manager: suite.manager })));
+ * it('dials', () => openTunnel(suite.peer.address, dialSettingsFor(suite.peer), { manager: suite.manager }));
  * ```
  */
 export function peerPerSuite(options: Partial<ListenOptions> = {}, handler: TunnelHandler = echo): PeerPerSuite {

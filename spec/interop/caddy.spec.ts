@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { DialSettings } from '../../src/settings/settings.js';
@@ -13,6 +12,7 @@ import { testCertificate } from '../helpers/certs.js';
 import { printOutputOnFailure, tempDir } from '../helpers/process.js';
 import { startV2rayClient, type V2rayInstance } from '../helpers/v2ray.js';
 import { inParallel, tcpRoundTrip, throughput, tunnelRoundTrip } from './round-trip.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 const HOSTS = ['tunnel.test', 'cdn.tunnel.test'];
 const PATH = '/tun/v2';
@@ -95,7 +95,7 @@ describe('interop: our h2c server behind Caddy terminating TLS', function () {
 
   it('passes our server 404 for a wrong path back as a typed UnexpectedStatus', async () => {
     try {
-      (await firstValueFrom(dial(`127.0.0.1:${caddy.port}`, settings({ path: '/elsewhere' }), { manager }))).close();
+      (await openTunnel(`127.0.0.1:${caddy.port}`, settings({ path: '/elsewhere' }), { manager })).close();
       assert.fail('the dial should have been rejected');
     } catch (error) {
       assert.ok(isUnexpectedStatus(error), String(error));

@@ -12,6 +12,7 @@ import { startHaproxy, type HaproxyInstance } from '../helpers/haproxy.js';
 import { printOutputOnFailure, tempDir } from '../helpers/process.js';
 import { startTunnelServerProcess, type TunnelServerProcess } from './fixtures/start-tunnel-server.js';
 import { echoRoundTrip, tunnelRoundTrip } from './round-trip.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 const HOSTS = ['tunnel.test'];
 const PATH = '/tun';
@@ -84,7 +85,7 @@ describe('interop: HAProxy in TCP mode in front of two tunnel server processes',
 
     // One tunnel held open on whichever backend HAProxy picked.
     const before = counts();
-    const open = await firstValueFrom(dial(destination(), settings(), { manager }));
+    const open = await openTunnel(destination(), settings(), { manager });
     const probe = open.toDuplex();
     probe.write(Buffer.from('ping'));
     await new Promise<void>((resolve) => probe.once('data', () => resolve()));
@@ -117,7 +118,7 @@ describe('interop: HAProxy in TCP mode in front of two tunnel server processes',
     let succeeded = 0;
     while (succeeded < 3 && Date.now() < deadline) {
       try {
-        const connection = await firstValueFrom(dial(destination(), { ...settings(), connectTimeout: 2_000, responseTimeout: 2_000 }, { manager }));
+        const connection = await openTunnel(destination(), { ...settings(), connectTimeout: 2_000, responseTimeout: 2_000 }, { manager });
         const trip = await echoRoundTrip(connection.toDuplex(), 32 * 1024, 5_000).finally(() => connection.close());
         assert.equal(trip.receivedSha256, trip.sentSha256);
         succeeded += 1;

@@ -1,3 +1,4 @@
+import { detach } from '../../src/client/detach.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -22,7 +23,7 @@ const CHUNK = 64 * 1024;
  *
  * @example
  * ```ts
- * const trip = await echoRoundTrip((await firstValueFrom(dial(...))).toDuplex(), 32 * 1024 * 1024);
+ * const trip = await echoRoundTrip((await openTunnel(...)).toDuplex(), 32 * 1024 * 1024);
  * assert.equal(trip.receivedSha256, trip.sentSha256);
  * ```
  */
@@ -94,7 +95,7 @@ export async function tcpRoundTrip(port: number, bytes: number, timeoutMs = 60_0
  * ```
  */
 export async function tunnelRoundTrip(dialing: Observable<Connection>, bytes: number, timeoutMs = 60_000): Promise<RoundTrip> {
-  const connection = await firstValueFrom(dialing);
+  const connection = await firstValueFrom(dialing.pipe(detach()));
   try {
     return await echoRoundTrip(connection.toDuplex(), bytes, timeoutMs);
   } finally {

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
 import { Registry } from 'prom-client';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { registerClientMetrics, registerServerMetrics } from '../../src/metrics/index.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { tunnelRoundTrip } from '../interop/round-trip.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 /** The value of one series of `registry`, 0 when it has none. */
 async function value(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
@@ -53,14 +53,14 @@ describe('registerClientMetrics / registerServerMetrics', function () {
   });
 
   it('counts a refused dial by its error code, and the server counts the rejection by status and reason', async () => {
-    const error: unknown = await firstValueFrom(dial(peer.address, dialSettingsFor(peer, { path: '/elsewhere' }), { manager })).catch((e: unknown) => e);
+    const error: unknown = await openTunnel(peer.address, dialSettingsFor(peer, { path: '/elsewhere' }), { manager }).catch((e: unknown) => e);
     assert.equal((error as { code?: string }).code, 'H2T_ERR_STATUS');
     assert.equal(await value(registry, 'h2tunnel_tunnel_opens_total', { role: 'client', result: 'H2T_ERR_STATUS' }), 1);
     assert.equal(await value(registry, 'h2tunnel_server_rejections_total', { status: '404', reason: 'path' }), 1);
   });
 
   it('counts an evicted session by its reason', async () => {
-    const connection = await firstValueFrom(dial(peer.address, dialSettingsFor(peer), { manager }));
+    const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     await peer.close();
     await connection.done;
     await new Promise((resolve) => setTimeout(resolve, 50));

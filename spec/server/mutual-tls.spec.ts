@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { isTransportError } from '../../src/errors/error-guards.js';
@@ -7,6 +6,7 @@ import { selfSignedCertificate, type CertificatePair } from '../../src/tls/self-
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
 import { testCertificate } from '../helpers/certs.js';
 import { tunnelRoundTrip } from '../interop/round-trip.js';
+import { openTunnel } from '../../src/client/open-tunnel.js';
 
 // v2fly's verifyClientCertificate: a client without a certificate from the configured CA never gets a
 // tunnel; the hub (and so any forward target) sees nothing of it.
@@ -31,7 +31,7 @@ describe('listen: mutual TLS', function () {
     const settings = dialSettingsFor(peer, {
       tls: { serverName: 'tunnel.test', ca: peer.cert, ...(clientCertificate === undefined ? {} : { clientCertificate }) },
     });
-    const error: unknown = await firstValueFrom(dial(peer.address, settings, { manager })).then(
+    const error: unknown = await openTunnel(peer.address, settings, { manager }).then(
       () => assert.fail('dial succeeded'),
       (e: unknown) => e,
     );

@@ -6,6 +6,7 @@ import { isAlpnMismatch, isSessionClosed, isStreamReset, isTimeout, isUnexpected
 import { startFaultServer, type FaultServer, type FaultServerOptions } from '../../src/testing/index.js';
 import { managerPerTest } from '../reliability/support/manager-per-test.js';
 import { openTunnel, pattern, roundTrip } from '../reliability/support/tunnels.js';
+import { detach } from '../../src/client/detach.js';
 
 describe('testing/startFaultServer', function () {
   this.timeout(15_000);
@@ -115,7 +116,7 @@ describe('testing/startFaultServer', function () {
 
   it('fails the first K tunnels, then succeeds (a retry example)', async () => {
     const s = await start({ failFirst: 2 });
-    const connection = await firstValueFrom(dial(s.address, s.dialSettings, { manager: client.manager }).pipe(retry(2)));
+    const connection = await firstValueFrom(dial(s.address, s.dialSettings, { manager: client.manager }).pipe(retry(2), detach()));
     assert.equal((await roundTrip(connection, Buffer.from('third time'))).toString(), 'third time');
     assert.equal(s.stats().streams, 3);
   });

@@ -29,13 +29,19 @@ export function defaultSessionManager(): SessionManager {
 
 /**
  * Opens one tunnel: session (connect → TLS verify → ALPN h2, or an existing session) → PUT → status
- * 200 → {@link Connection}. Cold: subscribing dials, unsubscribing before it emits cancels and leaves
- * no stream or socket behind. Errors are typed {@link TransportError}s, so RxJS operators compose.
+ * 200 → {@link Connection}. Cold, and the tunnel lives exactly as long as the subscription: it emits
+ * the connection once and completes when the tunnel's stream closes; unsubscribing, before or after
+ * the connection arrived, resets the tunnel and leaves no stream or socket behind, so `switchMap`,
+ * `takeUntil`, `race` and `timeout` close what they supersede. To keep a connection past the
+ * subscription, {@link detach} it (or use {@link openTunnel}).
+ *
+ * Errors are typed {@link TransportError}s and come only while opening; a tunnel that fails later
+ * reports it on its `output` and `done`, so `retry` repeats failed opens, never a tunnel that carried bytes.
  *
  * @example
  * ```ts
  * dial('tunnel.test:443', { host: ['tunnel.test'], path: '/tun', tls: {} })
- *   .pipe(retry({ count: 3, delay: 100 }), timeout(5_000))
+ *   .pipe(retry({ count: 3, delay: 100, resetOnSuccess: true }), timeout({ first: 5_000 }))
  *   .subscribe((conn) => conn.toDuplex().pipe(process.stdout));
  * ```
  */

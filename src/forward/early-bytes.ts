@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import type { Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import { wasNotProcessed } from '../client/not-processed.js';
 import type { Connection } from '../connection/connection.js';
 import { socketFailed, type TransportError } from '../errors/transport-error.js';
@@ -56,6 +56,8 @@ class EarlyPhase {
   /** The application half-closed: every tunnel, the replayed one included, is ended after its bytes. */
   private localEnded = false;
   private socketError: TransportError | undefined;
+  /** The replay's dial: its tunnel lives as long as this subscription, so an abandoned replay is cancelled. */
+  private replayed: Subscription | undefined;
 
   constructor(
     private readonly socket: Socket,
@@ -122,7 +124,7 @@ class EarlyPhase {
     this.replays++;
     this.state = { kind: 'redialing' };
     this.socket.pause();
-    this.redial().subscribe({
+    this.replayed = this.redial().subscribe({
       next: (next) => {
         this.state = { kind: 'sending', connection: next };
         this.watch(next);
@@ -142,6 +144,9 @@ class EarlyPhase {
     this.socket.off('error', this.onError);
     this.socket.off('close', this.onClose);
     if (!this.socket.readableEnded) this.socket.pause();
+    // An accepted replay is the caller's tunnel now, alive until its stream closes; any other outcome
+    // leaves nothing behind, a dial still under way included.
+    if (outcome._tag !== 'Accepted') this.replayed?.unsubscribe();
     this.resolve(outcome);
   }
 }

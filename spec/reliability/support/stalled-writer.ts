@@ -1,13 +1,12 @@
 // Run as a child process: a tunnel whose far end never reads, and a writer pushing at full speed.
 // Prints one JSON line: bytes the writer got accepted, whether it ended stalled, and RSS figures.
 import type { AddressInfo } from 'node:net';
-import { firstValueFrom } from 'rxjs';
 import { startDelayLink } from '../../../bench/link/delay-link.js';
-import { dial } from '../../../src/client/dial.js';
 import { SessionManager } from '../../../src/client/pool/session-manager.js';
 import type { Connection } from '../../../src/connection/connection.js';
 import { listen } from '../../../src/server/listen.js';
 import { selfSignedCertificate } from '../../../src/tls/self-signed.js';
+import { openTunnel } from '../../../src/client/open-tunnel.js';
 
 const direction = process.argv[2] === 'down' ? 'down' : 'up';
 // With a round-trip time, through the emulated link: where the receive windows grow.
@@ -19,7 +18,7 @@ const manager = new SessionManager();
 const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: pair.cert } };
 const serverPort = (server.address as AddressInfo).port;
 const port = rttMs > 0 ? (await startDelayLink(serverPort, { delayMs: rttMs / 2 })).port : serverPort;
-const client = await firstValueFrom(dial(`127.0.0.1:${port}`, settings, { manager }));
+const client = await openTunnel(`127.0.0.1:${port}`, settings, { manager });
 // Up: the client writes, the server application never reads. Down: the reverse.
 const writer = direction === 'up' ? client : await serverSide;
 

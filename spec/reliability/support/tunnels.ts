@@ -1,12 +1,12 @@
-import { firstValueFrom, lastValueFrom, toArray } from 'rxjs';
-import { dial } from '../../../src/client/dial.js';
+import { lastValueFrom, toArray } from 'rxjs';
 import type { SessionManager } from '../../../src/client/pool/session-manager.js';
 import type { DialSettings } from '../../../src/settings/settings.js';
 import type { Connection } from '../../../src/connection/connection.js';
+import { openTunnel as open } from '../../../src/client/open-tunnel.js';
 
 /** Dials one tunnel on `manager`, resolving with the connection or rejecting with the typed error. */
 export function openTunnel(manager: SessionManager, address: string, settings: DialSettings): Promise<Connection> {
-  return firstValueFrom(dial(address, settings, { manager }));
+  return open(address, settings, { manager });
 }
 
 /** Sends `payload`, half-closes, and resolves with every byte that came back. */

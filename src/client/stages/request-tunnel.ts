@@ -8,12 +8,14 @@ import { fromNodeError } from '../../errors/node-errors.js';
 import { tunnelRequestHeaders } from '../../protocol/v2ray-http/request-headers.js';
 import { checkStatus } from '../../protocol/v2ray-http/status.js';
 import type { SessionLease } from '../pool/session-lease.js';
+import { isDetached } from '../detach.js';
 
 /**
  * Opens one tunnel on a leased session: the request (PUT, random `:authority`, path), then the status
- * check. Emits the {@link Connection} on 200, or at once with `zeroRtt` (a non-200 then fails it).
- * Unsubscribing before it emits resets the stream. A failure evicts the session, as Xray does, so a
- * broken or misrouted session is not reused; the slot is released when the stream closes.
+ * check. Emits the {@link Connection} on 200, or at once with `zeroRtt` (a non-200 or no answer within
+ * `responseTimeoutMs` then fails it), and completes when the tunnel's stream closes. Unsubscribing
+ * resets the stream (CANCEL) unless the connection was {@link detach}ed. A failure evicts the session,
+ * as Xray does, so a broken or misrouted session is not reused; the slot is released when the stream closes.
  */
 export function requestTunnel(lease: SessionLease, address: string, settings: ResolvedDialSettings): Observable<Connection> {
   return new Observable<Connection>((subscriber) => {
@@ -42,10 +44,12 @@ type RequestState =
   | { readonly kind: 'handed-off-early' }
   /** Answered 200 and handed over. */
   | { readonly kind: 'open' }
-  /** A non-200, the response deadline, or the stream ended before any answer. */
+  /** Before the hand-off: a non-200, the response deadline, or the stream ended before any answer. */
   | { readonly kind: 'failed' }
-  /** The subscriber left before the hand-off; the stream was reset. */
-  | { readonly kind: 'cancelled' };
+  /** The subscriber left; the stream was reset. */
+  | { readonly kind: 'cancelled' }
+  /** The stream closed after the hand-off: the tunnel is over. */
+  | { readonly kind: 'ended' };
 
 class TunnelRequest {
   private state: RequestState = { kind: 'awaiting-response' };
@@ -69,17 +73,29 @@ class TunnelRequest {
     if (settings.zeroRtt) this.handOff({ kind: 'handed-off-early' });
   }
 
-  /** The teardown: before the hand-off it cancels the tunnel; after it the caller owns the connection. */
+  /** The teardown: the tunnel lives as long as the subscription, unless the caller detached it. */
   unsubscribed(): void {
+    switch (this.state.kind) {
+      case 'handed-off-early':
+      case 'open':
+        // A detached 0-RTT connection keeps its response deadline: the timer stays.
+        if (isDetached(this.connection)) return;
+        break;
+      case 'awaiting-response':
+        break;
+      case 'failed':
+      case 'cancelled':
+      case 'ended':
+        return;
+    }
     clearTimeout(this.timer);
-    if (this.state.kind !== 'awaiting-response') return;
     this.state = { kind: 'cancelled' };
     this.connection.close();
   }
 
   private answered(status: number): void {
     clearTimeout(this.timer);
-    if (this.state.kind === 'failed' || this.state.kind === 'cancelled') return;
+    if (this.state.kind === 'failed' || this.state.kind === 'cancelled' || this.state.kind === 'ended') return;
     const checked = checkStatus(status);
     if (E.isLeft(checked)) return this.fail(checked.left);
     this.connection.markAccepted();
@@ -91,22 +107,27 @@ class TunnelRequest {
   private handOff(next: RequestState): void {
     this.state = next;
     this.subscriber.next(this.connection);
-    this.subscriber.complete();
   }
 
   private fail(reason: TransportError): void {
     clearTimeout(this.timer);
-    const handedOff = this.state.kind === 'handed-off-early' || this.state.kind === 'open';
-    this.state = { kind: 'failed' };
     this.lease.evict(reason);
+    // Once handed off, the connection carries the failure and the dial completes when its stream closes.
+    const handedOff = this.state.kind === 'handed-off-early' || this.state.kind === 'open';
+    if (!handedOff) this.state = { kind: 'failed' };
     this.connection.close(reason);
     if (!handedOff) this.subscriber.error(reason);
   }
 
   private streamClosed(result: E.Either<TransportError, void>): void {
     clearTimeout(this.timer);
+    // Once handed off, the connection reports its own end; the dial is over.
+    if (this.state.kind === 'handed-off-early' || this.state.kind === 'open') {
+      this.state = { kind: 'ended' };
+      return this.subscriber.complete();
+    }
     // A tunnel the user cancelled says nothing about the session: evicting here would tie the shared
-    // session's life to one dial's cancellation. Once handed off, the connection reports its own end.
+    // session's life to one dial's cancellation.
     if (this.state.kind !== 'awaiting-response') return;
     const reason = E.isLeft(result) ? result.left : sessionClosed('stream closed before the response');
     this.state = { kind: 'failed' };
