@@ -103,4 +103,30 @@ describe('CLI client: 0-RTT by default, with a replay only for tunnels the serve
     const line = await cli.waitFor((l) => l.msg === 'tunnel failed to open', 'the failure line');
     assert.equal(line.tag, 'SessionClosed', JSON.stringify(line));
   });
+
+  // A proxy that buffers request bodies answers nothing until the upload ends.
+  it('a server that never answers: the local connection is reset at the response deadline (10 s), not left open', async function () {
+    this.timeout(25_000);
+    server = await scriptedServer(() => undefined);
+    const { cli, port } = await client(server.port);
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    await once(socket, 'connect');
+    socket.write('hello?');
+    const ending = await driveEnd(socket, 'idle', 15_000).watch();
+    assert.equal(ending.how, 'reset');
+    assert.ok(ending.ms > 8_000 && ending.ms < 13_000, `reset after ${ending.ms} ms`);
+    const line = await cli.waitFor((l) => l.msg === 'tunnel failed to open', 'the failure line');
+    assert.equal(line.tag, 'Timeout', JSON.stringify(line));
+  });
+
+  it('--idle-timeout counts from the hand-off: a quiet tunnel awaiting its 200 is reset after it', async () => {
+    server = await scriptedServer(() => undefined);
+    const { port } = await client(server.port, '--idle-timeout', '2');
+    const socket = connect({ port, host: '127.0.0.1', allowHalfOpen: true });
+    await once(socket, 'connect');
+    socket.write('hello?');
+    const ending = await driveEnd(socket, 'idle').watch();
+    assert.equal(ending.how, 'reset');
+    assert.ok(ending.ms < 4_000, `reset after ${ending.ms} ms`);
+  });
 });

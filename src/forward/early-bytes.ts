@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type { Observable, Subscription } from 'rxjs';
 import { wasNotProcessed } from '../client/not-processed.js';
 import type { Connection } from '../connection/connection.js';
-import { socketFailed, type TransportError } from '../errors/transport-error.js';
+import { socketFailed, timeout, type TransportError } from '../errors/transport-error.js';
 
 /** How the bytes sent before the 200 fared. */
 export type EarlyOutcome =
@@ -29,12 +29,18 @@ const MAX_REPLAYS = 2;
  *
  * @example
  * ```ts
- * const outcome = await sendEarly(socket, connection, `local ${socket.remotePort}`, () => dial(server, settings, { manager }));
+ * const outcome = await sendEarly(socket, connection, `local ${socket.remotePort}`, () => dial(server, settings, { manager }), idleMs);
  * if (outcome._tag === 'Accepted') void bridge(socket, outcome.connection, options);
  * ```
  */
-export function sendEarly(socket: Socket, first: Connection, socketAddress: string, redial: () => Observable<Connection>): Promise<EarlyOutcome> {
-  return new Promise((resolve) => new EarlyPhase(socket, socketAddress, redial, resolve).start(first));
+export function sendEarly(
+  socket: Socket,
+  first: Connection,
+  socketAddress: string,
+  redial: () => Observable<Connection>,
+  idleTimeoutMs = 0,
+): Promise<EarlyOutcome> {
+  return new Promise((resolve) => new EarlyPhase(socket, socketAddress, redial, idleTimeoutMs, resolve).start(first));
 }
 
 /** Where the 0-RTT phase stands. */
@@ -63,6 +69,7 @@ class EarlyPhase {
     private readonly socket: Socket,
     private readonly socketAddress: string,
     private readonly redial: () => Observable<Connection>,
+    private readonly idleTimeoutMs: number,
     private readonly resolve: (outcome: EarlyOutcome) => void,
   ) {}
 
@@ -72,6 +79,12 @@ class EarlyPhase {
     this.socket.once('end', this.onEnd);
     this.socket.on('error', this.onError);
     this.socket.once('close', this.onClose);
+    // The idle timeout counts from the hand-off, not from the 200: a tunnel whose answer never comes is
+    // as idle as one whose bytes stopped. The bridge re-arms the same socket timer after the 200.
+    if (this.idleTimeoutMs > 0) {
+      this.socket.setTimeout(this.idleTimeoutMs);
+      this.socket.on('timeout', this.onIdle);
+    }
     this.watch(first);
   }
 
@@ -88,6 +101,11 @@ class EarlyPhase {
   private readonly onEnd = () => {
     this.localEnded = true;
     if (this.state.kind === 'sending') void this.state.connection.end();
+  };
+
+  private readonly onIdle = () => {
+    if (this.state.kind === 'sending') this.state.connection.close(timeout('tunnel idle', this.idleTimeoutMs));
+    else this.finish({ _tag: 'Failed', error: timeout('tunnel idle', this.idleTimeoutMs) });
   };
 
   private readonly onError = (error: Error) => (this.socketError ??= socketFailed(this.socketAddress, error));
@@ -143,6 +161,7 @@ class EarlyPhase {
     this.socket.off('end', this.onEnd);
     this.socket.off('error', this.onError);
     this.socket.off('close', this.onClose);
+    this.socket.off('timeout', this.onIdle);
     if (!this.socket.readableEnded) this.socket.pause();
     // An accepted replay is the caller's tunnel now, alive until its stream closes; any other outcome
     // leaves nothing behind, a dial still under way included.

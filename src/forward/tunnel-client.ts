@@ -58,6 +58,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
   const onSocket = (socket: Socket) => {
     const tunnel = ++next;
     const started = performance.now();
+    const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const socketAddress = `local ${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
     socket.setNoDelay(true);
     socket.on('error', () => undefined);
@@ -74,7 +75,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
         // With 0-RTT the tunnel is handed over before the 200: its first bytes go up at once, kept for a
         // replay until the server has taken the tunnel.
         const carried: Promise<EarlyOutcome> = settings.zeroRtt
-          ? sendEarly(socket, connection, socketAddress, () => dial(options.server, settings, { manager }))
+          ? sendEarly(socket, connection, socketAddress, () => dial(options.server, settings, { manager }), idleTimeoutMs)
           : Promise.resolve({ _tag: 'Accepted', connection, replays: 0 });
         const done = carried.then(async (outcome) => {
           settle();
@@ -84,7 +85,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
             return resetSocket(socket);
           }
           if (outcome.replays > 0) log.debug({ tunnel, replays: outcome.replays }, 'tunnel sent again: the server had not processed it');
-          const result = await bridge(socket, outcome.connection, { socketAddress, idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS });
+          const result = await bridge(socket, outcome.connection, { socketAddress, idleTimeoutMs });
           if (result.error !== undefined) logError(log, result.error, 'tunnel failed', { tunnel, bytesUp: result.toTunnel, bytesDown: result.fromTunnel });
           else log.debug({ tunnel, bytesUp: result.toTunnel, bytesDown: result.fromTunnel }, 'tunnel closed');
         });

@@ -38,7 +38,7 @@ const WATCH_MS = 8_000;
  * assert.equal((await app.watch()).how, 'reset');
  * ```
  */
-export function driveEnd(socket: Socket, mode: EndMode): StuckEnd {
+export function driveEnd(socket: Socket, mode: EndMode, watchMs = WATCH_MS): StuckEnd {
   let stopped = false;
   let ending: { readonly how: string; readonly at: number } | undefined;
   socket.on('error', (error: NodeJS.ErrnoException) => (ending ??= { how: error.code === 'ECONNRESET' ? 'reset' : String(error.code), at: performance.now() }));
@@ -68,7 +68,7 @@ export function driveEnd(socket: Socket, mode: EndMode): StuckEnd {
       const watchedAt = performance.now();
       socket.on('data', () => undefined);
       socket.resume();
-      const timer = setTimeout(() => socket.destroy(), WATCH_MS);
+      const timer = setTimeout(() => socket.destroy(), watchMs);
       if (!socket.destroyed) await once(socket, 'close').catch(() => undefined);
       clearTimeout(timer);
       return { how: ending?.how ?? 'still open', ms: Math.max(0, (ending?.at ?? performance.now()) - watchedAt) };
