@@ -1,10 +1,11 @@
 import { constants, type ServerHttp2Stream } from 'node:http2';
 import type { FaultServerOptions } from './fault-options.js';
+import { resetStream } from './reset-stream.js';
 
 /**
  * Answers one tunnel stream as {@link FaultServerOptions} say: the `failFirst` statuses, the chosen
  * status after `responseDelayMs`, then echo / discard / stall the body, resetting after
- * `resetAfterBytes`. `ordinal` is the stream's 1-based number over the server's life.
+ * `resetAfterBytes` (or ending, then resetting, after `endThenResetAfterBytes`). `ordinal` is the stream's 1-based number over the server's life.
  *
  * @example
  * ```ts
@@ -33,11 +34,10 @@ function handleBody(stream: ServerHttp2Stream, options: FaultServerOptions): voi
   let received = 0;
   stream.on('data', (chunk: Buffer) => {
     received += chunk.length;
-    const limit = options.resetAfterBytes;
-    if (limit !== undefined && received >= limit) {
-      stream.close(options.resetCode ?? constants.NGHTTP2_INTERNAL_ERROR);
-      return;
-    }
+    const code = options.resetCode ?? constants.NGHTTP2_INTERNAL_ERROR;
+    if (options.resetAfterBytes !== undefined && received >= options.resetAfterBytes) return resetStream(stream, code);
+    // Node's close(code): an empty DATA with END_STREAM, then RST_STREAM.
+    if (options.endThenResetAfterBytes !== undefined && received >= options.endThenResetAfterBytes) return void stream.close(code);
     if (body === 'echo' && !stream.write(chunk)) {
       stream.pause();
       stream.once('drain', () => stream.resume());

@@ -18,7 +18,8 @@ export type TunnelBody =
  * ```ts
  * await startFaultServer({ status: 404 });                 // every tunnel answered 404
  * await startFaultServer({ responseDelayMs: 2_000 });      // headers come 2 s late
- * await startFaultServer({ resetAfterBytes: 65_536 });     // RST_STREAM after 64 KiB upstream
+ * await startFaultServer({ resetAfterBytes: 65_536 });     // a bare RST_STREAM after 64 KiB upstream
+ * await startFaultServer({ endThenResetAfterBytes: 65_536 }); // END_STREAM, then RST_STREAM
  * await startFaultServer({ goawayAfterStreams: 3 });       // GOAWAY once a session has 3 streams
  * await startFaultServer({ silentAfterStreams: 0 });       // TLS handshake, then nothing (no PING answers)
  * await startFaultServer({ dropAfterBytes: 100_000 });     // TCP reset after 100 kB either way
@@ -40,9 +41,15 @@ export interface FaultServerOptions {
   readonly responseDelayMs?: number;
   /** What a 200 tunnel does with its bytes. Default `'echo'`. */
   readonly body?: TunnelBody;
-  /** Reset (RST_STREAM) a tunnel once this many request-body bytes arrived. */
+  /** Reset a tunnel with a bare RST_STREAM once this many request-body bytes arrived, as a real peer does. */
   readonly resetAfterBytes?: number;
-  /** The RST_STREAM code used by `resetAfterBytes`. Default 2 (INTERNAL_ERROR). */
+  /**
+   * End the response (END_STREAM) and then reset the stream once this many request-body bytes arrived:
+   * what Node's `stream.close(code)` sends. A client that takes END_STREAM for a complete response sees a
+   * short, clean one; an honest client still reports the upload it lost.
+   */
+  readonly endThenResetAfterBytes?: number;
+  /** The RST_STREAM code of `resetAfterBytes` and `endThenResetAfterBytes`. Default 2 (INTERNAL_ERROR). */
   readonly resetCode?: number;
   /** Send GOAWAY (NO_ERROR) on a session once it has accepted this many streams; they still finish. */
   readonly goawayAfterStreams?: number;
