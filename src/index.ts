@@ -8,6 +8,7 @@ export type {
   ConnectFailed,
   InvalidConfig,
   ListenFailed,
+  Overflow,
   ProtocolError,
   SessionClosed,
   Severity,
@@ -19,11 +20,15 @@ export type {
   TransportError,
   TransportErrorTag,
   UnexpectedStatus,
+  UsageError,
 } from './errors/transport-error.js';
 export {
   isAlpnMismatch,
   isConnectFailed,
   isInvalidConfig,
+  isListenFailed,
+  isOverflow,
+  isProtocolError,
   isSessionClosed,
   isSocketFailed,
   isStreamReset,
@@ -33,6 +38,7 @@ export {
   isTlsVerifyFailed,
   isTransportError,
   isUnexpectedStatus,
+  isUsageError,
 } from './errors/error-guards.js';
 
 // config
@@ -57,7 +63,9 @@ export { openTunnel } from './client/open-tunnel.js';
 export { SessionManager, type SessionEvent, type SessionLease, type SessionManagerOptions, type SessionManagerStats } from './client/pool/session-manager.js';
 
 // connection
-export { Connection, type ConnectionInfo, type ConnectionResult } from './connection/connection.js';
+export { Connection, MAX_PUSHED_BYTES, type ConnectionInfo, type ConnectionResult } from './connection/connection.js';
+export type { SendSource } from './connection/send-source.js';
+export type { TunnelStream } from './connection/tunnel-stream.js';
 
 // server
 export { listen, type TunnelServer } from './server/listen.js';

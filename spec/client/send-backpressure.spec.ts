@@ -3,11 +3,11 @@ import { lastValueFrom } from 'rxjs';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { Connection } from '../../src/connection/connection.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';
-import { chunks, digestOf, randomPayload } from './support/bytes.js';
+import { digestOf, pieces, randomPayload } from './support/bytes.js';
 import { eventually } from '../helpers/eventually.js';
 import { openTunnel } from '../../src/client/open-tunnel.js';
 
-describe('Connection.send with a peer that does not read', function () {
+describe('Connection.send of an iterable with a peer that does not read', function () {
   this.timeout(60_000);
   let peer: InProcessServer;
   let manager: SessionManager;
@@ -27,7 +27,7 @@ describe('Connection.send with a peer that does not read', function () {
     const { data, digest } = randomPayload(48 * 1024 * 1024);
     const connection = await openTunnel(peer.address, dialSettingsFor(peer), { manager });
     let sent = false;
-    const sending = lastValueFrom(connection.send(chunks(data)), { defaultValue: undefined }).then(() => (sent = true));
+    const sending = lastValueFrom(connection.send(pieces(data)), { defaultValue: undefined }).then(() => (sent = true));
     await eventually(() => peer.accepted.length === 1, 'the server to accept the tunnel');
     const duplex = connection.toDuplex();
     // Let the writer fill the window and stop.

@@ -1,11 +1,12 @@
-import { constants, type Http2Session } from 'node:http2';
+import type { Http2Session } from 'node:http2';
 import { addAbortSignal, type Duplex } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
-import { concatMap, from, ignoreElements, Observable, Subject, type Observer } from 'rxjs';
-import { sessionClosed, streamReset, type TransportError } from '../errors/transport-error.js';
+import { Observable, Subject, type Observer } from 'rxjs';
+import { overflow, sessionClosed, usageError, type TransportError } from '../errors/transport-error.js';
 import { fromNodeError } from '../errors/node-errors.js';
+import { closeReason } from './close-reason.js';
 import { watchPeerEnd } from './peer-end.js';
-import { connectionLost, sessionFailure } from '../session/session-failure.js';
+import { sendSource, type SendSource } from './send-source.js';
 import type { TunnelStream } from './tunnel-stream.js';
 
 /** What is known about a tunnel's far end. */
@@ -24,26 +25,39 @@ export interface ConnectionInfo {
 export type ConnectionResult = E.Either<TransportError, void>;
 
 /**
- * One tunnel: the bytes of one HTTP/2 stream, as subject-backed observables and as a Node `Duplex`.
+ * Bytes a push source (`input`, `send(observable)`) may have written beyond what the tunnel took (its
+ * HTTP/2 window): past it the tunnel fails with {@link Overflow} instead of growing without bound.
+ */
+export const MAX_PUSHED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * One tunnel: the bytes of one HTTP/2 stream, pushed (`output`, `input`), pulled (`for await`,
+ * {@link Connection.write}, {@link Connection.send} of an iterable) or as a Node `Duplex`. Use one way
+ * per direction.
  *
- * `output` emits incoming chunks while subscribed (the stream is paused when nobody listens, so
- * HTTP/2 flow control holds the peer back); `input` and {@link Connection.write} send bytes up;
- * completing `input` or calling {@link Connection.end} half-closes. {@link Connection.done} always
- * resolves, with the typed error when the tunnel did not carry every byte.
+ * Down: `output` emits chunks as they arrive while subscribed (the stream is paused when nobody listens);
+ * `for await (const chunk of connection)` reads one chunk at a time, so a slow consumer holds the peer
+ * back and memory stays flat. Up: `write()` and `send(iterable)` wait for the tunnel; `input.next()` and
+ * `send(observable)` write at once, up to {@link MAX_PUSHED_BYTES} ahead of it. Writes after `end()` or
+ * `close()` are a {@link UsageError}; {@link Connection.done} always resolves, `left` whenever bytes were lost.
  *
  * @example
  * ```ts
- * dial('tunnel.test:443', settings).subscribe((conn) => {
- *   conn.output.subscribe((chunk) => console.log(chunk.length));
- *   conn.input.next(Buffer.from('hello'));
- *   conn.input.complete();
+ * dial('tunnel.test:443', settings).subscribe(async (conn) => {
+ *   await conn.write(Buffer.from('hello'));
+ *   await conn.end();
+ *   for await (const chunk of conn) console.log(chunk.length);
  * });
  * ```
  */
-export class Connection {
+export class Connection implements AsyncIterable<Buffer> {
   /** Incoming bytes; completes when the peer ends its side, errors with a {@link TransportError}. */
   readonly output: Observable<Buffer>;
-  /** Outgoing bytes: `next` writes, `complete` half-closes, `error` resets the stream. */
+  /**
+   * Outgoing bytes, pushed: `next` writes at once (throws a {@link UsageError} after `end()` or `close()`;
+   * after a failure the chunk is dropped, the failure being on `done`), `complete` half-closes, `error`
+   * resets the stream. More than {@link MAX_PUSHED_BYTES} ahead of the tunnel fails it with Overflow.
+   */
   readonly input: Observer<Uint8Array>;
   /** Resolves when the stream is closed, with why. Never rejects. */
   readonly done: Promise<ConnectionResult>;
@@ -55,10 +69,12 @@ export class Connection {
   readonly accepted: Promise<boolean>;
 
   private readonly outputSubject = new Subject<Buffer>();
-  private readonly session: Http2Session | undefined;
   private readonly peerEnded: () => boolean;
-  private failure: TransportError | undefined;
+  private readonly session: Http2Session | undefined;
+  private failed: TransportError | undefined;
   private closedLocally = false;
+  private ending: Promise<void> | undefined;
+  private inputStopped = false;
   private result: ConnectionResult | undefined;
   private listeners = 0;
   private accept: (accepted: boolean) => void = () => undefined;
@@ -66,12 +82,12 @@ export class Connection {
   constructor(
     private readonly stream: TunnelStream,
     readonly info: ConnectionInfo,
-    private readonly address: string,
+    readonly address: string,
     answered = true,
   ) {
     this.session = stream.session;
     this.accepted = answered ? Promise.resolve(true) : new Promise((resolve) => (this.accept = resolve));
-    this.peerEnded = watchPeerEnd(stream, () => this.failure ?? this.unexpectedClose());
+    this.peerEnded = watchPeerEnd(stream, () => this.failed ?? this.unexpectedClose());
     // After a local close() the stream reports its own abort as an error: that is not a failure.
     stream.on('error', (error) => this.closedLocally || this.fail(fromNodeError(error, address)));
     this.done = new Promise((resolve) =>
@@ -88,19 +104,34 @@ export class Connection {
         if (--this.listeners === 0) this.flow(false);
       };
     });
-    const input = new Subject<Uint8Array>();
-    input.subscribe({
-      next: (chunk) => this.writable() && stream.write(chunk),
-      complete: () => void this.end(),
+    this.input = {
+      next: (chunk) => {
+        if (!this.inputStopped) this.push(chunk);
+      },
+      complete: () => {
+        if (this.inputStopped) return;
+        this.inputStopped = true;
+        // A failed end is on `done`; completing an Observer has nobody to tell.
+        this.end().catch(() => undefined);
+      },
       // An errored input is a failed tunnel, whatever was thrown: the peer must not see a clean end.
-      error: (error: unknown) => this.close(fromNodeError(error, address)),
-    });
-    this.input = input;
+      error: (error: unknown) => {
+        if (this.inputStopped) return;
+        this.inputStopped = true;
+        this.close(fromNodeError(error, address));
+      },
+    };
+  }
+
+  /** The failure recorded so far, if any. */
+  get failure(): TransportError | undefined {
+    return this.failed;
   }
 
   /** Writes a chunk; resolves once the stream can take more, so awaiting writers keep memory bounded. */
   write(chunk: Uint8Array): Promise<void> {
-    if (!this.writable()) return Promise.reject(this.failure ?? sessionClosed('tunnel is closed'));
+    const refusal = this.writeRefusal();
+    if (refusal !== undefined) return Promise.reject(refusal);
     if (this.stream.write(chunk)) return Promise.resolve();
     return new Promise((resolve, reject) => {
       const drained = () => {
@@ -110,9 +141,7 @@ export class Connection {
       // Closed before the chunk was flushed: it was not delivered, so the writer must not go on as if it were.
       const closed = () => {
         this.stream.off('drain', drained);
-        reject(
-          this.failure ?? (this.result !== undefined && E.isLeft(this.result) ? this.result.left : sessionClosed('tunnel closed before the write was flushed')),
-        );
+        reject(this.lostBecause('tunnel closed before the write was flushed'));
       };
       this.stream.once('drain', drained);
       this.stream.once('close', closed);
@@ -120,50 +149,84 @@ export class Connection {
   }
 
   /**
-   * Sends every chunk of `source` with backpressure (each write waits for drain), then half-closes.
-   * The returned observable completes when all is handed to the stream, and errors if the tunnel dies.
-   * An Observable cannot be told to slow down: chunks a hot source pushes while a write waits are
-   * queued in memory, so feed a fast producer through {@link Connection.write} or `toDuplex()` instead.
+   * Writes a chunk at once, within {@link MAX_PUSHED_BYTES} of what the tunnel took: what `input.next`
+   * does. Throws a {@link UsageError} after `end()` or `close()`; after a failure the chunk is dropped.
+   */
+  push(chunk: Uint8Array): void {
+    const refusal = this.writeRefusal();
+    if (refusal !== undefined) {
+      if (refusal._tag === 'UsageError') throw refusal;
+      return;
+    }
+    this.stream.write(chunk);
+    if (this.stream.writableLength > MAX_PUSHED_BYTES) this.close(overflow(MAX_PUSHED_BYTES));
+  }
+
+  /**
+   * Sends every chunk of `source`, then half-closes; completes once END_STREAM was written, errors with
+   * the typed reason otherwise. Pass an async iterable (a file stream, a generator) for a producer of any
+   * speed: it is pulled chunk by chunk and memory stays flat. An Observable is pushed, within
+   * {@link MAX_PUSHED_BYTES}. Unsubscribing stops sending; the tunnel stays open.
    *
    * @example
    * ```ts
-   * connection.send(from(chunks)).subscribe({ complete: () => console.log('all sent') });
+   * connection.send(createReadStream('big.iso')).subscribe({ complete: () => console.log('all sent') });
    * ```
    */
-  send(source: Observable<Uint8Array>): Observable<never> {
-    return new Observable<never>((subscriber) =>
-      source
-        .pipe(
-          concatMap((chunk) => from(this.write(chunk))),
-          ignoreElements(),
-        )
-        .subscribe({
-          error: (error: unknown) => subscriber.error(error),
-          complete: () => {
-            void this.end().then(() => subscriber.complete());
-          },
-        }),
-    );
+  send(source: SendSource): Observable<never> {
+    return sendSource(this, source);
   }
 
-  /** Half-closes: sends END_STREAM and keeps reading. */
+  /** Half-closes: sends END_STREAM and keeps reading. Resolves once END_STREAM was written; rejects with why it was not. */
   end(): Promise<void> {
-    if (!this.writable()) return Promise.resolve();
-    return new Promise((resolve) => this.stream.end(resolve));
+    if (this.ending !== undefined) return this.ending;
+    const refusal = this.writeRefusal();
+    if (refusal !== undefined) return (this.ending = Promise.reject(refusal));
+    this.ending = new Promise<void>((resolve, reject) => {
+      const closed = () => reject(this.lostBecause('tunnel closed before its end was written'));
+      this.stream.once('close', closed);
+      this.stream.end((error?: Error | null) => {
+        this.stream.off('close', closed);
+        if (error === undefined || error === null) resolve();
+        else reject(this.failed ?? fromNodeError(error, this.address));
+      });
+    });
+    return this.ending;
   }
 
-  /** Closes both directions now. With `reason`, the tunnel ends with that error; without, cleanly. */
-  close(reason?: TransportError): void {
-    if (reason !== undefined) this.fail(reason);
+  /**
+   * Closes both directions now. With `reason` (any error; a non-transport one is mapped), the tunnel
+   * ends with that error and the peer sees a reset; without, the tunnel ends cleanly for this side.
+   */
+  close(reason?: unknown): void {
+    if (reason !== undefined && reason !== null) this.fail(fromNodeError(reason, this.address));
     else this.closedLocally = true;
     if (this.stream.destroyed) return;
     // Not `stream.close(code)`: Node ends the writable side first, so the peer would get END_STREAM
     // before RST_STREAM and take a cut-off upload for a complete one (and forward a clean FIN).
     // destroy() resets without ending: INTERNAL_ERROR with a reason, CANCEL for an AbortError.
-    if (reason !== undefined) return void this.stream.destroy(reason);
+    if (this.failed !== undefined) return void this.stream.destroy(this.failed);
     const abort = new AbortController();
     addAbortSignal(abort.signal, this.stream);
     abort.abort();
+  }
+
+  /**
+   * Reads the tunnel one chunk at a time: the peer is held back while the loop body runs, so memory stays
+   * flat whatever the consumer's speed. Throws the typed reason when the tunnel was cut off; leaving the
+   * loop early closes the tunnel.
+   */
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    let finished = false;
+    try {
+      for await (const chunk of this.stream.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
+      finished = true;
+    } catch (error) {
+      finished = true;
+      throw this.failed ?? fromNodeError(error, this.address);
+    } finally {
+      if (!finished) this.close();
+    }
   }
 
   /**
@@ -186,11 +249,20 @@ export class Connection {
 
   /** Marks the tunnel failed with `error` (the first reason wins) without closing it. */
   fail(error: TransportError): void {
-    this.failure ??= error;
+    this.failed ??= error;
   }
 
-  private writable(): boolean {
-    return !this.stream.destroyed && !this.stream.writableEnded;
+  /** Why a write cannot go out now: the failure, a write after end() or close(), or a closed stream. */
+  private writeRefusal(): TransportError | undefined {
+    if (this.failed !== undefined) return this.failed;
+    if (this.closedLocally) return usageError('write after close(): the tunnel was closed by this side');
+    if (this.ending !== undefined || this.stream.writableEnded) return usageError('write after end(): the tunnel was half-closed by this side');
+    if (this.stream.destroyed || this.stream.closed) return this.lostBecause('tunnel is closed');
+    return undefined;
+  }
+
+  private lostBecause(detail: string): TransportError {
+    return this.failed ?? (this.result !== undefined && E.isLeft(this.result) ? this.result.left : sessionClosed(detail));
   }
 
   private flow(on: boolean): void {
@@ -214,7 +286,7 @@ export class Connection {
   };
 
   private settle(): ConnectionResult {
-    const error = this.failure ?? this.unexpectedClose();
+    const error = this.failed ?? this.unexpectedClose();
     if (error === undefined) {
       this.outputSubject.complete();
       return E.right(undefined);
@@ -223,23 +295,7 @@ export class Connection {
     return E.left(error);
   }
 
-  // A stream destroyed without an error (the socket closed cleanly, the session was torn down) has
-  // still lost bytes unless the peer had ended its side: that must not look like success.
   private unexpectedClose(): TransportError | undefined {
-    if (this.closedLocally) return undefined;
-    // A session torn down under the stream (socket closed or reset) closes it with CANCEL: that is the
-    // connection lost, not a reset the peer chose.
-    const sessionError =
-      this.session === undefined ? undefined : (sessionFailure(this.session) ?? (connectionLost(this.session) ? sessionClosed('connection lost') : undefined));
-    const rst = this.stream.rstCode;
-    if (rst !== undefined && rst !== constants.NGHTTP2_NO_ERROR) {
-      return sessionError ?? streamReset(rst, 'stream reset');
-    }
-    if (this.peerEnded()) return undefined;
-    // RST_STREAM(NO_ERROR) before END_STREAM (Node's bare stream.destroy() sends it): still cut off.
-    return (
-      sessionError ??
-      (rst !== undefined ? streamReset(rst, 'stream reset before the peer finished sending') : sessionClosed('stream closed before the peer finished sending'))
-    );
+    return closeReason(this.stream, { closedLocally: this.closedLocally, peerEnded: this.peerEnded(), session: this.session });
   }
 }

@@ -21,6 +21,8 @@ const TAGS: ReadonlySet<string> = new Set<TransportErrorTag>([
   'ProtocolError',
   'SocketFailed',
   'ListenFailed',
+  'UsageError',
+  'Overflow',
 ]);
 
 /** True for any {@link TransportError}. */
@@ -122,3 +124,39 @@ export const isInvalidConfig = isTag('InvalidConfig');
  * ```
  */
 export const isSocketFailed = isTag('SocketFailed');
+/**
+ * True for a protocol-level failure of a session or stream.
+ *
+ * @example
+ * ```ts
+ * if (isProtocolError(e)) console.warn('the peer broke HTTP/2:', e.message);
+ * ```
+ */
+export const isProtocolError = isTag('ProtocolError');
+/**
+ * True for a server that could not bind its address.
+ *
+ * @example
+ * ```ts
+ * listen(options).catch((e) => isListenFailed(e) && console.error(`${e.address} is taken`));
+ * ```
+ */
+export const isListenFailed = isTag('ListenFailed');
+/**
+ * True for the API used in a way that cannot work (a write after `end()`, a second `connections` subscriber).
+ *
+ * @example
+ * ```ts
+ * await conn.write(chunk).catch((e) => assert(!isUsageError(e), 'a bug: writing after end()'));
+ * ```
+ */
+export const isUsageError = isTag('UsageError');
+/**
+ * True for a push source that outran the tunnel's bound.
+ *
+ * @example
+ * ```ts
+ * if (isOverflow(e)) console.warn(`feed the tunnel through write(): more than ${e.limit} bytes queued`);
+ * ```
+ */
+export const isOverflow = isTag('Overflow');

@@ -69,6 +69,19 @@ export interface SocketFailed extends Base<'SocketFailed', 'H2T_ERR_SOCKET'> {
 export interface ListenFailed extends Base<'ListenFailed', 'H2T_ERR_LISTEN'> {
   readonly address: string;
 }
+/**
+ * The API was used in a way that cannot work: a write after `end()` or `close()`, a second subscriber to
+ * a server's `connections`. A programming error, severity `error`: retrying it cannot help.
+ */
+export type UsageError = Base<'UsageError', 'H2T_ERR_USAGE'>;
+/**
+ * A push source (`input`, `send(observable)`) wrote more than `limit` bytes beyond what the tunnel had
+ * taken: an Observable cannot be told to slow down, so the tunnel fails rather than grow without bound.
+ * Feed such producers through `write()`, `send(asyncIterable)` or `toDuplex()`, which wait for the tunnel.
+ */
+export interface Overflow extends Base<'Overflow', 'H2T_ERR_OVERFLOW'> {
+  readonly limit: number;
+}
 
 /** Every error h2tunnel reports. */
 export type TransportError =
@@ -83,7 +96,9 @@ export type TransportError =
   | InvalidConfig
   | ProtocolError
   | SocketFailed
-  | ListenFailed;
+  | ListenFailed
+  | UsageError
+  | Overflow;
 
 /** The `_tag`s of {@link TransportError}. */
 export type TransportErrorTag = TransportError['_tag'];
@@ -216,6 +231,17 @@ export const listenFailed = (address: string, cause?: unknown): ListenFailed =>
     address,
     message: `cannot listen on ${address}${listenReason(cause)}`,
     cause,
+  });
+
+export const usageError = (detail: string): UsageError => make<UsageError>({ _tag: 'UsageError', code: 'H2T_ERR_USAGE', severity: 'error', message: detail });
+
+export const overflow = (limit: number): Overflow =>
+  make<Overflow>({
+    _tag: 'Overflow',
+    code: 'H2T_ERR_OVERFLOW',
+    severity: 'error',
+    limit,
+    message: `a push source wrote more than ${limit} bytes the tunnel had not taken yet; use write(), send(asyncIterable) or toDuplex() for a producer faster than the tunnel`,
   });
 
 // helpers

@@ -16,9 +16,14 @@ export function randomPayload(size: number): { readonly data: Buffer; readonly d
 
 /** `data` cut into `chunkSize` pieces, as an observable (for `Connection.send`). */
 export function chunks(data: Buffer, chunkSize = 64 * 1024): Observable<Buffer> {
-  const pieces: Buffer[] = [];
-  for (let at = 0; at < data.length; at += chunkSize) pieces.push(data.subarray(at, at + chunkSize));
-  return from(pieces);
+  return from(pieces(data, chunkSize));
+}
+
+/** `data` cut into `chunkSize` pieces, as an array: a source `send()` pulls one drained write at a time. */
+export function pieces(data: Buffer, chunkSize = 64 * 1024): Buffer[] {
+  const cut: Buffer[] = [];
+  for (let at = 0; at < data.length; at += chunkSize) cut.push(data.subarray(at, at + chunkSize));
+  return cut;
 }
 
 /** Hashes every chunk of `output` until it completes; rejects with its error. */
