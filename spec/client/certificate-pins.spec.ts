@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
-import { type TransportError } from '../../src/errors/transport-error.js';
+import type { TransportError } from '../../src/errors/transport-error.js';
 import { isTransportError } from '../../src/errors/error-guards.js';
 import { chainSha256, publicKeySha256 } from '../../src/tls/certificate-pins.js';
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
-import { type TransportError } from '../../src/errors/transport-error.js';
+import type { TransportError } from '../../src/errors/transport-error.js';
 import { isTransportError } from '../../src/errors/error-guards.js';
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';
 import { dialSettingsFor, startServer, type InProcessServer } from '../helpers/in-process.js';

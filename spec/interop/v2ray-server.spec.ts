@@ -3,7 +3,7 @@ import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { DialSettings } from '../../src/settings/settings.js';
-import { type TransportError } from '../../src/errors/transport-error.js';
+import type { TransportError } from '../../src/errors/transport-error.js';
 import { isUnexpectedStatus } from '../../src/errors/error-guards.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { writeCertificateFiles } from '../helpers/cert-files.js';
