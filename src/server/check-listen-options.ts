@@ -2,17 +2,21 @@ import * as E from 'fp-ts/lib/Either.js';
 import { isSecureVersion, SECURE_VERSIONS } from '../settings/tls-options.js';
 import { invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
 import type { ListenOptions } from './server-options.js';
+import { describeValue } from '../settings/describe-value.js';
+import { COUNT, outOfRange, SECONDS, SETTING_VALUE, WHOLE_MILLISECONDS, type NumberRange } from '../settings/ranges.js';
 
-// Numeric options and whether 0 is allowed (0 means "off" for these).
-const COUNTS: readonly (readonly [keyof ListenOptions, boolean])[] = [
-  ['maxConcurrentStreams', false],
-  ['handshakeTimeoutMs', false],
-  ['headerTimeoutMs', false],
-  ['idleSessionTimeoutMs', true],
-  ['maxHeaderListSize', false],
-  ['maxSessionsPerAddress', true],
-  ['maxResetBurst', false],
-  ['maxResetsPerSecond', false],
+// Numeric options, what Node takes for each (an HTTP/2 setting, a timer), and whether 0 is allowed ("off").
+const NUMBERS: readonly (readonly [keyof ListenOptions, NumberRange, boolean])[] = [
+  ['maxConcurrentStreams', SETTING_VALUE, false],
+  ['handshakeTimeoutMs', WHOLE_MILLISECONDS, false],
+  ['headerTimeoutMs', WHOLE_MILLISECONDS, false],
+  ['idleSessionTimeoutMs', WHOLE_MILLISECONDS, true],
+  ['maxHeaderListSize', SETTING_VALUE, false],
+  ['maxSessionsPerAddress', COUNT, true],
+  ['maxResetBurst', COUNT, false],
+  ['maxResetsPerSecond', COUNT, false],
+  ['readIdleTimeout', SECONDS, true],
+  ['healthCheckTimeout', SECONDS, true],
 ];
 
 /**
@@ -45,12 +49,11 @@ export function checkListenOptions(options: unknown): E.Either<InvalidConfig, Li
     if (tls.ciphers !== undefined && (typeof tls.ciphers !== 'string' || tls.ciphers === '')) return bad('tls.ciphers', 'must be an OpenSSL cipher list');
     if (tls.rejectUnknownSni !== undefined && typeof tls.rejectUnknownSni !== 'boolean') return bad('tls.rejectUnknownSni', 'must be true or false');
   }
-  for (const [key, zeroAllowed] of COUNTS) {
+  for (const [key, range, zeroAllowed] of NUMBERS) {
     const value = o[key];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (zeroAllowed ? 0 : 1)) {
-      return bad(key, `must be a whole number${zeroAllowed ? ' (0 for off)' : ' above 0'}, got ${typeof value === 'number' ? value : typeof value}`);
-    }
+    const problem = value === 0 && !zeroAllowed ? `${range.what} above 0` : outOfRange(value, range);
+    if (problem !== undefined) return bad(key, `must be ${problem}${zeroAllowed ? ' (0 for off)' : ''}, got ${describeValue(value)}`);
   }
   return E.right(options as ListenOptions);
 }

@@ -5,6 +5,7 @@ import { isInvalidConfig } from '../errors/error-guards.js';
 import type { CertificatePins } from '../tls/certificate-pins.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
+import { checkRange, MILLISECONDS, SECONDS, type NumberRange } from './ranges.js';
 import { checkPin, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -46,8 +47,8 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
       security: resolveSecurity(settings),
       healthCheck: resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_S),
       zeroRtt: settings.zeroRtt === true,
-      connectTimeoutMs: positive('connectTimeout', settings.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS),
-      responseTimeoutMs: positive('responseTimeout', settings.responseTimeout, DEFAULT_RESPONSE_TIMEOUT_MS),
+      connectTimeoutMs: positive('connectTimeout', settings.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS, MILLISECONDS),
+      responseTimeoutMs: positive('responseTimeout', settings.responseTimeout, DEFAULT_RESPONSE_TIMEOUT_MS, MILLISECONDS),
     });
   } catch (error) {
     // Settings come from JavaScript callers too: anything unforeseen is still a typed config error.
@@ -68,8 +69,8 @@ export function resolveHttp(settings: HttpSettings): Pick<ResolvedDialSettings, 
 
 /** Health-check timing in ms; `defaultIdleS` differs between client (on) and server (off). Throws InvalidConfig. */
 export function resolveHealthCheck(settings: HttpSettings, defaultIdleS: number): HealthCheck {
-  const idle = nonNegative('readIdleTimeout', settings.readIdleTimeout, defaultIdleS);
-  const wait = nonNegative('healthCheckTimeout', settings.healthCheckTimeout, DEFAULT_HEALTH_CHECK_TIMEOUT_S);
+  const idle = nonNegative('readIdleTimeout', settings.readIdleTimeout, defaultIdleS, SECONDS);
+  const wait = nonNegative('healthCheckTimeout', settings.healthCheckTimeout, DEFAULT_HEALTH_CHECK_TIMEOUT_S, SECONDS);
   if (idle > 0 && wait === 0) throw invalidConfig('healthCheckTimeout', 'must be above 0 when readIdleTimeout is set');
   return { readIdleMs: idle * 1000, timeoutMs: wait * 1000 };
 }
@@ -172,15 +173,13 @@ function secureVersion(key: string, value: unknown): SecureVersion | undefined {
   return value;
 }
 
-function nonNegative(key: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw invalidConfig(key, `must be a non-negative number, got ${JSON.stringify(value)}`);
-  return value;
+// Durations end up in Node's timers: past 2^31-1 ms one fires after 1 ms, so the range is checked here.
+function nonNegative(key: string, value: number | undefined, fallback: number, range: NumberRange): number {
+  return value === undefined ? fallback : checkRange(key, value, range);
 }
 
-function positive(key: string, value: number | undefined, fallback: number): number {
-  const n = nonNegative(key, value, fallback);
+function positive(key: string, value: number | undefined, fallback: number, range: NumberRange): number {
+  const n = nonNegative(key, value, fallback, range);
   if (n === 0) throw invalidConfig(key, 'must be above 0');
   return n;
 }

@@ -4,6 +4,7 @@ import { isInvalidConfig } from '../errors/error-guards.js';
 import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from '../settings/address.js';
 import type { ConfigFormat, Deployment, DeploymentPart, PartPolicy } from './deployment.js';
 import { JsonFields } from './json-fields.js';
+import { outOfRange, PORT, USER_LEVEL } from '../settings/ranges.js';
 import { parseConfigLog } from './config-log.js';
 import { parseConfigPolicy } from './config-policy.js';
 import { parseStreamSettings, type StreamSettings } from './stream-settings.js';
@@ -79,7 +80,7 @@ function parseInbound(
   }
   const settings = fields.object('settings') ?? JsonFields.open({}, fields.key('settings'));
   const target = dokodemoTarget(settings, where);
-  const level = settings.number('userLevel') ?? 0;
+  const level = settings.number('userLevel', USER_LEVEL) ?? 0;
   settings.raw('timeout');
   settings.rejectUnread();
   const listenHost = fields.string('listen') ?? '0.0.0.0';
@@ -237,7 +238,7 @@ function portOf(value: unknown, key: string): number | undefined {
   if (range === null || range === undefined) throw invalidConfig(key, `must be a port number, got ${JSON.stringify(value)}`);
   if (range[2] !== undefined && range[2] !== range[1]) throw invalidConfig(key, `port ranges ("${text}") are not supported; give one port`);
   const port = Number(range[1]);
-  if (port > 65535) throw invalidConfig(key, `${port} is not a port number`);
+  if (outOfRange(port, PORT) !== undefined) throw invalidConfig(key, `${port} is not a port number`);
   return port;
 }
 
