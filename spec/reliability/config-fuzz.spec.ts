@@ -215,3 +215,75 @@ describe("reliability: numbers at and past Node's limits", function () {
     });
   }
 });
+
+// JSON can hold objects that String() cannot convert ({"toString": 1}); JavaScript callers can pass more.
+const hostileJson = fc.constantFrom<unknown>({ toString: 1 }, { toString: 1, valueOf: 1 }, [{ toString: 1 }], { toJSON: 1 }, [[]], {}, 1, true);
+const hostile = fc.oneof(
+  hostileJson,
+  fc.constantFrom<unknown>(10n, [10n], Symbol('s'), () => 1),
+);
+
+/** A whole v4 config with one leaf that h2tunnel reads replaced by a hostile value (one, so no earlier key fails first). */
+const LEAVES = [
+  'network',
+  'networks',
+  'address',
+  'port',
+  'userLevel',
+  'listen',
+  'inboundPort',
+  'tag',
+  'protocol',
+  'host',
+  'path',
+  'security',
+  'redirect',
+  'loglevel',
+  'handshake',
+] as const;
+const wholeConfig = fc.tuple(fc.constantFrom(...LEAVES), hostileJson).map(([leaf, value]) => {
+  const v: Partial<Record<(typeof LEAVES)[number], unknown>> = { [leaf]: value };
+  return {
+    log: { loglevel: v.loglevel ?? 'info' },
+    policy: { levels: { 0: { handshake: v.handshake ?? 4 } } },
+    inbounds: [
+      {
+        tag: v.tag ?? 'in',
+        listen: v.listen ?? '127.0.0.1',
+        port: v.inboundPort ?? 2222,
+        protocol: v.protocol ?? 'dokodemo-door',
+        settings: { address: v.address ?? '127.0.0.1', port: v.port ?? 22, network: v.network ?? 'tcp', networks: v.networks, userLevel: v.userLevel },
+        streamSettings: { network: 'http', security: v.security ?? 'none', httpSettings: { host: v.host ?? ['a.test'], path: v.path ?? '/' } },
+      },
+    ],
+    outbounds: [{ protocol: 'freedom', settings: { redirect: v.redirect ?? '' } }],
+  };
+});
+
+describe('reliability: values that cannot be converted to text', () => {
+  it('parseV2rayConfig never throws, and every Left names a key', () => {
+    fc.assert(
+      fc.property(wholeConfig, (json) => {
+        const result = parseV2rayConfig(json, 'json');
+        if (E.isLeft(result)) assert.ok(isInvalidConfig(result.left) && result.left.key !== '', String(result.left.message));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('resolveDialSettings and checkListenOptions name the key for a hostile value in any field', () => {
+    const fields = ['host', 'path', 'method', 'headers', 'readIdleTimeout', 'connectTimeout', 'tls.serverName', 'tls.minVersion', 'tls.ciphers'];
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), hostile, fc.boolean(), (field, value, asList) => {
+        const [outer, inner] = field.split('.') as [string, string | undefined];
+        const put = asList && outer === 'host' ? [value] : value;
+        const settings = inner === undefined ? { h2c: true, [outer]: put } : { [outer]: { [inner]: put } };
+        const result = resolveDialSettings(settings);
+        if (E.isLeft(result)) assert.ok(isInvalidConfig(result.left) && result.left.key !== '', `${field}: ${result.left.message}`);
+        const listen = checkListenOptions({ listen: '127.0.0.1:0', h2c: true, ...(inner === undefined ? { [outer]: put } : {}) });
+        if (E.isLeft(listen)) assert.ok(listen.left.key !== '', `${field}: ${listen.left.message}`);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+});

@@ -7,6 +7,7 @@ import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
 import { checkRange, MILLISECONDS, SECONDS, type NumberRange } from './ranges.js';
 import { checkPin, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
+import { describeValue } from './describe-value.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_HEALTH_CHECK_TIMEOUT_S,
@@ -80,7 +81,7 @@ function resolveHosts(hosts: readonly string[] | undefined): HostList {
   if (!Array.isArray(hosts)) throw invalidConfig('host', 'must be a list of host names');
   if (hosts.length === 0) return DEFAULT_HOSTS;
   hosts.forEach((host: unknown, i) => {
-    if (typeof host !== 'string' || !/^[^\s/?#@]+$/.test(host)) throw invalidConfig(`host[${i}]`, `${JSON.stringify(host)} is not a host name`);
+    if (typeof host !== 'string' || !/^[^\s/?#@]+$/.test(host)) throw invalidConfig(`host[${i}]`, `${describeValue(host)} is not a host name`);
   });
   return hosts as unknown as HostList;
 }
@@ -91,7 +92,7 @@ const FORBIDDEN_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection
 
 function resolveMethod(method: string | undefined): string {
   if (method === undefined || method === '') return DEFAULT_METHOD;
-  if (typeof method !== 'string' || !TOKEN.test(method)) throw invalidConfig('method', `"${method}" is not an HTTP method`);
+  if (typeof method !== 'string' || !TOKEN.test(method)) throw invalidConfig('method', `${describeValue(method)} is not an HTTP method`);
   return method.toUpperCase();
 }
 
@@ -169,7 +170,7 @@ function resolveClientCertificate(pair: TlsClientSettings['clientCertificate']):
 
 function secureVersion(key: string, value: unknown): SecureVersion | undefined {
   if (value === undefined) return undefined;
-  if (!isSecureVersion(value)) throw invalidConfig(key, `must be one of ${SECURE_VERSIONS.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!isSecureVersion(value)) throw invalidConfig(key, `must be one of ${SECURE_VERSIONS.join(', ')}, got ${describeValue(value)}`);
   return value;
 }
 
