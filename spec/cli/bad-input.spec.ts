@@ -26,6 +26,8 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
     await writeFile(join(dir.path, 'wrong-type.json'), JSON.stringify({ network: 'http', security: 'tls', httpSettings: { host: 5 } }));
     await writeFile(join(dir.path, 'unknown-key.json'), JSON.stringify({ network: 'http', security: 'tls', httpSettings: { hosts: ['a.test'] } }));
     await writeFile(join(dir.path, 'broken.json'), '{ "network": "http", ');
+    const toString = { listen: '127.0.0.1', port: 2222, protocol: 'dokodemo-door', settings: { address: '127.0.0.1', port: 22, network: [{ toString: 1 }] } };
+    await writeFile(join(dir.path, 'to-string.json'), JSON.stringify({ inbounds: [{ ...toString, streamSettings: { network: 'http' } }] }));
     busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     busyPort = (busy.address() as AddressInfo).port;
@@ -82,6 +84,22 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
       /unknown-key\.json: streamSettings\.httpSettings\.hosts: is not a known key here/,
     ],
     ['a file that is not JSON', () => server('--stream-settings', join(dir.path, 'broken.json')), /--stream-settings: .*broken\.json is not valid JSON/],
+    [
+      'a JSON value that cannot be converted to text',
+      () => ['run', '-c', join(dir.path, 'to-string.json'), '-test'],
+      /to-string\.json: inbounds\[0\]\.settings\.network\[0\]: must be a string, got an object/,
+    ],
+    [
+      'a --client-ca that is not PEM',
+      () => server('--cert', files.certFile, '--key', files.keyFile, '--client-ca', join(dir.path, 'garbage.pem')),
+      /--client-ca: is not a PEM certificate/,
+    ],
+    [
+      'a --client-ca that is empty',
+      () => server('--cert', files.certFile, '--key', files.keyFile, '--client-ca', '/dev/null'),
+      /--client-ca: is not a PEM certificate/,
+    ],
+    ['a --ca that is not PEM', () => client('--ca', join(dir.path, 'garbage.pem')), /--ca: is not a PEM certificate/],
     ['a non-numeric --drain-timeout', () => client('--drain-timeout', 'soon'), /--drain-timeout <seconds>' argument 'soon' is invalid/],
     ['--max-streams 0', () => server('--h2c', '--max-streams', '0'), /--max-streams: must be above 0: a session with no stream carries no tunnel/],
     ['--connect-timeout 0', () => server('--h2c', '--connect-timeout', '0'), /--connect-timeout: must be above 0/],

@@ -2,6 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { isSecureVersion, SECURE_VERSIONS } from '../settings/tls-options.js';
 import { invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
 import type { ListenOptions } from './server-options.js';
+import { checkCertificates } from '../tls/check-pem.js';
 import { describeValue } from '../settings/describe-value.js';
 import { COUNT, outOfRange, SECONDS, SETTING_VALUE, WHOLE_MILLISECONDS, type NumberRange } from '../settings/ranges.js';
 
@@ -43,6 +44,8 @@ export function checkListenOptions(options: unknown): E.Either<InvalidConfig, Li
     if (clientCa !== undefined && !isPem(clientCa) && !(Array.isArray(clientCa) && clientCa.length > 0 && clientCa.every(isPem))) {
       return bad('tls.clientCa', 'must be PEM text, a Buffer, or a non-empty list of them');
     }
+    const caProblem = clientCa === undefined ? undefined : certificatesProblem(clientCa);
+    if (caProblem !== undefined) return E.left(caProblem);
     for (const key of ['minVersion', 'maxVersion'] as const) {
       if (tls[key] !== undefined && !isSecureVersion(tls[key])) return bad(`tls.${key}`, `must be one of ${SECURE_VERSIONS.join(', ')}`);
     }
@@ -78,4 +81,15 @@ function isParsedAddress(value: unknown): boolean {
     address.port >= 0 &&
     address.port <= 65_535
   );
+}
+
+// Node takes a CA with no certificate in it as an empty list: every client would fail the handshake.
+function certificatesProblem(clientCa: unknown): InvalidConfig | undefined {
+  try {
+    for (const pem of Array.isArray(clientCa) ? clientCa : [clientCa])
+      checkCertificates(Buffer.isBuffer(pem) ? pem.toString('utf8') : (pem as string), 'tls.clientCa');
+    return undefined;
+  } catch (error) {
+    return error as InvalidConfig;
+  }
 }
