@@ -6,7 +6,7 @@ import { selfSignedCertificate } from '../../src/tls/self-signed.js';
 import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
 import { tempDir } from '../helpers/process.js';
-import { runCli } from './support/cli-process.js';
+import { runCli, type CliResult } from './support/cli-process.js';
 
 // Every case: status 2, exactly one line on stderr naming the problem, no stack trace.
 describe('h2tunnel: bad input exits 2 with one line', function () {
@@ -26,6 +26,8 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
     await writeFile(join(dir.path, 'wrong-type.json'), JSON.stringify({ network: 'http', security: 'tls', httpSettings: { host: 5 } }));
     await writeFile(join(dir.path, 'unknown-key.json'), JSON.stringify({ network: 'http', security: 'tls', httpSettings: { hosts: ['a.test'] } }));
     await writeFile(join(dir.path, 'broken.json'), '{ "network": "http", ');
+    const toString = { listen: '127.0.0.1', port: 2222, protocol: 'dokodemo-door', settings: { address: '127.0.0.1', port: 22, network: [{ toString: 1 }] } };
+    await writeFile(join(dir.path, 'to-string.json'), JSON.stringify({ inbounds: [{ ...toString, streamSettings: { network: 'http' } }] }));
     busy = createServer();
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     busyPort = (busy.address() as AddressInfo).port;
@@ -82,6 +84,22 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
       /unknown-key\.json: streamSettings\.httpSettings\.hosts: is not a known key here/,
     ],
     ['a file that is not JSON', () => server('--stream-settings', join(dir.path, 'broken.json')), /--stream-settings: .*broken\.json is not valid JSON/],
+    [
+      'a JSON value that cannot be converted to text',
+      () => ['run', '-c', join(dir.path, 'to-string.json'), '-test'],
+      /to-string\.json: inbounds\[0\]\.settings\.network\[0\]: must be a string, got an object/,
+    ],
+    [
+      'a --client-ca that is not PEM',
+      () => server('--cert', files.certFile, '--key', files.keyFile, '--client-ca', join(dir.path, 'garbage.pem')),
+      /--client-ca: is not a PEM certificate/,
+    ],
+    [
+      'a --client-ca that is empty',
+      () => server('--cert', files.certFile, '--key', files.keyFile, '--client-ca', '/dev/null'),
+      /--client-ca: is not a PEM certificate/,
+    ],
+    ['a --ca that is not PEM', () => client('--ca', join(dir.path, 'garbage.pem')), /--ca: is not a PEM certificate/],
     ['a non-numeric --drain-timeout', () => client('--drain-timeout', 'soon'), /--drain-timeout <seconds>' argument 'soon' is invalid/],
     ['--max-streams 0', () => server('--h2c', '--max-streams', '0'), /--max-streams: must be above 0: a session with no stream carries no tunnel/],
     ['--connect-timeout 0', () => server('--h2c', '--connect-timeout', '0'), /--connect-timeout: must be above 0/],
@@ -110,13 +128,91 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
   ];
 
   for (const [name, args, message] of cases) {
-    it(`rejects ${name}`, async () => {
-      const result = await runCli(args());
-      const problem = result.stderr.split('\n').filter((line) => line.startsWith('h2tunnel: '));
-      assert.equal(result.code, 2, result.stderr);
-      assert.equal(problem.length, 1, result.stderr);
-      assert.match(problem[0] ?? '', message);
-      assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
-    });
+    it(`rejects ${name}`, async () => assertOneLine(await runCli(args()), message));
+  }
+
+  // Numbers past what Node takes: a timer past 2^31-1 ms fires after 1 ms, an HTTP/2 setting past 2^32-1
+  // throws at the first session. Every flag and key, run side by side (each run is a process start).
+  const past = (flagName: string, value: string, command: (...extra: string[]) => string[]): [string, () => string[], RegExp] => [
+    `${command.name} ${flagName} ${value}`,
+    () => command(flagName, value),
+    new RegExp(`'${flagName} <[a-z]+>' argument '${value.replace(/[.+]/g, '\\$&')}' is invalid\\. want .*at most`),
+  ];
+  const run = (...extra: string[]) => ['run', '-c', join(dir.path, 'missing.json'), ...extra];
+  const h2cServer = (...extra: string[]) => server('--h2c', ...extra);
+  const cert = (...extra: string[]) => ['cert', '--name', 'a.test', '--out', join(dir.path, 'never'), ...extra];
+  const TIMER_PAST = '2147483.648'; // 2^31 ms
+  const limits: [string, () => string[], RegExp][] = [
+    ...['--read-idle-timeout', '--health-check-timeout', '--idle-timeout', '--stats-interval', '--drain-timeout'].map((f) => past(f, '3000000', client)),
+    ...[
+      '--read-idle-timeout',
+      '--health-check-timeout',
+      '--connect-timeout',
+      '--idle-timeout',
+      '--handshake-timeout',
+      '--header-timeout',
+      '--drain-timeout',
+    ].map((f) => past(f, TIMER_PAST, h2cServer)),
+    past('--stats-interval', '3000000', h2cServer),
+    past('--max-streams', '4294967296', h2cServer),
+    past('--max-streams', '1e15', h2cServer),
+    past('--max-sessions-per-address', '1e300', h2cServer),
+    past('--workers', '1e15', h2cServer),
+    past('--stats-interval', '3000000', run),
+    past('--drain-timeout', '3000000', run),
+    past('--workers', '4096', run),
+    past('--days', '1000000000', cert),
+    [
+      'httpSettings.read_idle_timeout 3000000 in --stream-settings',
+      () => client('--stream-settings', join(dir.path, 'idle-past.json')),
+      /idle-past\.json: streamSettings\.httpSettings\.read_idle_timeout: must be a non-negative number of seconds, at most 2147483\.647 .*got number 3000000/,
+    ],
+    [
+      'policy.levels.0.handshake 1e7 in run -c',
+      () => ['run', '-c', join(dir.path, 'policy-past.json'), '-test'],
+      /policy-past\.json: policy\.levels\.0\.handshake: must be .*at most 2147483\.647 .*got number 10000000/,
+    ],
+    [
+      'inbounds[0].settings.userLevel 2^32 in run -c',
+      () => ['run', '-c', join(dir.path, 'level-past.json'), '-test'],
+      /level-past\.json: inbounds\[0\]\.settings\.userLevel: must be .*at most 4294967295.*got number 4294967296/,
+    ],
+  ];
+  const results = new Map<string, Promise<CliResult>>();
+  before(async function () {
+    this.timeout(120_000);
+    const inbound = {
+      listen: '127.0.0.1',
+      port: 2222,
+      protocol: 'dokodemo-door',
+      settings: { address: '127.0.0.1', port: 22 },
+      streamSettings: { network: 'http' },
+    };
+    const config = (extra: object) => JSON.stringify({ inbounds: [inbound], outbounds: [{ protocol: 'freedom' }], ...extra });
+    await writeFile(join(dir.path, 'idle-past.json'), JSON.stringify({ network: 'http', security: 'tls', httpSettings: { read_idle_timeout: 3_000_000 } }));
+    await writeFile(join(dir.path, 'policy-past.json'), config({ policy: { levels: { 0: { handshake: 1e7 } } } }));
+    await writeFile(join(dir.path, 'level-past.json'), JSON.stringify({ inbounds: [{ ...inbound, settings: { ...inbound.settings, userLevel: 2 ** 32 } }] }));
+    // Four at a time: each is a Node start, the machine has two cores.
+    const queue = [...limits];
+    const worker = async () => {
+      for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+        const result = runCli(next[1](), 20_000);
+        results.set(next[0], result);
+        await result.catch(() => undefined);
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  });
+  for (const [name, , message] of limits) {
+    it(`rejects ${name} (past Node's limit)`, async () => assertOneLine(await (results.get(name) as Promise<CliResult>), message));
   }
 });
+
+/** Status 2, exactly one `h2tunnel:` line matching `message`, no stack trace. */
+function assertOneLine(result: CliResult, message: RegExp): void {
+  const problem = result.stderr.split('\n').filter((line) => line.startsWith('h2tunnel: '));
+  assert.equal(result.code, 2, result.stderr);
+  assert.equal(problem.length, 1, result.stderr);
+  assert.match(problem[0] ?? '', message);
+  assert.doesNotMatch(result.stderr, /^\s+at /m, 'no stack trace');
+}

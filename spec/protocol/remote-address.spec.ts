@@ -42,7 +42,7 @@ describe('forwardedForTrust', () => {
 
   it('names the entry that is not an IP address', () => {
     assert.equal(forwardedForTrust(['10.0.0.2', 'proxy.lan']), 'trustForwardedFor[1]: "proxy.lan" is not an IP address');
-    assert.equal(forwardedForTrust([42 as unknown as string]), 'trustForwardedFor[0]: 42 is not an IP address');
+    assert.equal(forwardedForTrust([42 as unknown as string]), 'trustForwardedFor[0]: number 42 is not an IP address');
     assert.match(forwardedForTrust('yes' as unknown as boolean) as string, /must be true, false or a list/);
   });
 });

@@ -89,4 +89,27 @@ describe('server limits', function () {
     });
     assert.equal((await roundTrip(connection, Buffer.from('slot free'))).toString(), 'slot free');
   });
+
+  it('maxConcurrentStreams at 2^32-1, the largest HTTP/2 setting: a TLS client is served, nothing throws', async () => {
+    ours = await startOurServer({ maxConcurrentStreams: 2 ** 32 - 1 });
+    const connection = await openTunnel(client.manager, ours.address, {
+      host: ['tunnel.test'],
+      path: '/tun',
+      tls: { serverName: 'tunnel.test', ca: ours.cert },
+    });
+    assert.equal((await roundTrip(connection, Buffer.from('at the limit'))).toString(), 'at the limit');
+  });
+
+  it('maxConcurrentStreams past 2^32-1 is refused by listen(), naming the key, before any client can crash it', async () => {
+    await assert.rejects(startOurServer({ maxConcurrentStreams: 2 ** 32 }), { _tag: 'InvalidConfig', key: 'maxConcurrentStreams' });
+  });
+
+  it("close(drainMs) past Node's timer range drains as long as a timer can, not 1 ms", async () => {
+    ours = await startOurServer({ h2c: true });
+    const connection = await openTunnel(client.manager, ours.address, { host: ['tunnel.test'], path: '/tun', h2c: true });
+    const closing = ours.server.close(1e10);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal((await roundTrip(connection, Buffer.from('still draining'))).toString(), 'still draining');
+    await closing;
+  });
 });

@@ -60,4 +60,10 @@ describe('listen: mutual TLS', function () {
     assert.ok(isTransportError(error));
     assert.match(error.message, /tls\.clientCa/);
   });
+
+  it('refuses a clientCa with no certificate in it, naming the key: Node would trust nothing and refuse every client', async () => {
+    for (const clientCa of ['not a certificate', Buffer.alloc(0), [client.cert, 'garbage']]) {
+      await assert.rejects(startServer({ tls: { ...(await testCertificate()), clientCa } }), { _tag: 'InvalidConfig', key: 'tls.clientCa' });
+    }
+  });
 });

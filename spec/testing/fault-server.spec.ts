@@ -120,4 +120,16 @@ describe('testing/startFaultServer', function () {
     assert.equal((await roundTrip(connection, Buffer.from('third time'))).toString(), 'third time');
     assert.equal(s.stats().streams, 3);
   });
+
+  it('refuses numbers past what Node takes, naming the option, before anything listens', async () => {
+    const past: [keyof FaultServerOptions, number][] = [
+      ['maxConcurrentStreams', 2 ** 32],
+      ['responseDelayMs', 2 ** 31],
+      ['resetCode', 2 ** 32],
+      ['port', 65_536],
+      ['status', 600],
+      ['failFirst', 1.5],
+    ];
+    for (const [key, value] of past) await assert.rejects(startFaultServer({ [key]: value }), { _tag: 'InvalidConfig', key }, `${key} ${value}`);
+  });
 });

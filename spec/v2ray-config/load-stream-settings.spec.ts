@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
-import { checkServerTls, loadDialSettings, loadListenSettings, readPemFile } from '../../src/v2ray-config/load-stream-settings.js';
+import { checkServerTls, loadDialSettings, loadListenSettings, readCaFile } from '../../src/v2ray-config/load-stream-settings.js';
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';
 import { testCertificate } from '../helpers/certs.js';
 import { writeCertificateFiles } from '../helpers/cert-files.js';
@@ -72,9 +72,24 @@ describe('config/load-stream-settings: v2ray JSON files and PEM files', () => {
     const broken = await loadDialSettings(await json('broken.json', '{'));
     assert.ok(E.isLeft(broken));
     assert.equal(broken.left.key, '--stream-settings');
-    const none = await readPemFile(join(dir.path, 'absent.pem'), '--ca');
+    const none = await readCaFile(join(dir.path, 'absent.pem'), '--ca');
     assert.ok(E.isLeft(none));
     assert.equal(none.left.key, '--ca');
+  });
+
+  it('a CA with no certificate in it is refused naming the key, as a flag and as a verify certificate', async () => {
+    await writeFile(join(dir.path, 'garbage.pem'), 'not a certificate\n');
+    const flag = await readCaFile(join(dir.path, 'garbage.pem'), '--client-ca');
+    assert.ok(E.isLeft(flag));
+    assert.equal(flag.left.key, '--client-ca');
+    assert.match(flag.left.message, /is not a PEM certificate/);
+    const verify = await loadDialSettings(
+      await json('verify.json', { network: 'http', security: 'tls', tlsSettings: { certificates: [{ usage: 'verify', certificateFile: 'garbage.pem' }] } }),
+    );
+    assert.ok(E.isLeft(verify));
+    assert.equal(verify.left.key, 'streamSettings.tlsSettings.certificates[0].certificateFile');
+    const bundle = await readCaFile(join(dir.path, 'cert.pem'), '--ca');
+    assert.ok(E.isRight(bundle));
   });
 
   it('a key from another pair is a mismatch naming the key setting', async () => {

@@ -4,7 +4,7 @@ import { writeCertificate, type CertFlags } from './commands/cert-command.js';
 import { clientConfig, type ClientFlags } from './config/client-config.js';
 import { loadConfigFile, runConfigFile, type RunFlags } from './commands/run-config-file.js';
 import type { HostPort } from '../settings/address.js';
-import { collect, count, days, metricsAddress, nameList, seconds, workerCount } from './config/flag-parsers.js';
+import { collect, count, days, metricsAddress, nameList, seconds, streamCount, workerCount } from './config/flag-parsers.js';
 import { createLogger, LOG_LEVELS, type LogLevel } from './logger.js';
 import { runClient, type RunOptions } from './commands/run-client.js';
 import { runServer } from './commands/run-server.js';
@@ -155,7 +155,7 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--connect-timeout <seconds>', 'reset a tunnel whose --forward connect takes longer', seconds, SERVER_DEFAULTS.connectTimeout)
       .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, SERVER_DEFAULTS.idleTimeout)
       .option('--max-sessions-per-address <n>', 'sessions one client address may hold; 0 no cap', count, SERVER_DEFAULTS.maxSessionsPerAddress)
-      .option('--max-streams <n>', 'tunnels one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)', count, SERVER_DEFAULTS.maxStreams)
+      .option('--max-streams <n>', 'tunnels one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)', streamCount, SERVER_DEFAULTS.maxStreams)
       .option('--handshake-timeout <seconds>', 'drop a client whose TLS handshake takes longer', seconds, SERVER_DEFAULTS.handshakeTimeout)
       .option('--header-timeout <seconds>', 'drop a session that sends no request within this long of its start', seconds, SERVER_DEFAULTS.headerTimeout)
       .option('--workers <n>', 'processes sharing the port, "auto" for one per core; a dead one is replaced (default 1)', workerCount, 1)

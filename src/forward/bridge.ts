@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { Connection } from '../connection/connection.js';
 import { connectFailed, socketFailed, timeout, type TransportError } from '../errors/transport-error.js';
+import { revealResetBehindData } from '../net/reset-behind-data.js';
 
 /** How one bridged tunnel ended. */
 export interface BridgeResult {
@@ -29,8 +30,9 @@ export interface BridgeOptions {
  * Pipes a TCP socket and a tunnel into each other, with Node's backpressure both ways and half-close
  * carried across: the socket's end ends the tunnel's request body, the tunnel's end ends the socket.
  * A tunnel that fails resets the socket (RST); a socket that fails cancels the tunnel; a tunnel idle for
- * `idleTimeoutMs` is failed both ways, so abandoned ones do not pile up. The socket must
- * allow half-open (`allowHalfOpen: true`), or an early end from one side would cut the other short.
+ * `idleTimeoutMs` is failed both ways, so abandoned ones do not pile up. A socket reset right behind its
+ * data is a failure too, not an end ({@link revealResetBehindData}). The socket must allow half-open
+ * (`allowHalfOpen: true`), or an early end from one side would cut the other short.
  *
  * @example
  * ```ts
@@ -39,6 +41,8 @@ export interface BridgeOptions {
  */
 export function bridge(socket: Socket, connection: Connection, options: BridgeOptions): Promise<BridgeResult> {
   const tunnel = connection.toDuplex();
+  // Before any read: pipe() below ends the tunnel on the socket's 'end', which must never be a disguised reset.
+  revealResetBehindData(socket);
   // The side that failed first is the one to blame: once one side failed and the other was cut, the
   // other's own errors (a write to a reset socket) are consequences, not causes.
   let failure: TransportError | undefined;

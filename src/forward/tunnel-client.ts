@@ -6,6 +6,7 @@ import { formatHostPort, type HostPort } from '../settings/address.js';
 import type { DialSettings } from '../settings/settings.js';
 import { LISTEN_BACKLOG } from '../net/listen-backlog.js';
 import { listenOn } from '../net/listen-on.js';
+import { revealResetBehindData } from '../net/reset-behind-data.js';
 import { bridge, DEFAULT_IDLE_TIMEOUT_MS, resetSocket } from './bridge.js';
 import { sendEarly, type EarlyOutcome } from './early-bytes.js';
 import { logError } from '../errors/error-log.js';
@@ -61,6 +62,8 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
     const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     const socketAddress = `local ${socket.remoteAddress ?? ''}:${socket.remotePort ?? ''}`;
     socket.setNoDelay(true);
+    // From the first byte: in the 0-RTT phase the socket's 'end' already sends END_STREAM.
+    revealResetBehindData(socket);
     socket.on('error', () => undefined);
     traffic.track(socket);
     let settle: () => void = () => undefined;

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { describeValue } from '../settings/describe-value.js';
 
 /**
  * Whose `X-Forwarded-For` the server believes: nobody's (the default, as v2fly since 5.49), any peer's
@@ -48,7 +49,7 @@ export function forwardedForTrust(option: boolean | readonly string[] | undefine
   if (!Array.isArray(option)) return `trustForwardedFor: must be true, false or a list of proxy IP addresses`;
   const addresses: string[] = [];
   for (const [index, entry] of option.entries()) {
-    if (typeof entry !== 'string' || isIP(entry.trim()) === 0) return `trustForwardedFor[${index}]: ${JSON.stringify(entry)} is not an IP address`;
+    if (typeof entry !== 'string' || isIP(entry.trim()) === 0) return `trustForwardedFor[${index}]: ${describeValue(entry)} is not an IP address`;
     addresses.push(normalize(entry.trim()));
   }
   return addresses.length === 0 ? TRUST_NOBODY : { kind: 'proxies', addresses };

@@ -2,17 +2,22 @@ import * as E from 'fp-ts/lib/Either.js';
 import { isSecureVersion, SECURE_VERSIONS } from '../settings/tls-options.js';
 import { invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
 import type { ListenOptions } from './server-options.js';
+import { checkCertificates } from '../tls/check-pem.js';
+import { describeValue } from '../settings/describe-value.js';
+import { COUNT, outOfRange, SECONDS, SETTING_VALUE, WHOLE_MILLISECONDS, type NumberRange } from '../settings/ranges.js';
 
-// Numeric options and whether 0 is allowed (0 means "off" for these).
-const COUNTS: readonly (readonly [keyof ListenOptions, boolean])[] = [
-  ['maxConcurrentStreams', false],
-  ['handshakeTimeoutMs', false],
-  ['headerTimeoutMs', false],
-  ['idleSessionTimeoutMs', true],
-  ['maxHeaderListSize', false],
-  ['maxSessionsPerAddress', true],
-  ['maxResetBurst', false],
-  ['maxResetsPerSecond', false],
+// Numeric options, what Node takes for each (an HTTP/2 setting, a timer), and whether 0 is allowed ("off").
+const NUMBERS: readonly (readonly [keyof ListenOptions, NumberRange, boolean])[] = [
+  ['maxConcurrentStreams', SETTING_VALUE, false],
+  ['handshakeTimeoutMs', WHOLE_MILLISECONDS, false],
+  ['headerTimeoutMs', WHOLE_MILLISECONDS, false],
+  ['idleSessionTimeoutMs', WHOLE_MILLISECONDS, true],
+  ['maxHeaderListSize', SETTING_VALUE, false],
+  ['maxSessionsPerAddress', COUNT, true],
+  ['maxResetBurst', COUNT, false],
+  ['maxResetsPerSecond', COUNT, false],
+  ['readIdleTimeout', SECONDS, true],
+  ['healthCheckTimeout', SECONDS, true],
 ];
 
 /**
@@ -39,18 +44,19 @@ export function checkListenOptions(options: unknown): E.Either<InvalidConfig, Li
     if (clientCa !== undefined && !isPem(clientCa) && !(Array.isArray(clientCa) && clientCa.length > 0 && clientCa.every(isPem))) {
       return bad('tls.clientCa', 'must be PEM text, a Buffer, or a non-empty list of them');
     }
+    const caProblem = clientCa === undefined ? undefined : certificatesProblem(clientCa);
+    if (caProblem !== undefined) return E.left(caProblem);
     for (const key of ['minVersion', 'maxVersion'] as const) {
       if (tls[key] !== undefined && !isSecureVersion(tls[key])) return bad(`tls.${key}`, `must be one of ${SECURE_VERSIONS.join(', ')}`);
     }
     if (tls.ciphers !== undefined && (typeof tls.ciphers !== 'string' || tls.ciphers === '')) return bad('tls.ciphers', 'must be an OpenSSL cipher list');
     if (tls.rejectUnknownSni !== undefined && typeof tls.rejectUnknownSni !== 'boolean') return bad('tls.rejectUnknownSni', 'must be true or false');
   }
-  for (const [key, zeroAllowed] of COUNTS) {
+  for (const [key, range, zeroAllowed] of NUMBERS) {
     const value = o[key];
     if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < (zeroAllowed ? 0 : 1)) {
-      return bad(key, `must be a whole number${zeroAllowed ? ' (0 for off)' : ' above 0'}, got ${typeof value === 'number' ? value : typeof value}`);
-    }
+    const problem = value === 0 && !zeroAllowed ? `${range.what} above 0` : outOfRange(value, range);
+    if (problem !== undefined) return bad(key, `must be ${problem}${zeroAllowed ? ' (0 for off)' : ''}, got ${describeValue(value)}`);
   }
   return E.right(options as ListenOptions);
 }
@@ -75,4 +81,15 @@ function isParsedAddress(value: unknown): boolean {
     address.port >= 0 &&
     address.port <= 65_535
   );
+}
+
+// Node takes a CA with no certificate in it as an empty list: every client would fail the handshake.
+function certificatesProblem(clientCa: unknown): InvalidConfig | undefined {
+  try {
+    for (const pem of Array.isArray(clientCa) ? clientCa : [clientCa])
+      checkCertificates(Buffer.isBuffer(pem) ? pem.toString('utf8') : (pem as string), 'tls.clientCa');
+    return undefined;
+  } catch (error) {
+    return error as InvalidConfig;
+  }
 }

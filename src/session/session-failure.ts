@@ -1,5 +1,6 @@
 import type { Http2Session } from 'node:http2';
 import type { TransportError } from '../errors/transport-error.js';
+import { timerDelay } from '../settings/ranges.js';
 
 // Why a session was torn down, recorded by whoever tore it down (health check, eviction), so each
 // tunnel on it can end with that reason instead of a bare "stream closed".
@@ -37,7 +38,8 @@ export function failSession(session: Http2Session, reason: TransportError, code?
 export function drainSession(session: Http2Session, drainMs: number, reason: TransportError): Promise<void> {
   if (session.destroyed) return Promise.resolve();
   return new Promise((resolve) => {
-    const force = setTimeout(() => failSession(session, reason), drainMs);
+    // A drain past what a timer can wait (close(1e10)) waits as long as one can, not 1 ms.
+    const force = setTimeout(() => failSession(session, reason), timerDelay(drainMs));
     session.once('close', () => {
       clearTimeout(force);
       resolve();

@@ -5,7 +5,9 @@ import { isInvalidConfig } from '../errors/error-guards.js';
 import type { CertificatePins } from '../tls/certificate-pins.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
+import { checkRange, MILLISECONDS, SECONDS, type NumberRange } from './ranges.js';
 import { checkPin, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
+import { describeValue } from './describe-value.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
   DEFAULT_HEALTH_CHECK_TIMEOUT_S,
@@ -46,8 +48,8 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
       security: resolveSecurity(settings),
       healthCheck: resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_S),
       zeroRtt: settings.zeroRtt === true,
-      connectTimeoutMs: positive('connectTimeout', settings.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS),
-      responseTimeoutMs: positive('responseTimeout', settings.responseTimeout, DEFAULT_RESPONSE_TIMEOUT_MS),
+      connectTimeoutMs: positive('connectTimeout', settings.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS, MILLISECONDS),
+      responseTimeoutMs: positive('responseTimeout', settings.responseTimeout, DEFAULT_RESPONSE_TIMEOUT_MS, MILLISECONDS),
     });
   } catch (error) {
     // Settings come from JavaScript callers too: anything unforeseen is still a typed config error.
@@ -68,8 +70,8 @@ export function resolveHttp(settings: HttpSettings): Pick<ResolvedDialSettings, 
 
 /** Health-check timing in ms; `defaultIdleS` differs between client (on) and server (off). Throws InvalidConfig. */
 export function resolveHealthCheck(settings: HttpSettings, defaultIdleS: number): HealthCheck {
-  const idle = nonNegative('readIdleTimeout', settings.readIdleTimeout, defaultIdleS);
-  const wait = nonNegative('healthCheckTimeout', settings.healthCheckTimeout, DEFAULT_HEALTH_CHECK_TIMEOUT_S);
+  const idle = nonNegative('readIdleTimeout', settings.readIdleTimeout, defaultIdleS, SECONDS);
+  const wait = nonNegative('healthCheckTimeout', settings.healthCheckTimeout, DEFAULT_HEALTH_CHECK_TIMEOUT_S, SECONDS);
   if (idle > 0 && wait === 0) throw invalidConfig('healthCheckTimeout', 'must be above 0 when readIdleTimeout is set');
   return { readIdleMs: idle * 1000, timeoutMs: wait * 1000 };
 }
@@ -79,7 +81,7 @@ function resolveHosts(hosts: readonly string[] | undefined): HostList {
   if (!Array.isArray(hosts)) throw invalidConfig('host', 'must be a list of host names');
   if (hosts.length === 0) return DEFAULT_HOSTS;
   hosts.forEach((host: unknown, i) => {
-    if (typeof host !== 'string' || !/^[^\s/?#@]+$/.test(host)) throw invalidConfig(`host[${i}]`, `${JSON.stringify(host)} is not a host name`);
+    if (typeof host !== 'string' || !/^[^\s/?#@]+$/.test(host)) throw invalidConfig(`host[${i}]`, `${describeValue(host)} is not a host name`);
   });
   return hosts as unknown as HostList;
 }
@@ -90,7 +92,7 @@ const FORBIDDEN_HEADERS = new Set(['connection', 'keep-alive', 'proxy-connection
 
 function resolveMethod(method: string | undefined): string {
   if (method === undefined || method === '') return DEFAULT_METHOD;
-  if (typeof method !== 'string' || !TOKEN.test(method)) throw invalidConfig('method', `"${method}" is not an HTTP method`);
+  if (typeof method !== 'string' || !TOKEN.test(method)) throw invalidConfig('method', `${describeValue(method)} is not an HTTP method`);
   return method.toUpperCase();
 }
 
@@ -168,19 +170,17 @@ function resolveClientCertificate(pair: TlsClientSettings['clientCertificate']):
 
 function secureVersion(key: string, value: unknown): SecureVersion | undefined {
   if (value === undefined) return undefined;
-  if (!isSecureVersion(value)) throw invalidConfig(key, `must be one of ${SECURE_VERSIONS.join(', ')}, got ${JSON.stringify(value)}`);
+  if (!isSecureVersion(value)) throw invalidConfig(key, `must be one of ${SECURE_VERSIONS.join(', ')}, got ${describeValue(value)}`);
   return value;
 }
 
-function nonNegative(key: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw invalidConfig(key, `must be a non-negative number, got ${JSON.stringify(value)}`);
-  return value;
+// Durations end up in Node's timers: past 2^31-1 ms one fires after 1 ms, so the range is checked here.
+function nonNegative(key: string, value: number | undefined, fallback: number, range: NumberRange): number {
+  return value === undefined ? fallback : checkRange(key, value, range);
 }
 
-function positive(key: string, value: number | undefined, fallback: number): number {
-  const n = nonNegative(key, value, fallback);
+function positive(key: string, value: number | undefined, fallback: number, range: NumberRange): number {
+  const n = nonNegative(key, value, fallback, range);
   if (n === 0) throw invalidConfig(key, 'must be above 0');
   return n;
 }

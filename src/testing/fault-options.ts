@@ -1,4 +1,8 @@
 import type { CertificatePair } from '../tls/self-signed.js';
+import { checkRange, COUNT, MILLISECONDS, PORT, SETTING_VALUE, type NumberRange } from '../settings/ranges.js';
+
+/** The statuses an HTTP/2 response carries (Node throws ERR_HTTP2_STATUS_INVALID outside them). */
+const HTTP_STATUS: NumberRange = { what: 'an HTTP status', min: 100, max: 599, integer: true };
 
 /** What the fault server does with the body of a tunnel it accepted (status 200). */
 export type TunnelBody =
@@ -69,4 +73,27 @@ export interface FaultServerOptions {
   readonly failStatus?: number;
   /** SETTINGS_MAX_CONCURRENT_STREAMS to advertise. Default 250, as Go servers. */
   readonly maxConcurrentStreams?: number;
+}
+
+// What Node takes for each number: a status the wire carries, a timer, an HTTP/2 setting or error code.
+const NUMBERS: readonly (readonly [keyof FaultServerOptions, NumberRange])[] = [
+  ['port', PORT],
+  ['status', HTTP_STATUS],
+  ['failStatus', HTTP_STATUS],
+  ['responseDelayMs', MILLISECONDS],
+  ['resetAfterBytes', COUNT],
+  ['resetCode', SETTING_VALUE],
+  ['goawayAfterStreams', COUNT],
+  ['silentAfterStreams', COUNT],
+  ['dropAfterBytes', COUNT],
+  ['failFirst', COUNT],
+  ['maxConcurrentStreams', SETTING_VALUE],
+];
+
+/**
+ * Throws an {@link InvalidConfig} naming the first numeric option Node would not take (a delay past 2^31-1 ms
+ * fires at once; a setting past 2^32-1 throws at the first session, inside the test's process).
+ */
+export function checkFaultOptions(options: FaultServerOptions): void {
+  for (const [key, range] of NUMBERS) if (options[key] !== undefined) checkRange(key, options[key], range);
 }

@@ -5,7 +5,7 @@ import { constants } from 'node:http2';
 import type { DialSettings } from '../settings/settings.js';
 import { selfSignedCertificate, type CertificatePair } from '../tls/self-signed.js';
 import { answerTunnel } from './answer-tunnel.js';
-import type { FaultServerOptions } from './fault-options.js';
+import { checkFaultOptions, type FaultServerOptions } from './fault-options.js';
 import { FaultRelay } from './fault-relay.js';
 import { createInnerServer } from './inner-server.js';
 
@@ -34,7 +34,8 @@ let throwaway: Promise<CertificatePair> | undefined;
 
 /**
  * Starts a fault-injecting tunnel server on 127.0.0.1 for tests: by default a TLS echo server with a
- * throwaway certificate, misbehaving as {@link FaultServerOptions} say.
+ * throwaway certificate, misbehaving as {@link FaultServerOptions} say. A number Node would not take
+ * (a delay past 2^31-1 ms, a setting past 2^32-1) rejects with an `InvalidConfig` naming the option.
  *
  * @example
  * ```ts
@@ -44,6 +45,7 @@ let throwaway: Promise<CertificatePair> | undefined;
  * ```
  */
 export async function startFaultServer(options: FaultServerOptions = {}): Promise<FaultServer> {
+  checkFaultOptions(options);
   const h2c = options.h2c === true;
   const certificate = h2c ? undefined : (options.certificate ?? (await defaultCertificate()));
   const open = new Set<FaultRelay>();

@@ -2,6 +2,7 @@ import { invalidConfig } from '../errors/transport-error.js';
 import type { PartPolicy } from './deployment.js';
 import { dropUndefined } from './drop-undefined.js';
 import type { JsonFields } from './json-fields.js';
+import { SECONDS, USER_LEVEL, outOfRange } from '../settings/ranges.js';
 
 // What a v4 `policy.levels[N]` means for a raw tunnel. v2ray's freedom outbound resets a connection after
 // `connIdle` without traffic, and its inbound protocols allow `handshake` for their set-up; a tunnel's
@@ -31,7 +32,8 @@ export function parseConfigPolicy(fields: JsonFields | undefined, warnings: stri
   for (const [name] of levelFields?.entries() ?? []) {
     const level = levelFields?.object(name);
     if (level === undefined) continue;
-    if (!/^\d+$/.test(name)) throw invalidConfig(level.prefix, 'a policy level is a whole number');
+    if (!/^\d+$/.test(name) || outOfRange(Number(name), USER_LEVEL) !== undefined)
+      throw invalidConfig(level.prefix, 'a policy level is a whole number up to 4294967295');
     const policy = {
       connectTimeoutS: positive(level, 'handshake'),
       idleTimeoutS: positive(level, 'connIdle'),
@@ -49,7 +51,7 @@ export function parseConfigPolicy(fields: JsonFields | undefined, warnings: stri
 }
 
 function positive(fields: JsonFields, name: string): number | undefined {
-  const value = fields.number(name);
+  const value = fields.number(name, SECONDS);
   if (value === 0) throw invalidConfig(fields.key(name), 'must be above 0: a zero timeout would end every tunnel at once');
   return value;
 }

@@ -1,4 +1,6 @@
 import { invalidConfig } from '../errors/transport-error.js';
+import { describeValue as describe } from '../settings/describe-value.js';
+import { checkRange, type NumberRange } from '../settings/ranges.js';
 
 /**
  * Typed reads of one JSON object's fields, each failure an {@link InvalidConfig} naming the full key
@@ -43,14 +45,11 @@ export class JsonFields {
     return value;
   }
 
-  /** A non-negative number (seconds, sizes). */
-  number(name: string): number | undefined {
+  /** A number in `range` (seconds, a level), or a failure naming the key and the range. */
+  number(name: string, range: NumberRange): number | undefined {
     const value = this.raw(name);
     if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw invalidConfig(this.key(name), `must be a non-negative number, got ${describe(value)}`);
-    }
-    return value;
+    return checkRange(this.key(name), value, range);
   }
 
   /** A list of strings; v2ray also accepts one string where a list is expected. */
@@ -94,13 +93,4 @@ export class JsonFields {
   entries(): [string, unknown][] {
     return Object.entries(this.fields);
   }
-}
-
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'string') return `"${value.length > 40 ? `${value.slice(0, 40)}…` : value}"`;
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'number' || typeof value === 'boolean') return `${typeof value} ${value}`;
-  return typeof value;
 }

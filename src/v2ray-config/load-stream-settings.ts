@@ -1,7 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { createPrivateKey, X509Certificate } from 'node:crypto';
-import { createSecureContext } from 'node:tls';
 import * as E from 'fp-ts/lib/Either.js';
 import { configErrorIn, invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
 import { isInvalidConfig } from '../errors/error-guards.js';
@@ -9,6 +7,7 @@ import type { ServerTlsSettings } from '../server/server-options.js';
 import type { DialSettings, HttpSettings, TlsClientSettings } from '../settings/settings.js';
 import { parseStreamSettings, type CertificateEntry, type StreamSettings } from './stream-settings.js';
 import { dropUndefined } from './drop-undefined.js';
+import { checkCertificates, checkKeyPair } from '../tls/check-pem.js';
 
 // The side-effecting edge of configuration: files are read here, and every failure is an InvalidConfig
 // naming the key or the file, so the CLI can print one line. `parseStreamSettings` stays pure.
@@ -71,7 +70,7 @@ export async function dialSettingsOf(stream: StreamSettings, base: string): Prom
     let clientCertificate: TlsClientSettings['clientCertificate'];
     for (const entry of t.certificates) {
       const key = entry.at ?? 'tlsSettings.certificates';
-      if (entry.usage === 'verify') ca.push(await certificateOf(entry, key, base));
+      if (entry.usage === 'verify') ca.push(await caOf(entry, key, base));
       else if (entry.usage === 'verifyclient') warnings.push(`${key} is ignored: "verifyclient" certificates are for a server`);
       else if (clientCertificate !== undefined) warnings.push(`${key} is ignored: a client presents its first "encipherment" certificate`);
       else clientCertificate = await keyPairOf(entry, key, base);
@@ -111,7 +110,7 @@ export async function listenSettingsOf(stream: StreamSettings, base: string): Pr
   for (const candidate of t.certificates) {
     const key = candidate.at ?? 'tlsSettings.certificates';
     if (candidate.usage === 'verifyclient') {
-      if (t.verifyClientCertificate === true) clientCa.push(await certificateOf(candidate, key, base));
+      if (t.verifyClientCertificate === true) clientCa.push(await caOf(candidate, key, base));
       else warnings.push(`${key} is ignored: "verifyclient" certificates need verifyClientCertificate: true`);
     } else if (candidate.usage === 'verify') warnings.push(`${key} is ignored: "verify" certificates are for a client`);
   }
@@ -136,16 +135,21 @@ async function keyPairOf(entry: CertificateEntry, key: string, base: string): Pr
 }
 
 /**
- * Reads a PEM file named by `key` (a flag or JSON key), failing with an {@link InvalidConfig} that says
- * which file and why.
+ * Reads a CA file named by `key` (a flag or JSON key): one or more PEM certificates, failing with an
+ * {@link InvalidConfig} that says which file and why (unreadable, or no certificate in it: Node would
+ * take it as an empty CA list and no handshake would ever verify).
  *
  * @example
  * ```ts
- * const cert = await readPemFile('cert.pem', '--cert'); // right('-----BEGIN CERTIFICATE-----…')
+ * const ca = await readCaFile('ca.pem', '--client-ca'); // right('-----BEGIN CERTIFICATE-----…')
  * ```
  */
-export async function readPemFile(path: string, key: string): Promise<E.Either<InvalidConfig, string>> {
-  return attempt(() => readText(path, key));
+export async function readCaFile(path: string, key: string): Promise<E.Either<InvalidConfig, string>> {
+  return attempt(async () => {
+    const pem = await readText(path, key);
+    checkCertificates(pem, key);
+    return pem;
+  });
 }
 
 /**
@@ -207,6 +211,13 @@ async function certificateOf(entry: CertificateEntry, key: string, base: string)
   return readText(resolve(base, entry.certificateFile ?? ''), `${key}.certificateFile`);
 }
 
+// A CA entry with no certificate in it would trust nothing, silently.
+async function caOf(entry: CertificateEntry, key: string, base: string): Promise<string> {
+  const pem = await certificateOf(entry, key, base);
+  checkCertificates(pem, `${key}.certificate${entry.certificate === undefined ? 'File' : ''}`);
+  return pem;
+}
+
 async function keyOf(entry: CertificateEntry, key: string, base: string): Promise<string> {
   if (entry.key !== undefined) return entry.key;
   return readText(resolve(base, entry.keyFile ?? ''), `${key}.keyFile`);
@@ -220,34 +231,6 @@ async function readText(path: string, key: string): Promise<string> {
     const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
     throw invalidConfig(key, `cannot read ${path}: ${why}`);
   }
-}
-
-// Node accepts any string at createSecureServer time only to fail at the first handshake; checking
-// here turns a bad or mismatched pair into a start-up error that names the setting.
-function checkKeyPair(pair: ServerTlsSettings, certKey: string, keyKey: string): void {
-  try {
-    new X509Certificate(pair.cert);
-  } catch (error) {
-    throw invalidConfig(certKey, `is not a PEM certificate (${opensslReason(error)})`);
-  }
-  try {
-    createPrivateKey(pair.key);
-  } catch (error) {
-    throw invalidConfig(keyKey, `is not a PEM private key (${opensslReason(error)})`);
-  }
-  try {
-    createSecureContext({ cert: pair.cert, key: pair.key });
-  } catch (error) {
-    const reason = opensslReason(error);
-    throw invalidConfig(
-      keyKey,
-      /key values mismatch/i.test(reason) ? `does not match the certificate in ${certKey}` : `cannot be used with the certificate (${reason})`,
-    );
-  }
-}
-
-function opensslReason(error: unknown): string {
-  return (error as Error).message.replace(/^error:[0-9A-F]+:[^:]*:[^:]*:/, '');
 }
 
 async function attempt<A>(run: () => Promise<A>): Promise<E.Either<InvalidConfig, A>> {

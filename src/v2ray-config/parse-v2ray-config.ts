@@ -4,10 +4,12 @@ import { isInvalidConfig } from '../errors/error-guards.js';
 import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from '../settings/address.js';
 import type { ConfigFormat, Deployment, DeploymentPart, PartPolicy } from './deployment.js';
 import { JsonFields } from './json-fields.js';
+import { outOfRange, PORT, USER_LEVEL } from '../settings/ranges.js';
 import { parseConfigLog } from './config-log.js';
 import { parseConfigPolicy } from './config-policy.js';
 import { parseStreamSettings, type StreamSettings } from './stream-settings.js';
 import { parseV5StreamSettings } from './v5-stream-settings.js';
+import { describeValue } from '../settings/describe-value.js';
 
 // A whole v2ray config → the tunnel servers and clients it describes. Pure: certificate files are read
 // later, by whoever starts the parts. Anything the file asks for that h2tunnel cannot do is an
@@ -79,7 +81,7 @@ function parseInbound(
   }
   const settings = fields.object('settings') ?? JsonFields.open({}, fields.key('settings'));
   const target = dokodemoTarget(settings, where);
-  const level = settings.number('userLevel') ?? 0;
+  const level = settings.number('userLevel', USER_LEVEL) ?? 0;
   settings.raw('timeout');
   settings.rejectUnread();
   const listenHost = fields.string('listen') ?? '0.0.0.0';
@@ -119,9 +121,7 @@ function parseInbound(
 
 function dokodemoTarget(settings: JsonFields, where: string): HostPort | undefined {
   if (settings.boolean('followRedirect') === true) throw invalidConfig(settings.key('followRedirect'), `${where}: transparent proxying is not supported`);
-  const networks = [settings.raw('network'), settings.raw('networks')]
-    .flatMap((value): unknown[] => (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? (value as unknown[]) : []))
-    .map((name) => String(name).trim().toLowerCase());
+  const networks = (['network', 'networks'] as const).flatMap((name) => networkNames(settings, name));
   if (networks.length > 0 && !networks.includes('tcp'))
     throw invalidConfig(settings.key('network'), `${where}: UDP is not carried; the http transport is TCP only`);
   const address = settings.string('address');
@@ -129,6 +129,18 @@ function dokodemoTarget(settings: JsonFields, where: string): HostPort | undefin
   if (address === undefined) return undefined;
   if (port === undefined) throw invalidConfig(settings.key('port'), 'is required with address');
   return { host: address, port };
+}
+
+// v2ray takes "tcp,udp" or ["tcp", "udp"]; an entry that is not text is named, never converted (String({toString: 1}) throws).
+function networkNames(settings: JsonFields, name: string): string[] {
+  const value = settings.raw(name);
+  if (value === undefined || value === null) return [];
+  const list: unknown[] = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : [value];
+  return list.map((entry, i) => {
+    if (typeof entry !== 'string')
+      throw invalidConfig(Array.isArray(value) ? `${settings.key(name)}[${i}]` : settings.key(name), `must be a string, got ${describeValue(entry)}`);
+    return entry.trim().toLowerCase();
+  });
 }
 
 function parseOutbound(fields: JsonFields, format: ConfigFormat): Outbound {
@@ -237,7 +249,7 @@ function portOf(value: unknown, key: string): number | undefined {
   if (range === null || range === undefined) throw invalidConfig(key, `must be a port number, got ${JSON.stringify(value)}`);
   if (range[2] !== undefined && range[2] !== range[1]) throw invalidConfig(key, `port ranges ("${text}") are not supported; give one port`);
   const port = Number(range[1]);
-  if (port > 65535) throw invalidConfig(key, `${port} is not a port number`);
+  if (outOfRange(port, PORT) !== undefined) throw invalidConfig(key, `${port} is not a port number`);
   return port;
 }
 

@@ -5,6 +5,7 @@ import { JsonFields } from './json-fields.js';
 import type { HttpSettings } from '../settings/settings.js';
 import { parseV4Tls, type StreamTlsSettings } from './stream-tls.js';
 import { dropUndefined } from './drop-undefined.js';
+import { SECONDS } from '../settings/ranges.js';
 
 export type { CertificateEntry, StreamTlsSettings } from './stream-tls.js';
 
@@ -76,8 +77,8 @@ function parseHttp(fields: JsonFields | undefined): HttpSettings {
     host: fields.strings('host'),
     path: fields.string('path'),
     method: fields.string('method'),
-    readIdleTimeout: fields.number('read_idle_timeout'),
-    healthCheckTimeout: fields.number('health_check_timeout'),
+    readIdleTimeout: fields.number('read_idle_timeout', SECONDS),
+    healthCheckTimeout: fields.number('health_check_timeout', SECONDS),
     headers: headers === undefined ? undefined : Object.fromEntries(headers.entries().map(([name]) => [name, headers.strings(name) ?? []])),
   };
   fields.rejectUnread('is not a known key here');

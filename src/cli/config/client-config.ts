@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, type HostPort } from '../../settings/address.js';
-import { loadDialSettings, readKeyPairFiles, readPemFile } from '../../v2ray-config/load-stream-settings.js';
+import { loadDialSettings, readKeyPairFiles, readCaFile } from '../../v2ray-config/load-stream-settings.js';
 import { resolveDialSettings } from '../../settings/resolve-dial-settings.js';
 import { checkPin } from '../../settings/tls-options.js';
 import type { DialSettings, TlsClientSettings } from '../../settings/settings.js';
@@ -69,7 +69,7 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   const loaded = flags.streamSettings === undefined ? E.right({ settings: { tls: {} }, warnings: [] }) : await loadDialSettings(flags.streamSettings);
   if (E.isLeft(loaded)) return loaded;
   const base = loaded.right.settings;
-  const ca = flags.ca === undefined ? E.right(undefined) : await readPemFile(flags.ca, '--ca');
+  const ca = flags.ca === undefined ? E.right(undefined) : await readCaFile(flags.ca, '--ca');
   if (E.isLeft(ca)) return ca;
   const pins = pinFlags(flags.pin);
   if (E.isLeft(pins)) return pins;

@@ -1,6 +1,6 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from '../../settings/address.js';
-import { loadListenSettings, readKeyPairFiles, readPemFile } from '../../v2ray-config/load-stream-settings.js';
+import { loadListenSettings, readKeyPairFiles, readCaFile } from '../../v2ray-config/load-stream-settings.js';
 import { invalidConfig, type InvalidConfig } from '../../errors/transport-error.js';
 import { forwardedForTrust } from '../../protocol/remote-address.js';
 import type { HostMatch } from '../../protocol/route.js';
@@ -105,7 +105,7 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
   } else security = base?.tls !== undefined ? { tls: base.tls } : { h2c: true };
   if (flags.clientCa !== undefined) {
     if (security.tls === undefined) return E.left(invalidConfig('--client-ca', 'needs TLS: the stream settings have no "security": "tls"'));
-    const clientCa = await readPemFile(flags.clientCa, '--client-ca');
+    const clientCa = await readCaFile(flags.clientCa, '--client-ca');
     if (E.isLeft(clientCa)) return clientCa;
     security = { tls: { ...security.tls, clientCa: clientCa.right } };
   }

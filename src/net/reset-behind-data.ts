@@ -1,0 +1,68 @@
+import { writeSync } from 'node:fs';
+import type { Socket } from 'node:net';
+import { constants } from 'node:os';
+import { Readable } from 'node:stream';
+
+// A zero-length write asks the kernel about the connection without sending anything: it fails with the
+// socket's pending error (ECONNRESET) once a reset arrived, with EPIPE once the connection can take no
+// more bytes, and succeeds on a connection that only got the peer's FIN (CLOSE_WAIT still writes).
+const NOTHING = Buffer.alloc(0);
+
+/**
+ * Makes `socket` report a reset that arrived right behind its data as the error it is, never as an end
+ * of data. libuv reads the data, sees POLLHUP and reports EOF without reading again, so Node emits
+ * `'end'` for a peer that reset (SO_LINGER 0, a crash) whenever the data and the RST arrive in the same
+ * wake-up; the kernel still holds ECONNRESET. Before the end is passed on, one zero-length write (one
+ * system call per connection, at its end) asks the kernel; a reset destroys the socket with ECONNRESET
+ * instead, so no reader (`pipe()`, the bridge, the 0-RTT phase) can take it for a clean end. Idempotent.
+ *
+ * @example
+ * ```ts
+ * revealResetBehindData(socket);
+ * socket.on('error', (error) => tunnel.close(socketFailed('local', error))); // a reset, even behind data
+ * ```
+ */
+export function revealResetBehindData(socket: Socket): void {
+  if (socket.push !== checkedPush) socket.push = checkedPush;
+}
+
+/**
+ * The reset the kernel holds for `socket`, which just reported an end of data; undefined for a clean
+ * end (a FIN), or when it cannot tell (no descriptor: a closed socket, or not a Unix one).
+ *
+ * @example
+ * ```ts
+ * socket.once('end', () => console.log(resetBehindEnd(socket)?.code ?? 'FIN'));
+ * ```
+ */
+export function resetBehindEnd(socket: Socket): NodeJS.ErrnoException | undefined {
+  const fd = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
+  if (typeof fd !== 'number' || fd < 0) return undefined;
+  try {
+    writeSync(fd, NOTHING);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // After our own FIN the kernel refuses every write with EPIPE, reset or not; a reset there still says ECONNRESET.
+    if (code === 'EBADF' || (code === 'EPIPE' && socket.writableEnded)) return undefined;
+    // EPIPE with our side still open: the reset's error was taken by an earlier write, the connection is gone all the same.
+    return connectionReset(code === 'EPIPE' || code === undefined ? 'ECONNRESET' : code);
+  }
+}
+
+function checkedPush(this: Socket, chunk: unknown, encoding?: BufferEncoding): boolean {
+  if (chunk === null) {
+    const reset = resetBehindEnd(this);
+    if (reset !== undefined) {
+      this.destroy(reset);
+      return false;
+    }
+  }
+  return Readable.prototype.push.call(this, chunk, encoding);
+}
+
+// As Node reports a reset its own read saw, so loggers and `fromNodeError` treat both alike.
+function connectionReset(code: string): NodeJS.ErrnoException {
+  const errno = (constants.errno as Record<string, number | undefined>)[code];
+  return Object.assign(new Error(`read ${code}`), { code, syscall: 'read', ...(errno === undefined ? {} : { errno: -errno }) });
+}
