@@ -44,13 +44,19 @@ export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingH
     context.events.next({ type: 'rejected', status, reason, authority, path, remoteAddress: remote });
     return;
   }
-  // Object.assign, not a spread followed by more keys: V8 builds that ~20x slower, on every tunnel.
-  respond(stream, Object.assign({}, context.headers as OutgoingHttpHeaders, { ':status': 200, 'cache-control': 'no-store' }), false);
   // Node hands the stream over before it has read the frames after its HEADERS in the same packet: a
   // rapid-reset client's RST_STREAM is among them. Decide once they are processed, so a stream the client
-  // already reset never reaches the application (nor the forward target it would connect to).
+  // already reset never reaches the application (nor the forward target it would connect to), and answer
+  // 200 only for a tunnel someone takes.
   setImmediate(() => {
     if (stream.destroyed || stream.closed) return;
+    if (!context.connections.observed) {
+      respond(stream, { ':status': 503 }, true);
+      context.events.next({ type: 'rejected', status: 503, reason: 'no-handler', authority, path, remoteAddress: remote });
+      return;
+    }
+    // Object.assign, not a spread followed by more keys: V8 builds that ~20x slower, on every tunnel.
+    respond(stream, Object.assign({}, context.headers as OutgoingHttpHeaders, { ':status': 200, 'cache-control': 'no-store' }), false);
     const info = { remoteAddress: remote, authority, path, session: context.sessionId(stream.session) };
     context.connections.next(new Connection(stream, info, remote ?? 'client'));
   });

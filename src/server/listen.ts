@@ -11,6 +11,7 @@ import { localSettings, MAX_SESSION_MEMORY_MB } from '../session/flow-control.js
 import { listenOn } from '../net/listen-on.js';
 import { forwardedForTrust, type ForwardedForTrust } from '../protocol/remote-address.js';
 import { checkListenOptions } from './check-listen-options.js';
+import { singleConsumer } from './single-consumer.js';
 import { handleTunnelStream, type HubContext } from './hub.js';
 import { guardMissingSni, secureServerOptions } from './server-tls.js';
 import type { ServerEvent, TunnelServerStats } from './server-events.js';
@@ -25,7 +26,10 @@ const SERVER_READ_IDLE_TIMEOUT_S = 30;
 export interface TunnelServer {
   /** The bound TCP address, or the unix socket path. */
   readonly address: AddressInfo | string;
-  /** Accepted tunnels. Subscribe before clients dial: with no subscriber, tunnels are refused (503). */
+  /**
+   * Accepted tunnels, each to exactly one subscriber: a second one while the first is active gets a
+   * UsageError. Subscribe before clients dial: with no subscriber, tunnels are refused (503).
+   */
   readonly connections: Observable<Connection>;
   /** Rejections (404), sessions opened and closed, session errors. */
   readonly events: Observable<ServerEvent>;
@@ -75,7 +79,7 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const bound = await listenOn(server, address.kind === 'unix' ? { path: address.path } : { port: address.port, host: address.host }, label);
   return {
     address: bound,
-    connections: connections.asObservable(),
+    connections: singleConsumer(connections, 'connections'),
     events: events.asObservable(),
     stats: () => tracker.stats(),
     close: async (drainMs = 0) => {
