@@ -183,13 +183,18 @@ export class Connection implements AsyncIterable<Buffer> {
     const refusal = this.writeRefusal();
     if (refusal !== undefined) return (this.ending = Promise.reject(refusal));
     this.ending = new Promise<void>((resolve, reject) => {
-      const closed = () => reject(this.lostBecause('tunnel closed before its end was written'));
-      this.stream.once('close', closed);
-      this.stream.end((error?: Error | null) => {
-        this.stream.off('close', closed);
-        if (error === undefined || error === null) resolve();
-        else reject(this.failed ?? fromNodeError(error, this.address));
-      });
+      const settle = (error?: Error | null) => {
+        if (error === undefined || error === null) return resolve();
+        // Node can report a stream destroyed right after its END_STREAM left (both sides ended, the stream
+        // closed before 'finish'): a stream that closed cleanly with the peer's end did get ours.
+        void this.done.then((result) =>
+          E.isRight(result) && !this.closedLocally
+            ? resolve()
+            : reject(this.failed ?? (E.isLeft(result) ? result.left : this.lostBecause('tunnel closed before its end was written'))),
+        );
+      };
+      this.stream.once('close', () => settle(new Error('closed')));
+      this.stream.end(settle);
     });
     return this.ending;
   }

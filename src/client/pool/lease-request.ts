@@ -13,8 +13,8 @@ export interface LeaseHost {
   reserve(): PooledSession;
   /** The lease a tunnel holds once admitted; its `release` gives the slot and the reservation back. */
   leaseOf(entry: PooledSession, session: ClientHttp2Session): SessionLease;
-  /** Gives a reservation back, through the mutex. */
-  release(entry: PooledSession): void;
+  /** Gives a reservation back, and the stream slot with it when `admitted`, through the mutex. */
+  release(entry: PooledSession, admitted: boolean): void;
 }
 
 /** Where one lease stands. */
@@ -73,7 +73,9 @@ class LeaseRequest {
       })
       .then(
         (now) => {
-          if (now === undefined) return;
+          // The subscriber may have left between the reservation and here: end() gave it back already,
+          // and a session nobody waits for must not start connecting.
+          if (now === undefined || this.state.kind === 'ended') return;
           if (now.session === undefined) return this.awaitConnect(now.entry);
           this.decide(now.entry, now.session, now.admission);
         },
@@ -89,8 +91,7 @@ class LeaseRequest {
     const held = this.held;
     this.held = undefined;
     if (held === undefined) return;
-    if (held.admitted) held.entry.active--;
-    this.host.release(held.entry);
+    this.host.release(held.entry, held.admitted);
   }
 
   private awaitConnect(entry: PooledSession): void {

@@ -48,10 +48,16 @@ export interface SessionManagerStats {
 }
 
 /**
- * The actor that owns the HTTP/2 session cache. Every read and change of the cache runs under one
- * `Mutex`, so concurrent dials to one destination share one session (up to the peer's stream limit,
- * then another opens). A session that errors, closes, gets GOAWAY or fails its health check is
- * evicted at once, so the next dial opens a fresh one.
+ * The actor that owns the HTTP/2 session cache. Every change of the cache (the pools, the live set, an
+ * entry's reservations and stream slots) runs under one `Mutex`, so concurrent dials to one destination
+ * share one session (up to the peer's stream limit, then another opens). A session that errors, closes,
+ * gets GOAWAY or fails its health check is evicted at once, so the next dial opens a fresh one.
+ *
+ * Three things run outside it, on purpose, each safe because no critical section awaits midway (a
+ * synchronous step never sees another's half-done change): `stats()` reads a snapshot; a session's
+ * 'close' takes its entry out of the live set at once, so `stats()` and `close()` never count a session
+ * that is gone; and adopting a session that just connected fills in the entry in the connect callback
+ * itself, before any waiter is told of it, so no stream opens without its SETTINGS and health watch.
  *
  * @example
  * ```ts
@@ -107,7 +113,7 @@ export class SessionManager {
         return this.reserve(destination, settings);
       },
       leaseOf: (entry, session) => this.leaseOf(entry, session),
-      release: (entry) => this.release(entry),
+      release: (entry, admitted) => this.release(entry, admitted),
     });
   }
 
@@ -180,8 +186,7 @@ export class SessionManager {
       release: () => {
         if (released) return;
         released = true;
-        entry.active--;
-        this.release(entry);
+        this.release(entry, true);
       },
       evict: (reason) => {
         this.evict(entry, reason);
@@ -190,8 +195,9 @@ export class SessionManager {
     };
   }
 
-  private release(entry: PooledSession): void {
+  private release(entry: PooledSession, admitted: boolean): void {
     void this.mutex.runExclusive(() => {
+      if (admitted) entry.active--;
       entry.reserved--;
       if (entry.reserved > 0) return;
       if (entry.state === 'connecting') {
@@ -274,8 +280,7 @@ export class SessionManager {
     const session = entry.session;
     if (session === undefined) {
       entry.cancelConnect(reason);
-      this.live.delete(entry);
-      return Promise.resolve();
+      return this.mutex.runExclusive(() => void this.live.delete(entry));
     }
     return drainSession(session, drainMs, reason);
   }
