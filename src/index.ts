@@ -40,6 +40,7 @@ export {
   isUnexpectedStatus,
   isUsageError,
 } from './errors/error-guards.js';
+export { isTransient } from './errors/is-transient.js';
 
 // config
 export { formatHostPort, parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from './settings/address.js';
@@ -59,6 +60,7 @@ export { checkStatus } from './protocol/v2ray-http/status.js';
 // client
 export { dial, dialEither, defaultSessionManager, type DialOptions } from './client/dial.js';
 export { detach } from './client/detach.js';
+export { toEither } from './client/to-either.js';
 export { openTunnel } from './client/open-tunnel.js';
 export { SessionManager, type SessionEvent, type SessionLease, type SessionManagerOptions, type SessionManagerStats } from './client/pool/session-manager.js';
 

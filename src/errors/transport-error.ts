@@ -177,6 +177,7 @@ export const streamReset = (rstCode: number, detail = 'stream reset', cause?: un
     cause,
   });
 
+/** A deadline passed; `ms` is NaN when the deadline was not ours (an rxjs `timeout` operator's). */
 export const timeout = (phase: string, ms: number): Timeout =>
   make<Timeout>({
     _tag: 'Timeout',
@@ -184,7 +185,7 @@ export const timeout = (phase: string, ms: number): Timeout =>
     severity: 'warning',
     phase,
     ms,
-    message: `${phase} timed out after ${ms} ms`,
+    message: Number.isNaN(ms) ? `${phase} timed out` : `${phase} timed out after ${ms} ms`,
   });
 
 export const invalidConfig = (key: string, detail: string): InvalidConfig =>
