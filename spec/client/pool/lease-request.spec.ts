@@ -5,6 +5,7 @@ import { firstValueFrom, Observable, type Subscriber, type Subscription } from '
 import { leaseSession, type LeaseHost } from '../../../src/client/pool/lease-request.js';
 import { PooledSession } from '../../../src/client/pool/pooled-session.js';
 import type { SessionLease } from '../../../src/client/pool/session-lease.js';
+import { protocolError } from '../../../src/errors/transport-error.js';
 
 /** A session opening the test controls: it counts subscribers and connects when told to. */
 function controlledOpen() {
@@ -46,6 +47,7 @@ function hostOver(entry: PooledSession, onReserve: () => void = () => undefined)
       given.reserved--;
       if (admitted) given.active--;
     },
+    refused: () => protocolError('no streams'),
   };
   return { host, released };
 }

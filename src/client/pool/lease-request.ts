@@ -1,6 +1,6 @@
 import type { ClientHttp2Session } from 'node:http2';
 import { Observable, type Subscriber, type Subscription } from 'rxjs';
-import { sessionClosed } from '../../errors/transport-error.js';
+import { sessionClosed, type TransportError } from '../../errors/transport-error.js';
 import { sessionFailure } from '../../session/session-failure.js';
 import type { Admission, PooledSession } from './pooled-session.js';
 import type { SessionLease } from './session-lease.js';
@@ -15,7 +15,12 @@ export interface LeaseHost {
   leaseOf(entry: PooledSession, session: ClientHttp2Session): SessionLease;
   /** Gives a reservation back, and the stream slot with it when `admitted`, through the mutex. */
   release(entry: PooledSession, admitted: boolean): void;
+  /** The server allows no streams: retires the session, backs new sessions to it off, and says why. */
+  refused(entry: PooledSession): TransportError;
 }
+
+/** Times one lease moves on from a full session to another before it fails. */
+const MAX_SPILLS = 8;
 
 /** Where one lease stands. */
 type LeaseState =
@@ -55,6 +60,7 @@ class LeaseRequest {
   /** The reservation this request holds, and whether it also holds a stream slot. */
   private held: { readonly entry: PooledSession; admitted: boolean } | undefined;
   private waiting: Subscription | undefined;
+  private spills = 0;
 
   constructor(
     private readonly host: LeaseHost,
@@ -112,11 +118,14 @@ class LeaseRequest {
       });
   }
 
-  // Under the mutex. A full session has already taken the reservation back.
+  // Under the mutex. A lease not admitted gives its reservation back (through the mutex, after this task).
   private admit(entry: PooledSession): Admission {
     const admission = entry.admit();
     if (admission === 'admitted' && this.held !== undefined) this.held.admitted = true;
-    if (admission === 'full') this.held = undefined;
+    if (admission === 'full' || admission === 'refused') {
+      this.held = undefined;
+      this.host.release(entry, false);
+    }
     return admission;
   }
 
@@ -130,7 +139,12 @@ class LeaseRequest {
         this.subscriber.complete();
         return;
       case 'full':
+        // Spill-over to another session; a lease that keeps finding full ones gives up rather than
+        // open sessions without end.
+        if (++this.spills > MAX_SPILLS) return this.fail(sessionClosed(`every session to this server was full, ${MAX_SPILLS} times in a row`));
         return this.reserve();
+      case 'refused':
+        return this.fail(this.host.refused(entry));
       case 'wait':
         this.state = { kind: 'settling', entry };
         void entry.settled.then((known) => {

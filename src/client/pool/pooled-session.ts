@@ -10,8 +10,11 @@ const ASSUMED_STREAM_LIMIT = 250;
 
 let nextId = 1;
 
-/** Whether a stream slot was granted, must wait for the peer's SETTINGS, or is not to be had here. */
-export type Admission = 'admitted' | 'wait' | 'full';
+/**
+ * Whether a stream slot was granted, must wait for the peer's SETTINGS, is not to be had here (full), or
+ * is not to be had from this server at all (its SETTINGS_MAX_CONCURRENT_STREAMS is 0).
+ */
+export type Admission = 'admitted' | 'wait' | 'full' | 'refused';
 
 /** One cached HTTP/2 session and its stream accounting. Mutated only by the SessionManager. */
 export class PooledSession {
@@ -83,7 +86,10 @@ export class PooledSession {
     this.settle(false);
   }
 
-  /** A stream slot for one more tunnel, by the limit known or assumed now. Mutated by the manager only. */
+  /**
+   * A stream slot for one more tunnel, by the limit known or assumed now. Under the manager's mutex; a
+   * lease that is not admitted gives its reservation back through the manager.
+   */
   admit(): Admission {
     const limit = this.settingsKnown ? this.streamLimit : this.provisionalLimit;
     if (this.active < limit) {
@@ -91,8 +97,7 @@ export class PooledSession {
       return 'admitted';
     }
     if (!this.settingsKnown) return 'wait';
-    this.reserved--;
-    return 'full';
+    return this.streamLimit === 0 ? 'refused' : 'full';
   }
 
   /** Fails every waiter of a session still connecting. */

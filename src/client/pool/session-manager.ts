@@ -15,6 +15,7 @@ import { openSession, peerSettingsArrived } from '../stages/open-session.js';
 import { PooledSession } from './pooled-session.js';
 import { sessionKey } from './session-key.js';
 import { TlsTickets } from './tls-tickets.js';
+import { ZeroStreamBackoff } from './zero-stream-backoff.js';
 import type { SessionLease } from './session-lease.js';
 import type { TunnelEvent } from './tunnel-event.js';
 
@@ -83,6 +84,7 @@ export class SessionManager {
   /** The SETTINGS_MAX_CONCURRENT_STREAMS each server (by session key) last reported. */
   private readonly streamLimits = new Map<string, number>();
   private readonly idleTimeoutMs: number;
+  private readonly zeroStreams = new ZeroStreamBackoff();
   private closed = false;
 
   constructor(options: SessionManagerOptions = {}) {
@@ -114,6 +116,7 @@ export class SessionManager {
       },
       leaseOf: (entry, session) => this.leaseOf(entry, session),
       release: (entry, admitted) => this.release(entry, admitted),
+      refused: (entry) => this.refused(entry),
     });
   }
 
@@ -147,6 +150,9 @@ export class SessionManager {
     const pool = this.pools.get(key) ?? [];
     let entry = pool.find((candidate) => candidate.hasRoom());
     if (entry === undefined) {
+      // A server that allowed no streams is not asked again by a new session until its backoff ends.
+      const backoff = this.zeroStreams.check(key);
+      if (backoff !== undefined) throw backoff;
       const open = openSession(destination, {
         security: settings.security,
         connectTimeoutMs: settings.connectTimeoutMs,
@@ -193,6 +199,13 @@ export class SessionManager {
         if (!session.closed) session.close();
       },
     };
+  }
+
+  /** The server behind `entry` allows no streams: the session is retired now and new ones back off. */
+  private refused(entry: PooledSession): TransportError {
+    this.evict(entry, sessionClosed('the server allows no streams'));
+    entry.session?.close();
+    return this.zeroStreams.refusedBy(entry.key);
   }
 
   private release(entry: PooledSession, admitted: boolean): void {
