@@ -66,10 +66,10 @@ try {
   await flaky.close();
 }
 
-// 2. A server that answers too late: the typed Timeout (from `responseTimeout`) is retried, then surfaces.
+// 2. A server that answers too late: the typed Timeout (from `responseTimeoutMs`) is retried, then surfaces.
 const slow = await startFaultServer({ responseDelayMs: 2_000 });
 try {
-  const result = await attempt(slow.address, { ...slow.dialSettings, responseTimeout: 200 }, () => Promise.resolve('unreachable'));
+  const result = await attempt(slow.address, { ...slow.dialSettings, responseTimeoutMs: 200 }, () => Promise.resolve('unreachable'));
   assert.ok(E.isLeft(result) && isTransportError(result.left));
   console.log(`gave up: ${describe(result.left)}`);
   assert.equal(result.left._tag, 'Timeout');

@@ -9,7 +9,7 @@ import { echoRoundTrip } from '../interop/round-trip.js';
 import { startCli, type CliProcess, type LogLine } from './support/cli-process.js';
 import { openTunnel } from '../../src/client/open-tunnel.js';
 
-const SETTINGS = { h2c: true, host: ['tunnel.test'], path: '/tun', readIdleTimeout: 0 } as const;
+const SETTINGS = { h2c: true, host: ['tunnel.test'], path: '/tun', readIdleTimeoutMs: 0 } as const;
 
 // `--workers`: correctness on these two cores (issue 7 measured that it is not faster here).
 describe('h2tunnel server --workers', function () {

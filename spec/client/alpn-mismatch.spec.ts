@@ -33,7 +33,7 @@ describe('dial: a server that only speaks HTTP/1.1', function () {
     const { cert } = await testCertificate();
     const error: unknown = await openTunnel(
       `127.0.0.1:${port}`,
-      { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 },
+      { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeoutMs: 0 },
       { manager },
     ).then(
       () => assert.fail('dial succeeded'),

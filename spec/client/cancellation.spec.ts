@@ -46,7 +46,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
       const cert = (await testCertificate()).cert;
       const subscription = dial(
         `127.0.0.1:${port}`,
-        { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 },
+        { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeoutMs: 0 },
         { manager },
       ).subscribe({
         next: () => assert.fail('dial emitted'),
@@ -78,7 +78,7 @@ describe('cancellation: unsubscribing a dial leaves nothing open', function () {
     const baseline = tcpHandles();
     const events: string[] = [];
     manager.events.subscribe((e) => events.push(e.type));
-    const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 };
+    const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeoutMs: 0 };
     try {
       const subscription = dial(`127.0.0.1:${port}`, { ...settings, path: '/slow' }, { manager }).subscribe({
         next: () => assert.fail('dial emitted'),

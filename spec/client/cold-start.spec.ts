@@ -55,7 +55,7 @@ describe('dial: a cold start', function () {
     return { address: `127.0.0.1:${link.port}`, order: target.order };
   };
   const tunnel = async (address: string) => {
-    const connection = await openTunnel(address, { h2c: true, readIdleTimeout: 0 }, { manager });
+    const connection = await openTunnel(address, { h2c: true, readIdleTimeoutMs: 0 }, { manager });
     open.push(connection);
     return connection;
   };
@@ -91,7 +91,7 @@ describe('dial: a cold start', function () {
     const started = Date.now();
     const outcomes = await Promise.all(
       Array.from({ length: 3 }, () =>
-        openTunnel(address, { h2c: true, readIdleTimeout: 0, connectTimeout: 500, responseTimeout: 10_000 }, { manager }).then(
+        openTunnel(address, { h2c: true, readIdleTimeoutMs: 0, connectTimeoutMs: 500, responseTimeoutMs: 10_000 }, { manager }).then(
           () => 'opened',
           (e: unknown) => e,
         ),

@@ -20,7 +20,7 @@ async function closedPort(): Promise<number> {
 
 describe('dial: connection refused, and composing with retry', function () {
   this.timeout(20_000);
-  const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test' }, readIdleTimeout: 0 };
+  const settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test' }, readIdleTimeoutMs: 0 };
   let manager: SessionManager;
 
   beforeEach(() => (manager = new SessionManager()));
@@ -66,7 +66,7 @@ describe('dial: connection refused, and composing with retry', function () {
 
     it('succeeds on the third attempt', async () => {
       const connection = await firstValueFrom(
-        dial(faulty.address, { ...faulty.dialSettings, readIdleTimeout: 0 }, { manager }).pipe(retry({ count: 2, delay: 50 }), detach()),
+        dial(faulty.address, { ...faulty.dialSettings, readIdleTimeoutMs: 0 }, { manager }).pipe(retry({ count: 2, delay: 50 }), detach()),
       );
       connection.input.next(Buffer.from('ping'));
       connection.input.complete();

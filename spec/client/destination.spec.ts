@@ -74,7 +74,7 @@ describe('dial: the destination it is handed', function () {
     try {
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(fc.anything(), fc.record({ h2c: fc.anything(), tls: fc.anything(), connectTimeout: fc.anything() }, { requiredKeys: [] })),
+          fc.oneof(fc.anything(), fc.record({ h2c: fc.anything(), tls: fc.anything(), connectTimeoutMs: fc.anything() }, { requiredKeys: [] })),
           async (settings) => {
             // Nothing listens on port 1: a dial that gets that far is refused at once.
             const error = await openTunnel('127.0.0.1:1', settings as never, { manager }).then(

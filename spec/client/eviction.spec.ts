@@ -39,7 +39,7 @@ describe('eviction: a session the server closes is dropped at once', function ()
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       address = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-      settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeout: 0 };
+      settings = { host: ['tunnel.test'], tls: { serverName: 'tunnel.test', ca: cert }, readIdleTimeoutMs: 0 };
     });
     beforeEach(() => (sessions = []));
     after(() => new Promise((resolve) => server.close(resolve)));

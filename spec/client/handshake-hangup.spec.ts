@@ -29,7 +29,7 @@ describe('dial: a peer that accepts TCP and hangs up at once', function () {
   ];
   for (const [name, security] of cases) {
     it(`${name}: fails with SessionClosed instead of waiting for the connect timeout`, async () => {
-      const error: unknown = await openTunnel(`127.0.0.1:${port}`, { ...security, readIdleTimeout: 0 }, { manager }).then(
+      const error: unknown = await openTunnel(`127.0.0.1:${port}`, { ...security, readIdleTimeoutMs: 0 }, { manager }).then(
         () => assert.fail('dial succeeded'),
         (e: unknown) => e,
       );

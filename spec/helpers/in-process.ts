@@ -127,5 +127,5 @@ export function peerPerSuite(options: Partial<ListenOptions> = {}, handler: Tunn
  */
 export function dialSettingsFor(peer: InProcessServer, extra: DialSettings = {}): DialSettings {
   const security: DialSettings = peer.cert === undefined ? { h2c: true } : { tls: { serverName: 'tunnel.test', ca: peer.cert } };
-  return { host: ['tunnel.test'], path: '/tun', readIdleTimeout: 0, ...security, ...extra };
+  return { host: ['tunnel.test'], path: '/tun', readIdleTimeoutMs: 0, ...security, ...extra };
 }

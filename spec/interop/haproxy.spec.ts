@@ -118,7 +118,7 @@ describe('interop: HAProxy in TCP mode in front of two tunnel server processes',
     let succeeded = 0;
     while (succeeded < 3 && Date.now() < deadline) {
       try {
-        const connection = await openTunnel(destination(), { ...settings(), connectTimeout: 2_000, responseTimeout: 2_000 }, { manager });
+        const connection = await openTunnel(destination(), { ...settings(), connectTimeoutMs: 2_000, responseTimeoutMs: 2_000 }, { manager });
         const trip = await echoRoundTrip(connection.toDuplex(), 32 * 1024, 5_000).finally(() => connection.close());
         assert.equal(trip.receivedSha256, trip.sentSha256);
         succeeded += 1;

@@ -21,7 +21,7 @@ describe('reactive: the fault server resets the way a real peer does', function 
   const echoBytes = async (options: Parameters<typeof startFaultServer>[0]) => {
     const server = await startFaultServer(options);
     servers.push(server);
-    const connection = await openTunnel(server.address, { ...server.dialSettings, readIdleTimeout: 0 }, { manager });
+    const connection = await openTunnel(server.address, { ...server.dialSettings, readIdleTimeoutMs: 0 }, { manager });
     const received = lastValueFrom(connection.output.pipe(reduce((n, chunk) => n + chunk.length, 0))).then(
       (bytes) => ({ how: 'complete' as const, bytes }),
       (error: unknown) => ({ how: 'error' as const, error }),

@@ -22,7 +22,7 @@ async function silentServer() {
 }
 
 // A proxy that buffers request bodies answers nothing until the upload ends: with 0-RTT the tunnel is in
-// the caller's hands by then, and must still fail after responseTimeout, as a dial without 0-RTT does.
+// the caller's hands by then, and must still fail after responseTimeoutMs, as a dial without 0-RTT does.
 describe('reactive: 0-RTT keeps the response deadline', function () {
   this.timeout(10_000);
   let server: Awaited<ReturnType<typeof silentServer>>;
@@ -32,7 +32,7 @@ describe('reactive: 0-RTT keeps the response deadline', function () {
   afterEach(() => manager.close());
   after(() => server.close());
 
-  const settings = { h2c: true, zeroRtt: true, responseTimeout: 300, readIdleTimeout: 0 } as const;
+  const settings = { h2c: true, zeroRtt: true, responseTimeoutMs: 300, readIdleTimeoutMs: 0 } as const;
 
   // Each way of holding a 0-RTT connection: a live subscription, or detached.
   const holders: readonly (readonly [string, () => Promise<{ connection: Connection; release: () => void }>])[] = [
@@ -49,7 +49,7 @@ describe('reactive: 0-RTT keeps the response deadline', function () {
   ];
 
   for (const [how, hold] of holders) {
-    it(`${how}: no answer within responseTimeout fails the tunnel with Timeout and resets the peer's stream`, async () => {
+    it(`${how}: no answer within responseTimeoutMs fails the tunnel with Timeout and resets the peer's stream`, async () => {
       const before = server.closed.length;
       const { connection, release } = await hold();
       const started = Date.now();

@@ -50,13 +50,13 @@ const dialSettings = fc.record(
     path: anyValue,
     method: anyValue,
     headers: fc.oneof(anyValue, fc.dictionary(fc.string(), fc.oneof(anyValue, fc.array(anyValue)))),
-    readIdleTimeout: anyValue,
-    healthCheckTimeout: anyValue,
+    readIdleTimeoutMs: anyValue,
+    healthCheckTimeoutMs: anyValue,
     tls: fc.oneof(anyValue, fc.record({ serverName: anyValue, allowInsecure: anyValue, ca: anyValue }, { requiredKeys: [] })),
     h2c: anyValue,
     zeroRtt: anyValue,
-    connectTimeout: anyValue,
-    responseTimeout: anyValue,
+    connectTimeoutMs: anyValue,
+    responseTimeoutMs: anyValue,
   },
   { requiredKeys: [] },
 );
@@ -116,6 +116,7 @@ interface Limit {
 }
 
 const TIMER = 2 ** 31 - 1;
+const HOUR_MS = 3_600_000;
 const SETTING = 2 ** 32 - 1;
 
 function outcome(run: () => unknown): Outcome {
@@ -151,17 +152,18 @@ const LIMITS: readonly Limit[] = [
   { name: '--max-streams', max: SETTING, min: 0, integer: true, read: flag(streamCount) },
   { name: '--workers', max: MAX_WORKERS, min: 1, integer: true, read: flag(workerCount) },
   // The library.
-  { name: 'DialSettings.readIdleTimeout', max: TIMER / 1000, scale: 1000, min: 0, integer: false, read: dial('readIdleTimeout') },
-  { name: 'DialSettings.healthCheckTimeout', max: TIMER / 1000, scale: 1000, min: 0, integer: false, read: dial('healthCheckTimeout', { readIdleTimeout: 0 }) },
-  { name: 'DialSettings.connectTimeout', max: TIMER, min: Number.MIN_VALUE, integer: false, read: dial('connectTimeout') },
-  { name: 'DialSettings.responseTimeout', max: TIMER, min: Number.MIN_VALUE, integer: false, read: dial('responseTimeout') },
+  // Health checks of more than an hour are refused as absurd (they were seconds once: 15000 meant 4 hours).
+  { name: 'DialSettings.readIdleTimeoutMs', max: HOUR_MS, min: 0, integer: false, read: dial('readIdleTimeoutMs') },
+  { name: 'DialSettings.healthCheckTimeoutMs', max: HOUR_MS, min: 0, integer: false, read: dial('healthCheckTimeoutMs', { readIdleTimeoutMs: 0 }) },
+  { name: 'DialSettings.connectTimeoutMs', max: TIMER, min: Number.MIN_VALUE, integer: false, read: dial('connectTimeoutMs') },
+  { name: 'DialSettings.responseTimeoutMs', max: TIMER, min: Number.MIN_VALUE, integer: false, read: dial('responseTimeoutMs') },
   { name: 'ListenOptions.maxConcurrentStreams', max: SETTING, min: 1, integer: true, read: listenOption('maxConcurrentStreams') },
   { name: 'ListenOptions.maxHeaderListSize', max: SETTING, min: 1, integer: true, read: listenOption('maxHeaderListSize') },
   { name: 'ListenOptions.handshakeTimeoutMs', max: TIMER, min: 1, integer: true, read: listenOption('handshakeTimeoutMs') },
   { name: 'ListenOptions.headerTimeoutMs', max: TIMER, min: 1, integer: true, read: listenOption('headerTimeoutMs') },
   { name: 'ListenOptions.idleSessionTimeoutMs', max: TIMER, min: 0, integer: true, read: listenOption('idleSessionTimeoutMs') },
   { name: 'ListenOptions.maxSessionsPerAddress', max: Number.MAX_SAFE_INTEGER, min: 0, integer: true, read: listenOption('maxSessionsPerAddress') },
-  { name: 'ListenOptions.readIdleTimeout', max: TIMER / 1000, scale: 1000, min: 0, integer: false, read: listenOption('readIdleTimeout') },
+  { name: 'ListenOptions.readIdleTimeoutMs', max: HOUR_MS, min: 0, integer: false, read: listenOption('readIdleTimeoutMs') },
   // JSON keys.
   { name: 'httpSettings.read_idle_timeout', max: TIMER / 1000, scale: 1000, min: 0, integer: false, read: stream('read_idle_timeout') },
   { name: 'httpSettings.health_check_timeout', max: TIMER / 1000, scale: 1000, min: 0, integer: false, read: stream('health_check_timeout') },
@@ -272,7 +274,7 @@ describe('reliability: values that cannot be converted to text', () => {
   });
 
   it('resolveDialSettings and checkListenOptions name the key for a hostile value in any field', () => {
-    const fields = ['host', 'path', 'method', 'headers', 'readIdleTimeout', 'connectTimeout', 'tls.serverName', 'tls.minVersion', 'tls.ciphers'];
+    const fields = ['host', 'path', 'method', 'headers', 'readIdleTimeoutMs', 'connectTimeoutMs', 'tls.serverName', 'tls.minVersion', 'tls.ciphers'];
     fc.assert(
       fc.property(fc.constantFrom(...fields), hostile, fc.boolean(), (field, value, asList) => {
         const [outer, inner] = field.split('.') as [string, string | undefined];

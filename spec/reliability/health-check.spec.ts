@@ -7,7 +7,7 @@ import { openTunnel, roundTrip } from './support/tunnels.js';
 import { eventually } from '../helpers/eventually.js';
 
 // Small values: the defaults are 15 s / 15 s (src/config/settings.ts).
-const FAST_HEALTH = { readIdleTimeout: 0.3, healthCheckTimeout: 0.5 };
+const FAST_HEALTH = { readIdleTimeoutMs: 300, healthCheckTimeoutMs: 500 };
 
 describe('reliability: health checks against a peer that stops answering', function () {
   this.timeout(15_000);
@@ -57,9 +57,9 @@ describe('reliability: health checks against a peer that stops answering', funct
     // Health checks off: only the dial's own response deadline stands between the caller and a hang.
     const error = await openTunnel(client.manager, server.address, {
       ...server.dialSettings,
-      readIdleTimeout: 0,
-      connectTimeout: 500,
-      responseTimeout: 500,
+      readIdleTimeoutMs: 0,
+      connectTimeoutMs: 500,
+      responseTimeoutMs: 500,
     }).then(
       () => undefined,
       (e: unknown) => e,

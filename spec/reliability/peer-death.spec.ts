@@ -21,7 +21,7 @@ function duplexEnding(connection: Connection): Promise<{ readonly how: 'end' | '
   });
 }
 
-const FAST_HEALTH = { readIdleTimeout: 0.5, healthCheckTimeout: 1 };
+const FAST_HEALTH = { readIdleTimeoutMs: 500, healthCheckTimeoutMs: 1000 };
 
 // A fault server in its own process, so the test can kill it like a crashed peer.
 const CHILD_SERVER = `

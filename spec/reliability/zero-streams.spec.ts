@@ -16,7 +16,7 @@ describe('reliability: a server that allows zero streams', function () {
   after(() => server.close());
 
   const dialOnce = () =>
-    openTunnel(server.address, { ...server.dialSettings, readIdleTimeout: 0 }, { manager }).then(
+    openTunnel(server.address, { ...server.dialSettings, readIdleTimeoutMs: 0 }, { manager }).then(
       (connection) => {
         connection.close();
         return assert.fail('a tunnel opened on a server that allows none');

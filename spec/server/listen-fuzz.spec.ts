@@ -23,7 +23,7 @@ describe('listen: fuzzed options', function () {
           maxHeaderListSize: odd,
           maxSessionsPerAddress: odd,
           trustForwardedFor: fc.oneof(odd, fc.array(odd)),
-          readIdleTimeout: odd,
+          readIdleTimeoutMs: odd,
         },
         { requiredKeys: [] },
       ),

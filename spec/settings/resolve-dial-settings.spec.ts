@@ -41,13 +41,32 @@ describe('resolveDialSettings', () => {
     assert.equal((error as { key?: string }).key, 'h2c');
   });
 
-  it('turns health-check seconds into milliseconds and names bad values', () => {
-    assert.deepEqual(right({ tls: {}, readIdleTimeout: 2, healthCheckTimeout: 3 }).healthCheck, { readIdleMs: 2000, timeoutMs: 3000 });
-    assert.deepEqual(right({ tls: {}, readIdleTimeout: 0 }).healthCheck.readIdleMs, 0);
-    assert.equal((left({ tls: {}, readIdleTimeout: -1 }) as { key?: string }).key, 'readIdleTimeout');
-    assert.equal((left({ tls: {}, readIdleTimeout: 5, healthCheckTimeout: 0 }) as { key?: string }).key, 'healthCheckTimeout');
-    assert.equal((left({ tls: {}, connectTimeout: 0 }) as { key?: string }).key, 'connectTimeout');
+  it('takes every duration in milliseconds, with names that say so, and names bad values', () => {
+    assert.deepEqual(right({ tls: {}, readIdleTimeoutMs: 2000, healthCheckTimeoutMs: 3000 }).healthCheck, { readIdleMs: 2000, timeoutMs: 3000 });
+    assert.deepEqual(right({ tls: {}, readIdleTimeoutMs: 0 }).healthCheck.readIdleMs, 0);
+    assert.equal((left({ tls: {}, readIdleTimeoutMs: -1 }) as { key?: string }).key, 'readIdleTimeoutMs');
+    assert.equal((left({ tls: {}, readIdleTimeoutMs: 5000, healthCheckTimeoutMs: 0 }) as { key?: string }).key, 'healthCheckTimeoutMs');
+    assert.equal((left({ tls: {}, connectTimeoutMs: 0 }) as { key?: string }).key, 'connectTimeoutMs');
   });
+
+  it('refuses a health check of hours: 15000 once meant seconds (4 hours)', () => {
+    const error = left({ tls: {}, readIdleTimeoutMs: 15_000 * 1000 });
+    assert.equal((error as { key?: string }).key, 'readIdleTimeoutMs');
+    assert.match(error.message, /at most 3600000/);
+  });
+
+  for (const [old, now] of [
+    ['readIdleTimeout', 'readIdleTimeoutMs'],
+    ['healthCheckTimeout', 'healthCheckTimeoutMs'],
+    ['connectTimeout', 'connectTimeoutMs'],
+    ['responseTimeout', 'responseTimeoutMs'],
+  ] as const) {
+    it(`says what ${old} became: ${now}, in milliseconds`, () => {
+      const error = left({ tls: {}, [old]: 5 });
+      assert.equal((error as { key?: string }).key, old);
+      assert.match(error.message, new RegExp(`renamed ${now}, in milliseconds`));
+    });
+  }
 
   it('names invalid hosts, methods and headers', () => {
     assert.equal((left({ tls: {}, host: ['ok.test', 'bad host'] }) as { key?: string }).key, 'host[1]');

@@ -48,7 +48,7 @@ describe('testing/startFaultServer', function () {
 
   it('delays the response headers past the dial deadline', async () => {
     const s = await start({ responseDelayMs: 5_000 });
-    const error = await openTunnel(client.manager, s.address, { ...s.dialSettings, responseTimeout: 300 }).then(
+    const error = await openTunnel(client.manager, s.address, { ...s.dialSettings, responseTimeoutMs: 300 }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -78,7 +78,7 @@ describe('testing/startFaultServer', function () {
 
   it('goes silent right after the handshake: the tunnel never answers', async () => {
     const s = await start({ silentAfterStreams: 0 });
-    const error = await openTunnel(client.manager, s.address, { ...s.dialSettings, connectTimeout: 400, responseTimeout: 400, readIdleTimeout: 0 }).then(
+    const error = await openTunnel(client.manager, s.address, { ...s.dialSettings, connectTimeoutMs: 400, responseTimeoutMs: 400, readIdleTimeoutMs: 0 }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -90,7 +90,7 @@ describe('testing/startFaultServer', function () {
     const s = await start({ dropAfterBytes: 200_000 });
     // Node's HTTP/2-over-TLS stops reading a socket reset in the middle of a flow-controlled write and
     // never reports it; only the health check (a PING that gets no answer) notices the dead peer.
-    const connection = await openTunnel(client.manager, s.address, { ...s.dialSettings, readIdleTimeout: 0.3, healthCheckTimeout: 0.5 });
+    const connection = await openTunnel(client.manager, s.address, { ...s.dialSettings, readIdleTimeoutMs: 300, healthCheckTimeoutMs: 500 });
     connection.output.subscribe({ error: () => undefined });
     await connection.write(pattern(1_000_000)).catch(() => undefined);
     const result = await connection.done;

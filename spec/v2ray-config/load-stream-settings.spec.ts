@@ -34,7 +34,7 @@ describe('config/load-stream-settings: v2ray JSON files and PEM files', () => {
     });
     const loaded = await loadDialSettings(file);
     assert.ok(E.isRight(loaded));
-    assert.deepEqual(loaded.right.settings, { host: ['a.test'], path: '/p', readIdleTimeout: 5, tls: { serverName: 'a.test', ca: [cert] } });
+    assert.deepEqual(loaded.right.settings, { host: ['a.test'], path: '/p', readIdleTimeoutMs: 5000, tls: { serverName: 'a.test', ca: [cert] } });
   });
 
   it('client: security none leaves TLS unset (the caller then needs --h2c)', async () => {

@@ -32,8 +32,8 @@ describe('parseStreamSettings', () => {
       host: ['tunnel.example', 'alt.example'],
       path: '/tun',
       method: 'POST',
-      readIdleTimeout: 10,
-      healthCheckTimeout: 15,
+      readIdleTimeoutMs: 10_000,
+      healthCheckTimeoutMs: 15_000,
       headers: { 'x-a': ['1', '2'], 'x-b': ['3'] },
     });
     assert.deepEqual(parsed.tls, {

@@ -4,7 +4,7 @@ import { invalidConfig, type InvalidConfig } from '../errors/transport-error.js'
 import type { ListenOptions } from './server-options.js';
 import { checkCertificates } from '../tls/check-pem.js';
 import { describeValue } from '../settings/describe-value.js';
-import { COUNT, outOfRange, SECONDS, SETTING_VALUE, WHOLE_MILLISECONDS, type NumberRange } from '../settings/ranges.js';
+import { COUNT, HEALTH_MILLISECONDS, outOfRange, SETTING_VALUE, WHOLE_MILLISECONDS, type NumberRange } from '../settings/ranges.js';
 
 // Numeric options, what Node takes for each (an HTTP/2 setting, a timer), and whether 0 is allowed ("off").
 const NUMBERS: readonly (readonly [keyof ListenOptions, NumberRange, boolean])[] = [
@@ -16,8 +16,8 @@ const NUMBERS: readonly (readonly [keyof ListenOptions, NumberRange, boolean])[]
   ['maxSessionsPerAddress', COUNT, true],
   ['maxResetBurst', COUNT, false],
   ['maxResetsPerSecond', COUNT, false],
-  ['readIdleTimeout', SECONDS, true],
-  ['healthCheckTimeout', SECONDS, true],
+  ['readIdleTimeoutMs', HEALTH_MILLISECONDS, true],
+  ['healthCheckTimeoutMs', HEALTH_MILLISECONDS, true],
 ];
 
 /**

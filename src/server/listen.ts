@@ -19,8 +19,8 @@ import type { ListenOptions } from './server-options.js';
 import { DEFAULT_RESET_LIMITS } from './reset-budget.js';
 import { SessionTracker } from './session-tracker.js';
 
-// Seconds of silence before a server PINGs its client; the health-check timeout (15 s) follows.
-const SERVER_READ_IDLE_TIMEOUT_S = 30;
+// Silence before a server PINGs its client; the health-check timeout (15 s) follows.
+const SERVER_READ_IDLE_TIMEOUT_MS = 30_000;
 
 /** A listening tunnel server. */
 export interface TunnelServer {
@@ -137,7 +137,7 @@ function resolveServerConfig(given: ListenOptions): E.Either<TransportError, Ser
       headers: http.headers,
       // A client that vanished without a FIN (machine gone, NAT dropped) is found within 30 + 15 s, and
       // its forward connections reset; v2ray keeps them until its 300 s idle policy.
-      healthCheck: resolveHealthCheck(options, SERVER_READ_IDLE_TIMEOUT_S),
+      healthCheck: resolveHealthCheck(options, SERVER_READ_IDLE_TIMEOUT_MS),
     });
   } catch (error) {
     if (isTransportError(error)) return E.left(error);

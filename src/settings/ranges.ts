@@ -42,6 +42,14 @@ export const SECONDS: NumberRange = {
 };
 /** A duration in milliseconds, 0 allowed. */
 export const MILLISECONDS: NumberRange = { what: 'a non-negative number of milliseconds', min: 0, max: MAX_TIMER_MS, integer: false, because: TIMERS };
+/** A health-check duration in milliseconds, 0 allowed (off): a check of hours would find a dead session too late to matter. */
+export const HEALTH_MILLISECONDS: NumberRange = {
+  what: 'a non-negative number of milliseconds',
+  min: 0,
+  max: 3_600_000,
+  integer: false,
+  because: 'a health check of more than an hour finds a dead session too late to matter; the library counts milliseconds',
+};
 /** A whole number of milliseconds, 0 allowed. */
 export const WHOLE_MILLISECONDS: NumberRange = { ...MILLISECONDS, what: 'a whole number of milliseconds', integer: true };
 /** An HTTP/2 SETTINGS value (streams, header list size). */

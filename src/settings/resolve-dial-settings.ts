@@ -5,14 +5,14 @@ import { isInvalidConfig } from '../errors/error-guards.js';
 import type { CertificatePins } from '../tls/certificate-pins.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
-import { checkRange, MILLISECONDS, SECONDS, type NumberRange } from './ranges.js';
+import { checkRange, HEALTH_MILLISECONDS, MILLISECONDS, type NumberRange } from './ranges.js';
 import { checkPin, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
 import { describeValue } from './describe-value.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
-  DEFAULT_HEALTH_CHECK_TIMEOUT_S,
+  DEFAULT_HEALTH_CHECK_TIMEOUT_MS,
   DEFAULT_METHOD,
-  DEFAULT_READ_IDLE_TIMEOUT_S,
+  DEFAULT_READ_IDLE_TIMEOUT_MS,
   DEFAULT_RESPONSE_TIMEOUT_MS,
   type DialSettings,
   type HealthCheck,
@@ -37,6 +37,7 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
     if (settings.tls !== undefined && settings.h2c === true) {
       return E.left(invalidConfig('h2c', 'cannot be combined with TLS settings; choose one'));
     }
+    rejectRenamed(settings);
     if (settings.tls === undefined && settings.h2c !== true) return E.left(tlsRequired());
     const http = resolveHttp(settings);
     // Spelled out, not `{ ...http, … }`: V8 takes a slow path (~1 us, every dial) for a spread followed by more properties.
@@ -46,10 +47,10 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
       method: http.method,
       headers: http.headers,
       security: resolveSecurity(settings),
-      healthCheck: resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_S),
+      healthCheck: resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_MS),
       zeroRtt: settings.zeroRtt === true,
-      connectTimeoutMs: positive('connectTimeout', settings.connectTimeout, DEFAULT_CONNECT_TIMEOUT_MS, MILLISECONDS),
-      responseTimeoutMs: positive('responseTimeout', settings.responseTimeout, DEFAULT_RESPONSE_TIMEOUT_MS, MILLISECONDS),
+      connectTimeoutMs: positive('connectTimeoutMs', settings.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, MILLISECONDS),
+      responseTimeoutMs: positive('responseTimeoutMs', settings.responseTimeoutMs, DEFAULT_RESPONSE_TIMEOUT_MS, MILLISECONDS),
     });
   } catch (error) {
     // Settings come from JavaScript callers too: anything unforeseen is still a typed config error.
@@ -68,12 +69,29 @@ export function resolveHttp(settings: HttpSettings): Pick<ResolvedDialSettings, 
   };
 }
 
-/** Health-check timing in ms; `defaultIdleS` differs between client (on) and server (off). Throws InvalidConfig. */
-export function resolveHealthCheck(settings: HttpSettings, defaultIdleS: number): HealthCheck {
-  const idle = nonNegative('readIdleTimeout', settings.readIdleTimeout, defaultIdleS, SECONDS);
-  const wait = nonNegative('healthCheckTimeout', settings.healthCheckTimeout, DEFAULT_HEALTH_CHECK_TIMEOUT_S, SECONDS);
-  if (idle > 0 && wait === 0) throw invalidConfig('healthCheckTimeout', 'must be above 0 when readIdleTimeout is set');
-  return { readIdleMs: idle * 1000, timeoutMs: wait * 1000 };
+/** Health-check timing; `defaultIdleMs` differs between client and server. Throws InvalidConfig. */
+export function resolveHealthCheck(settings: HttpSettings, defaultIdleMs: number): HealthCheck {
+  rejectRenamed(settings);
+  const idle = nonNegative('readIdleTimeoutMs', settings.readIdleTimeoutMs, defaultIdleMs, HEALTH_MILLISECONDS);
+  const wait = nonNegative('healthCheckTimeoutMs', settings.healthCheckTimeoutMs, DEFAULT_HEALTH_CHECK_TIMEOUT_MS, HEALTH_MILLISECONDS);
+  if (idle > 0 && wait === 0) throw invalidConfig('healthCheckTimeoutMs', 'must be above 0 when readIdleTimeoutMs is set');
+  return { readIdleMs: idle, timeoutMs: wait };
+}
+
+// Every duration of the library is in milliseconds, named so; these four once were not (two in seconds).
+const RENAMED: Readonly<Record<string, string>> = {
+  readIdleTimeout: 'readIdleTimeoutMs',
+  healthCheckTimeout: 'healthCheckTimeoutMs',
+  connectTimeout: 'connectTimeoutMs',
+  responseTimeout: 'responseTimeoutMs',
+};
+
+// A JavaScript caller (or an old config object) may still pass the old names: say what they became.
+function rejectRenamed(settings: object): void {
+  for (const [old, now] of Object.entries(RENAMED)) {
+    if (Object.prototype.hasOwnProperty.call(settings, old))
+      throw invalidConfig(old, `was renamed ${now}, in milliseconds like every duration of the library (v2ray JSON and the CLI flags keep seconds)`);
+  }
 }
 
 function resolveHosts(hosts: readonly string[] | undefined): HostList {

@@ -12,10 +12,10 @@ export interface HttpSettings {
   readonly method?: string;
   /** Extra request headers (client) or response headers (server). */
   readonly headers?: Readonly<Record<string, string | readonly string[]>>;
-  /** Seconds without a frame from the peer before a PING is sent; 0 disables health checks. */
-  readonly readIdleTimeout?: number;
-  /** Seconds to wait for the PING answer before the session is dropped. */
-  readonly healthCheckTimeout?: number;
+  /** Milliseconds without a frame from the peer before a PING is sent; 0 disables health checks. At most an hour. */
+  readonly readIdleTimeoutMs?: number;
+  /** Milliseconds to wait for the PING answer before the session is dropped. At most an hour. */
+  readonly healthCheckTimeoutMs?: number;
 }
 
 /** Client TLS settings. Verification is on unless `allowInsecure`. */
@@ -54,9 +54,9 @@ export interface DialSettings extends HttpSettings {
   /** Hand out the connection before the 200 arrives (Xray's "real 0-RTT"); a non-200 fails it afterwards. */
   readonly zeroRtt?: boolean;
   /** Milliseconds allowed for TCP connect + TLS handshake. Default 10,000. */
-  readonly connectTimeout?: number;
-  /** Milliseconds allowed for the response headers of a tunnel request. Default 10,000. */
-  readonly responseTimeout?: number;
+  readonly connectTimeoutMs?: number;
+  /** Milliseconds allowed for the response headers of a tunnel request, with `zeroRtt` too. Default 10,000. */
+  readonly responseTimeoutMs?: number;
 }
 
 /** Health-check timing of a session, in milliseconds; `readIdleMs` 0 disables it. */
@@ -97,8 +97,8 @@ export interface ResolvedDialSettings {
 }
 
 /** Client defaults: a dead peer is noticed within readIdle + timeout (30 s) even on an idle session. */
-export const DEFAULT_READ_IDLE_TIMEOUT_S = 15;
-export const DEFAULT_HEALTH_CHECK_TIMEOUT_S = 15;
+export const DEFAULT_READ_IDLE_TIMEOUT_MS = 15_000;
+export const DEFAULT_HEALTH_CHECK_TIMEOUT_MS = 15_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 export const DEFAULT_RESPONSE_TIMEOUT_MS = 10_000;
 export const DEFAULT_METHOD = 'PUT';

@@ -77,8 +77,9 @@ function parseHttp(fields: JsonFields | undefined): HttpSettings {
     host: fields.strings('host'),
     path: fields.string('path'),
     method: fields.string('method'),
-    readIdleTimeout: fields.number('read_idle_timeout', SECONDS),
-    healthCheckTimeout: fields.number('health_check_timeout', SECONDS),
+    // v2ray's JSON counts seconds; the library, milliseconds.
+    readIdleTimeoutMs: milliseconds(fields.number('read_idle_timeout', SECONDS)),
+    healthCheckTimeoutMs: milliseconds(fields.number('health_check_timeout', SECONDS)),
     headers: headers === undefined ? undefined : Object.fromEntries(headers.entries().map(([name]) => [name, headers.strings(name) ?? []])),
   };
   fields.rejectUnread('is not a known key here');
@@ -108,4 +109,8 @@ function wholeConfigHint(json: unknown): string | undefined {
   const where =
     candidates.length === 0 ? 'none of its inbounds or outbounds uses the http transport' : `use the "streamSettings" of ${candidates.join(' or ')}`;
   return `this is a whole v2ray config (it has "inbounds"/"outbounds"), not one streamSettings object: run it with "h2tunnel run -c FILE", or ${where}`;
+}
+
+function milliseconds(seconds: number | undefined): number | undefined {
+  return seconds === undefined ? undefined : seconds * 1000;
 }

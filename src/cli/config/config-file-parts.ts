@@ -48,7 +48,7 @@ async function clientPart(part: TunnelClientPart): Promise<ConfigFilePart> {
   const settings = {
     ...loaded.settings,
     zeroRtt: true,
-    ...(part.policy.connectTimeoutS === undefined ? {} : { connectTimeout: part.policy.connectTimeoutS * 1000 }),
+    ...(part.policy.connectTimeoutS === undefined ? {} : { connectTimeoutMs: part.policy.connectTimeoutS * 1000 }),
   };
   const resolved = resolveDialSettings(settings);
   if (E.isLeft(resolved)) throw resolved.left;
