@@ -1,4 +1,4 @@
-import { constants, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { constants, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import { remoteAddress, type ForwardedForTrust } from '../../protocol/remote-address.js';
 import { connectionLost } from '../../session/session-failure.js';
 import type { ExchangeEnd, XhttpExchange } from './exchange.js';
@@ -56,14 +56,14 @@ export function h2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHeade
     onEnd(listener) {
       stream.once('close', () => {
         ended.value = true;
-        listener(endOf(stream));
+        listener(endOf(stream, session));
       });
     },
   };
 }
 
-function endOf(stream: ServerHttp2Stream): ExchangeEnd {
-  const session = stream.session;
+// `session` as it was: a closed stream no longer knows its session.
+function endOf(stream: ServerHttp2Stream, session: Http2Session | undefined): ExchangeEnd {
   if (session !== undefined && connectionLost(session)) return 'lost';
   const code = stream.rstCode;
   if (code === undefined || code === constants.NGHTTP2_NO_ERROR) return 'finished';

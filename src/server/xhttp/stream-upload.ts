@@ -2,6 +2,7 @@ import { sessionClosed } from '../../errors/transport-error.js';
 import { drawFromRange, paddingOf } from '../../protocol/xhttp/padding.js';
 import type { Range } from '../../settings/xhttp-settings.js';
 import type { XhttpExchange } from './exchange.js';
+import { guardBodyEnd } from './guard-body-end.js';
 import type { SplitTunnel, UploadFeed } from './split-tunnel.js';
 
 /** How a stream upload's own response behaves. */
@@ -50,6 +51,7 @@ export class StreamUpload implements UploadFeed {
   /** The tunnel reads from here on; until then the body stays unread. */
   connect(tunnel: SplitTunnel): void {
     this.tunnel = tunnel;
+    guardBodyEnd(this.exchange);
     const body = this.exchange.body;
     body.on('data', (chunk: Buffer) => {
       if (!tunnel.deliver(chunk)) body.pause();

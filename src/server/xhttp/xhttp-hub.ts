@@ -6,6 +6,7 @@ import { commonHeaders, downloadHeaders, preflightHeaders, streamUpHeaders, type
 import type { Range } from '../../settings/xhttp-settings.js';
 import type { ServerEvent, XhttpRejection } from '../server-events.js';
 import type { XhttpExchange } from './exchange.js';
+import { guardBodyEnd } from './guard-body-end.js';
 import { readPacket } from './read-packet.js';
 import type { SessionTable } from './session-table.js';
 import { SplitTunnel } from './split-tunnel.js';
@@ -102,6 +103,7 @@ async function packet(exchange: XhttpExchange, sessionId: string, seq: number, c
     return refuse(exchange, context, { status: 400, reason: 'too-far' });
   }
   if (place === 'closed') return refuse(exchange, context, { status: 410, reason: 'session-closed' });
+  guardBodyEnd(exchange);
   const body = await readPacket(exchange.body, context.rules.maxPacketBytes);
   if (body.kind === 'cut') return;
   if (body.kind === 'too-large') return refuse(exchange, context, { status: 413, reason: 'packet-size' });
