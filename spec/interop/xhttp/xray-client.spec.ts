@@ -4,6 +4,7 @@ import type { ServerEvent } from '../../../src/server/server-events.js';
 import { listen, type TunnelServer } from '../../../src/server/listen.js';
 import type { XhttpMode } from '../../../src/settings/xhttp-settings.js';
 import { requireBinary } from '../../helpers/binaries.js';
+import { eventually } from '../../helpers/eventually.js';
 import { writeCertificateFiles, type CertificateFiles } from '../../helpers/cert-files.js';
 import { testCertificate } from '../../helpers/certs.js';
 import { stopAfterEach, tempDir, type TempDir } from '../../helpers/process.js';
@@ -20,6 +21,7 @@ describe('interop: Xray client -> our XHTTP server', function () {
   let dir: TempDir;
   let files: CertificateFiles;
   const servers: TunnelServer[] = [];
+  const ends: string[] = [];
   const keep = stopAfterEach();
 
   before(async function () {
@@ -37,6 +39,7 @@ describe('interop: Xray client -> our XHTTP server', function () {
     const server = await listen({ listen: '127.0.0.1:0', ...transport, host: [HOST], path: PATH, xhttp: {} });
     servers.push(server);
     server.connections.subscribe((connection) => {
+      void connection.done.then((result) => ends.push(result._tag === 'Right' ? 'clean' : result.left.message));
       const duplex = connection.toDuplex();
       duplex.on('error', () => undefined);
       duplex.pipe(duplex);
@@ -53,6 +56,7 @@ describe('interop: Xray client -> our XHTTP server', function () {
     { name: 'packet-up over HTTP/1.1 (TLS, ALPN http/1.1)', mode: 'packet-up', secure: true, alpn: ['http/1.1'] },
     { name: 'packet-up over cleartext HTTP/1.1', mode: 'packet-up', secure: false },
     { name: 'stream-up over cleartext HTTP/1.1', mode: 'stream-up', secure: false },
+    { name: 'stream-one over cleartext HTTP/1.1', mode: 'stream-one', secure: false },
   ];
 
   for (const { name, mode, secure, alpn } of cases) {
@@ -65,10 +69,12 @@ describe('interop: Xray client -> our XHTTP server', function () {
 
       it('carries 8 MiB intact both ways', async () => {
         const xray = await xrayClient(server, mode, tls());
+        ends.length = 0;
         const trip = await tcpRoundTrip(xray.port, BULK, 60_000);
         assert.equal(trip.receivedBytes, trip.sentBytes);
         assert.equal(trip.receivedSha256, trip.sentSha256);
-        console.log(`      Xray client (${name}) -> our server: 8 MiB echoed at ${throughput(trip)} MB/s each way`);
+        await eventually(() => ends.length === 1, 'the tunnel to end on our side', 10_000);
+        console.log(`      Xray client (${name}) -> our server: 8 MiB echoed at ${throughput(trip)} MB/s each way; our end: ${ends[0]}`);
       });
 
       it('carries 50 tunnels at once', async () => {
