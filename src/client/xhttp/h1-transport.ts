@@ -50,6 +50,8 @@ export function h1Transport(manager: SessionManager, target: HostPort, settings:
       };
       const request = security === undefined ? http.request(options) : https.request(options);
       request.on('error', () => undefined);
+      // Tunnel bytes go out as they are written, not held back for an ACK (Nagle).
+      request.setNoDelay(true);
       if (security?.pins !== undefined) checkPins(request, security);
       // The timeout guards the connect only: a download or stream upload may rest as long as its tunnel.
       request.once('socket', (socket) => {

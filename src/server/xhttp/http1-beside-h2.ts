@@ -30,6 +30,9 @@ export function serveHttp1Beside(server: Http2Server | Http2SecureServer, http1:
   server.removeListener(event, http2Listener);
   const toHttp2 = (socket: Socket) => http2Listener.call(server, socket);
   const toHttp1 = (socket: Socket) => {
+    // Node's HTTP/1.1 server disables Nagle on the sockets it accepts itself; these come from elsewhere.
+    // Without it each small download write waits for the client's delayed ACK (~40 ms).
+    socket.setNoDelay(true);
     http1.emit('connection', socket);
     // Node's HTTP/1 parser reads the socket's handle directly; bytes already read come through 'data'.
     socket.resume();
