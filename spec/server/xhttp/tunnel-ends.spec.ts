@@ -85,6 +85,19 @@ describe('XHTTP server: how split tunnels end', function () {
     await eventually(() => Buffer.concat(received[0] ?? []).toString() === 'abcdef', 'all six in order');
   });
 
+  it('packet-up: a packet cut off while it waited for room is dropped, and the window goes on', async () => {
+    await xhttpRequest(client, 'GET', '/tun/p5');
+    await eventually(() => tunnels.length === 1, 'the tunnel');
+    const waiting = client.request({ ':method': 'POST', ':path': '/tun/p5/4', ':authority': 'tunnel.test', referer: referer() }, { endStream: false });
+    waiting.on('error', () => undefined);
+    waiting.end(Buffer.from('never'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    waiting.destroy(new Error('gave up'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const seq of [0, 1, 2, 3, 4, 5]) assert.equal((await xhttpRequest(client, 'POST', `/tun/p5/${seq}`, Buffer.from('abcdef'[seq] ?? ''))).status, 200);
+    await eventually(() => Buffer.concat(received[0] ?? []).toString() === 'abcdef', 'all six in order');
+  });
+
   it('stream-up: the POST ending is the clean end of the upload; the download goes on', async () => {
     const download = await xhttpRequest(client, 'GET', '/tun/s1');
     const post = await xhttpRequest(client, 'POST', '/tun/s1', Buffer.from('up and done'));

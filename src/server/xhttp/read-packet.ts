@@ -33,6 +33,8 @@ export function readPacket(body: Readable, limit: number): Promise<PacketBody> {
     const onEnd = () => settle({ kind: 'read', payload: chunks.length === 1 && chunks[0] !== undefined ? chunks[0] : Buffer.concat(chunks, length) });
     const onClose = () => settle({ kind: 'cut' });
     if (body.readableEnded) return resolve({ kind: 'read', payload: Buffer.alloc(0) });
+    // Cut off while it waited for room in the window: its 'close' has come and gone.
+    if (body.destroyed) return resolve({ kind: 'cut' });
     body.on('data', onData);
     body.once('end', onEnd);
     body.once('close', onClose);
