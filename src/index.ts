@@ -49,6 +49,21 @@ export { DEFAULT_HOSTS, pickHost, type HostList } from './settings/hosts.js';
 export { normalizePath } from './settings/path.js';
 export { resolveDialSettings } from './settings/resolve-dial-settings.js';
 export type { DialSettings, HealthCheck, HttpSettings, ResolvedDialSettings, TlsClientSettings, TransportSecurity } from './settings/settings.js';
+export { resolveXhttpSettings } from './settings/resolve-xhttp-settings.js';
+export {
+  XHTTP_DEFAULTS,
+  type Range,
+  type RangeInput,
+  type ResolvedXhttpSettings,
+  type ResolvedXmux,
+  type XhttpDialMode,
+  type XhttpHttpVersion,
+  type XhttpMode,
+  type XhttpServerSettings,
+  type XhttpSettings,
+  type XmuxSettings,
+  type XmuxSpread,
+} from './settings/xhttp-settings.js';
 export { parseStreamSettings, type CertificateEntry, type StreamSettings, type StreamTlsSettings } from './v2ray-config/stream-settings.js';
 
 // protocol rules
@@ -56,6 +71,14 @@ export { remoteAddress } from './protocol/remote-address.js';
 export { tunnelRequestHeaders } from './protocol/v2ray-http/request-headers.js';
 export { hostAccepted, routeRequest, type HostMatch, type RouteDecision, type RouteRules } from './protocol/route.js';
 export { checkStatus } from './protocol/v2ray-http/status.js';
+export { normalizeXhttpPath, type XhttpPath } from './protocol/xhttp/xhttp-path.js';
+export {
+  classifyXhttpRequest,
+  type XhttpDecision,
+  type XhttpRefusal,
+  type XhttpRequestFacts,
+  type XhttpServerRules,
+} from './protocol/xhttp/classify-request.js';
 
 // client
 export { dial, dialEither, defaultSessionManager, type DialOptions } from './client/dial.js';
@@ -71,7 +94,7 @@ export type { TunnelStream } from './connection/tunnel-stream.js';
 
 // server
 export { listen, type TunnelServer } from './server/listen.js';
-export type { ServerEvent } from './server/server-events.js';
+export type { ServerEvent, XhttpRejection } from './server/server-events.js';
 export type { ListenOptions, ServerTlsSettings } from './server/server-options.js';
 
 // tls

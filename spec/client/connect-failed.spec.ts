@@ -48,7 +48,9 @@ describe('dial: connection refused, and composing with retry', function () {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const { port } = server.address() as AddressInfo;
-      const error: unknown = await firstValueFrom(dial(`127.0.0.1:${port}`, settings, { manager }).pipe(retry({ count: 2, delay: 50 }), detach())).then(
+      const error: unknown = await firstValueFrom(
+        dial(`127.0.0.1:${port}`, settings, { manager }).pipe(retry({ count: 2, delay: 50 }), detach(), detach()),
+      ).then(
         () => assert.fail('dial succeeded'),
         (e: unknown) => e,
       );
@@ -66,7 +68,7 @@ describe('dial: connection refused, and composing with retry', function () {
 
     it('succeeds on the third attempt', async () => {
       const connection = await firstValueFrom(
-        dial(faulty.address, { ...faulty.dialSettings, readIdleTimeoutMs: 0 }, { manager }).pipe(retry({ count: 2, delay: 50 }), detach()),
+        dial(faulty.address, { ...faulty.dialSettings, readIdleTimeoutMs: 0 }, { manager }).pipe(retry({ count: 2, delay: 50 }), detach(), detach()),
       );
       connection.input.next(Buffer.from('ping'));
       connection.input.complete();

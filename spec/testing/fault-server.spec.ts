@@ -116,7 +116,7 @@ describe('testing/startFaultServer', function () {
 
   it('fails the first K tunnels, then succeeds (a retry example)', async () => {
     const s = await start({ failFirst: 2 });
-    const connection = await firstValueFrom(dial(s.address, s.dialSettings, { manager: client.manager }).pipe(retry(2), detach()));
+    const connection = await firstValueFrom(dial(s.address, s.dialSettings, { manager: client.manager }).pipe(retry(2), detach(), detach()));
     assert.equal((await roundTrip(connection, Buffer.from('third time'))).toString(), 'third time');
     assert.equal(s.stats().streams, 3);
   });

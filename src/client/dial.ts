@@ -12,6 +12,7 @@ import { wasNotProcessed } from './not-processed.js';
 import { reportTunnel } from './report-tunnel.js';
 import { requestTunnel } from './stages/request-tunnel.js';
 import { SessionManager } from './pool/session-manager.js';
+import { dialXhttp } from './xhttp/dial-xhttp.js';
 
 /** Options of {@link dial}. */
 export interface DialOptions {
@@ -38,6 +39,8 @@ export function defaultSessionManager(): SessionManager {
  * Errors are typed {@link TransportError}s and come only while opening; a tunnel that fails later
  * reports it on its `output` and `done`, so `retry` repeats failed opens, never a tunnel that carried bytes.
  *
+ * With `settings.xhttp` it speaks Xray's XHTTP instead (see `dialXhttp`); the Connection and its lifetime are the same.
+ *
  * @example
  * ```ts
  * dial('tunnel.test:443', { host: ['tunnel.test'], path: '/tun', tls: {} })
@@ -47,6 +50,10 @@ export function defaultSessionManager(): SessionManager {
  */
 export function dial(destination: Destination, settings: DialSettings, options: DialOptions = {}): Observable<Connection> {
   return defer(() => {
+    if (typeof settings === 'object' && settings !== null && settings.xhttp !== undefined) {
+      const manager = options.manager ?? defaultSessionManager();
+      return dialXhttp(destination, settings, manager).pipe(reportTunnel(manager, label(destination)));
+    }
     const plan = pipe(
       destinationOf(destination),
       E.flatMap((target) =>
