@@ -75,6 +75,14 @@ describe('h2tunnel run -c', function () {
       },
       /^h2tunnel: bad\.json: inbounds\[0\] \(tag "app"\) → outbounds\[0\] \(tag "tunnel"\): TLS must be enabled for http transport\./,
     ],
+    [
+      'a jsonv5 log section in a file read as v4',
+      {
+        ...serverConfigFile({ certFile: 'cert.pem', keyFile: 'key.pem' }, { port: 1, targetPort: 9, host: [], path: '/' }),
+        log: { error: { type: 'Console', level: 'Warning' } },
+      },
+      /^h2tunnel: bad\.json: log\.error: must be a string, got an object \(this looks like a jsonv5 config: pass --format jsonv5 or name it \*\.v5\.json\)\n$/,
+    ],
   ];
   for (const [what, config, message] of refusals) {
     it(`refuses ${what}: exit 2, one line, under -test and when run alike`, async () => {

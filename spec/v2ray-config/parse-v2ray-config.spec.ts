@@ -151,6 +151,18 @@ describe('parseV2rayConfig: a whole v4 config', () => {
     const error = left({ inbounds: [{ ...serverInbound, streamSettings: { transport: 'h2' } }] });
     assert.match(error.message, /looks like a jsonv5 config/);
   });
+
+  it("says a file whose log section is jsonv5's object looks like jsonv5, naming the key", () => {
+    const log = { access: { type: 'Console', level: 'Info' }, error: { type: 'Console', level: 'Warning' } };
+    const error = left({ log, inbounds: [serverInbound], outbounds: [{ protocol: 'freedom' }] });
+    assert.equal(error.key, 'log.access');
+    assert.equal(error.message, 'log.access: must be a string, got an object (this looks like a jsonv5 config: pass --format jsonv5 or name it *.v5.json)');
+  });
+
+  it('leaves a plain wrong type in a v4 log section without the jsonv5 hint', () => {
+    const error = left({ log: { loglevel: 3 }, inbounds: [serverInbound], outbounds: [{ protocol: 'freedom' }] });
+    assert.equal(error.message, 'log.loglevel: must be a string, got number 3');
+  });
 });
 
 describe('parseV2rayConfig: jsonv5', () => {

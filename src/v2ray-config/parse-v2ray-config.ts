@@ -1,9 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { configDetail, invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
+import { invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
 import { isInvalidConfig } from '../errors/error-guards.js';
 import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from '../settings/address.js';
 import type { ConfigFormat, Deployment, DeploymentPart, PartPolicy } from './deployment.js';
 import { JsonFields } from './json-fields.js';
+import { withJsonv5Hint } from './jsonv5-hint.js';
 import { parseConfigLog } from './config-log.js';
 import { parseConfigPolicy } from './config-policy.js';
 import { parseStreamSettings, type StreamSettings } from './stream-settings.js';
@@ -197,7 +198,7 @@ function transportOf(json: unknown, at: string, format: ConfigFormat): StreamSet
   if (E.isLeft(parsed)) {
     const transport = (json as Record<string, unknown> | null)?.[format === 'json' ? 'network' : 'transport'];
     if (format === 'json' && (json as Record<string, unknown> | null)?.transport !== undefined) {
-      throw invalidConfig(parsed.left.key, `${configDetail(parsed.left)} (this looks like a jsonv5 config: pass --format jsonv5 or name it *.v5.json)`);
+      throw withJsonv5Hint(parsed.left);
     }
     if (typeof transport === 'string' && transport !== 'http' && transport !== 'h2') {
       throw invalidConfig(`${at}.${format === 'json' ? 'network' : 'transport'}`, `"${transport}" is not supported; h2tunnel speaks only the http transport`);
