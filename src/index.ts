@@ -42,6 +42,21 @@ export { DEFAULT_HOSTS, pickHost, type HostList } from './settings/hosts.js';
 export { normalizePath } from './settings/path.js';
 export { resolveDialSettings } from './settings/resolve-dial-settings.js';
 export type { DialSettings, HealthCheck, HttpSettings, ResolvedDialSettings, TlsClientSettings, TransportSecurity } from './settings/settings.js';
+export { resolveXhttpSettings } from './settings/resolve-xhttp-settings.js';
+export {
+  XHTTP_DEFAULTS,
+  type Range,
+  type RangeInput,
+  type ResolvedXhttpSettings,
+  type ResolvedXmux,
+  type XhttpDialMode,
+  type XhttpHttpVersion,
+  type XhttpMode,
+  type XhttpServerSettings,
+  type XhttpSettings,
+  type XmuxSettings,
+  type XmuxSpread,
+} from './settings/xhttp-settings.js';
 export { parseStreamSettings, type CertificateEntry, type StreamSettings, type StreamTlsSettings } from './v2ray-config/stream-settings.js';
 
 // protocol rules

@@ -2,6 +2,7 @@ import type { SecureVersion } from 'node:tls';
 import type { ListenAddress } from '../settings/address.js';
 import type { HttpSettings } from '../settings/settings.js';
 import type { HostMatch } from '../protocol/route.js';
+import type { XhttpServerSettings } from '../settings/xhttp-settings.js';
 
 /** A server's certificate and key, PEM, and how it treats its clients' TLS. */
 export interface ServerTlsSettings {
@@ -63,4 +64,10 @@ export interface ListenOptions extends Omit<HttpSettings, 'method'> {
   readonly trustForwardedFor?: boolean | readonly string[];
   /** Stream resets per second a session may sustain after the burst. Default 50. */
   readonly maxResetsPerSecond?: number;
+  /**
+   * Serve Xray's XHTTP. With `xhttp.path` it is served there and v2ray's `PUT` stays on `path`, both on
+   * one port; without it, `path` serves XHTTP only. An XHTTP server also answers HTTP/1.1 (ALPN
+   * `http/1.1` over TLS; beside h2c in cleartext), as Xray's does.
+   */
+  readonly xhttp?: XhttpServerSettings;
 }

@@ -1,6 +1,7 @@
 import type { SecureVersion } from 'node:tls';
 import type { CertificatePins } from '../tls/certificate-pins.js';
 import type { HostList } from './hosts.js';
+import type { XhttpSettings } from './xhttp-settings.js';
 
 /** HTTP-level tunnel settings, as v2ray's `httpSettings` (with v2fly v5 / Xray additions). */
 export interface HttpSettings {
@@ -57,6 +58,12 @@ export interface DialSettings extends HttpSettings {
   readonly connectTimeout?: number;
   /** Milliseconds allowed for the response headers of a tunnel request. Default 10,000. */
   readonly responseTimeout?: number;
+  /**
+   * Speak Xray's XHTTP instead of v2ray's `PUT` tunnel (the default). `host`, `path` and `headers` above
+   * apply to it; `method` is its upload method (default `POST`). Without `tls` and `h2c` an XHTTP dial
+   * speaks cleartext HTTP/1.1, as Xray's client does.
+   */
+  readonly xhttp?: XhttpSettings;
 }
 
 /** Health-check timing of a session, in milliseconds; `readIdleMs` 0 disables it. */
