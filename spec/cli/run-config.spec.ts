@@ -59,7 +59,7 @@ describe('h2tunnel run -c', function () {
     [
       'a vmess outbound',
       { inbounds: [{ port: 1, protocol: 'dokodemo-door', settings: { address: '127.0.0.1', port: 2 } }], outbounds: [{ tag: 'proxy', protocol: 'vmess' }] },
-      /^h2tunnel: bad\.json: outbounds\[0\] \(tag "proxy"\): protocol "vmess" is not supported; h2tunnel carries raw TCP over the http transport \(dokodemo-door ↔ freedom\)\n$/,
+      /^h2tunnel: bad\.json: outbounds\[0\] \(tag "proxy"\): protocol "vmess" is not supported; h2tunnel carries raw TCP over the http transport or XHTTP \(dokodemo-door ↔ freedom\)\n$/,
     ],
     ['broken JSON', '{ "inbounds": [', /^h2tunnel: --config: .*bad\.json is not valid JSON/],
     [

@@ -88,7 +88,7 @@ describe('parseV2rayConfig: a whole v4 config', () => {
     [
       'a vmess outbound',
       { inbounds: [serverInbound], outbounds: [{ tag: 'proxy', protocol: 'vmess', settings: {} }] },
-      /^outbounds\[0\] \(tag "proxy"\): protocol "vmess" is not supported; h2tunnel carries raw TCP over the http transport \(dokodemo-door ↔ freedom\)$/,
+      /^outbounds\[0\] \(tag "proxy"\): protocol "vmess" is not supported; h2tunnel carries raw TCP over the http transport or XHTTP \(dokodemo-door ↔ freedom\)$/,
     ],
     [
       'a socks inbound',
@@ -136,7 +136,7 @@ describe('parseV2rayConfig: a whole v4 config', () => {
       { inbounds: [serverInbound], outbounds: [{ protocol: 'freedom' }], policy: { levels: { 0: { handshake: 0 } } } },
       /handshake: must be above 0/,
     ],
-    ['no inbound at all', { outbounds: [{ protocol: 'freedom' }] }, /^inbounds: has no dokodemo-door inbound/],
+    ['no inbound at all', { outbounds: [{ protocol: 'freedom' }] }, /^inbounds: has no dokodemo-door \(or tunnel\) inbound/],
   ];
   for (const [what, config, message] of unsupported) {
     it(`refuses ${what} with one line naming where`, () => {

@@ -5,6 +5,7 @@ import { resolveDialSettings } from '../../settings/resolve-dial-settings.js';
 import { checkPin } from '../../settings/tls-options.js';
 import type { DialSettings, TlsClientSettings } from '../../settings/settings.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
+import { xhttpPending } from './xhttp-pending.js';
 
 /** The `h2tunnel client` flags, as the argument parser hands them over. */
 export interface ClientFlags {
@@ -68,7 +69,9 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
 
   const loaded = flags.streamSettings === undefined ? E.right({ settings: { tls: {} }, warnings: [] }) : await loadDialSettings(flags.streamSettings);
   if (E.isLeft(loaded)) return loaded;
-  const base = loaded.right.settings;
+  const base: DialSettings = loaded.right.settings;
+  const pending = xhttpPending(base.xhttp, `${flags.streamSettings ?? ''}: streamSettings.network`);
+  if (pending !== undefined) return E.left(pending);
   const ca = flags.ca === undefined ? E.right(undefined) : await readPemFile(flags.ca, '--ca');
   if (E.isLeft(ca)) return ca;
   const pins = pinFlags(flags.pin);

@@ -7,6 +7,7 @@ import { resolveDialSettings, resolveHttp } from '../../settings/resolve-dial-se
 import { configErrorIn, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
 import { isInvalidConfig } from '../../errors/error-guards.js';
 import type { ClientConfig } from './client-config.js';
+import { xhttpPending } from './xhttp-pending.js';
 import { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ServerConfig } from './server-config.js';
 
 /** One part of a config file, ready to start. */
@@ -44,6 +45,8 @@ export async function configFileParts(loaded: LoadedConfig): Promise<E.Either<In
 
 async function clientPart(part: TunnelClientPart): Promise<ConfigFilePart> {
   const loaded = await dialSettingsOf(part.stream, '.');
+  const pending = xhttpPending(loaded.settings.xhttp, `${part.where}: streamSettings.network`);
+  if (pending !== undefined) throw pending;
   if (loaded.settings.tls === undefined) throw tlsRequired();
   const settings = {
     ...loaded.settings,
@@ -64,6 +67,8 @@ async function clientPart(part: TunnelClientPart): Promise<ConfigFilePart> {
 
 async function serverPart(part: TunnelServerPart): Promise<ConfigFilePart> {
   const loaded = await listenSettingsOf(part.stream, '.');
+  const pending = xhttpPending(loaded.xhttp, `${part.where}: streamSettings.network`);
+  if (pending !== undefined) throw pending;
   resolveHttp(loaded.http);
   const options = {
     ...loaded.http,

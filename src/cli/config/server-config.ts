@@ -6,6 +6,7 @@ import { forwardedForTrust } from '../../protocol/remote-address.js';
 import type { HostMatch } from '../../protocol/route.js';
 import type { ListenOptions } from '../../server/server-options.js';
 import type { ForwardOptions } from '../../forward/tunnel-forwarder.js';
+import { xhttpPending } from './xhttp-pending.js';
 
 /** The `h2tunnel server` flags, as the argument parser hands them over. */
 export interface ServerFlags {
@@ -95,6 +96,8 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
   const loaded = flags.streamSettings === undefined ? undefined : await loadListenSettings(flags.streamSettings);
   if (loaded !== undefined && E.isLeft(loaded)) return loaded;
   const base = loaded?.right;
+  const pending = xhttpPending(base?.xhttp, `${flags.streamSettings ?? ''}: streamSettings.network`);
+  if (pending !== undefined) return E.left(pending);
 
   let security: Pick<ListenOptions, 'tls' | 'h2c'>;
   if (flags.h2c === true) security = { h2c: true };
