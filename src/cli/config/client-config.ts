@@ -5,6 +5,7 @@ import { resolveDialSettings } from '../../settings/resolve-dial-settings.js';
 import { checkPin } from '../../settings/tls-options.js';
 import type { DialSettings, TlsClientSettings } from '../../settings/settings.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
+import { xhttpClientHost } from '../../v2ray-config/xhttp-ends.js';
 import { xhttpPending } from './xhttp-pending.js';
 
 /** The `h2tunnel client` flags, as the argument parser hands them over. */
@@ -91,18 +92,22 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
       ...(clientCertificate.right === undefined ? {} : { clientCertificate: clientCertificate.right }),
     };
   }
-  if (tls === undefined && flags.h2c !== true) return E.left(withHint(tlsRequired(), flags.streamSettings));
+  // Xray's XHTTP client speaks cleartext HTTP/1.1 without TLS; only the http transport insists on TLS.
+  if (tls === undefined && flags.h2c !== true && base.xhttp === undefined) return E.left(withHint(tlsRequired(), flags.streamSettings));
 
-  const settings: DialSettings = {
-    ...base,
-    ...(flags.host === undefined ? {} : { host: flags.host }),
-    ...(flags.path === undefined ? {} : { path: flags.path }),
-    ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeout: flags.readIdleTimeout }),
-    ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeout: flags.healthCheckTimeout }),
-    tls,
-    h2c: flags.h2c === true ? true : undefined,
-    zeroRtt: flags.zeroRtt,
-  };
+  const settings: DialSettings = xhttpClientHost(
+    {
+      ...base,
+      ...(flags.host === undefined ? {} : { host: flags.host }),
+      ...(flags.path === undefined ? {} : { path: flags.path }),
+      ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeout: flags.readIdleTimeout }),
+      ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeout: flags.healthCheckTimeout }),
+      tls,
+      h2c: flags.h2c === true ? true : undefined,
+      zeroRtt: flags.zeroRtt,
+    },
+    server.right.host,
+  );
   // Validate now, so a bad host name or timeout stops the start instead of failing every tunnel later.
   const resolved = resolveDialSettings(settings);
   if (E.isLeft(resolved)) return resolved;

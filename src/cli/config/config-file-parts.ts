@@ -7,6 +7,7 @@ import { resolveDialSettings, resolveHttp } from '../../settings/resolve-dial-se
 import { configErrorIn, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
 import { isInvalidConfig } from '../../errors/error-guards.js';
 import type { ClientConfig } from './client-config.js';
+import { xhttpClientHost, xhttpHostMatch } from '../../v2ray-config/xhttp-ends.js';
 import { xhttpPending } from './xhttp-pending.js';
 import { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ServerConfig } from './server-config.js';
 
@@ -47,9 +48,10 @@ async function clientPart(part: TunnelClientPart): Promise<ConfigFilePart> {
   const loaded = await dialSettingsOf(part.stream, '.');
   const pending = xhttpPending(loaded.settings.xhttp, `${part.where}: streamSettings.network`);
   if (pending !== undefined) throw pending;
-  if (loaded.settings.tls === undefined) throw tlsRequired();
+  // Xray's XHTTP client speaks cleartext HTTP/1.1 without TLS; only the http transport insists on TLS.
+  if (loaded.settings.tls === undefined && loaded.settings.xhttp === undefined) throw tlsRequired();
   const settings = {
-    ...loaded.settings,
+    ...xhttpClientHost(loaded.settings, part.server.host),
     zeroRtt: true,
     ...(part.policy.connectTimeoutS === undefined ? {} : { connectTimeout: part.policy.connectTimeoutS * 1000 }),
   };
@@ -72,6 +74,7 @@ async function serverPart(part: TunnelServerPart): Promise<ConfigFilePart> {
   resolveHttp(loaded.http);
   const options = {
     ...loaded.http,
+    ...(loaded.xhttp === undefined ? {} : { xhttp: loaded.xhttp, hostMatch: xhttpHostMatch(loaded) }),
     ...(loaded.tls === undefined ? { h2c: true } : { tls: loaded.tls }),
     listen: part.listen,
     ...(part.trustForwardedFor ? { trustForwardedFor: true } : {}),
