@@ -41,7 +41,7 @@ export function refuseUnsupportedXhttp(fields: JsonFields): void {
     if (value === undefined || value === null || defaults.includes(value as string | boolean)) continue;
     const expected = typeof defaults[0] === 'boolean' ? 'true or false' : 'a string';
     if (typeof value !== typeof defaults[0]) throw invalidConfig(fields.key(name), `must be ${expected}, got ${describe(value)}`);
-    throw invalidConfig(fields.key(name), `${describe(value)} is an XHTTP obfuscation option h2tunnel does not support yet; ${SPOKEN}`);
+    throw invalidConfig(fields.key(name), `${JSON.stringify(value)} asks for an XHTTP obfuscation option h2tunnel does not support yet; ${SPOKEN}`);
   }
   for (const name of OBFUSCATION_RANGES) {
     const value = fields.raw(name);
