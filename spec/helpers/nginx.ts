@@ -3,6 +3,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findBinary } from './binaries.js';
 import type { CertificateFiles } from './cert-files.js';
+import { dieWithParent } from './die-with-parent.js';
 import { waitForOwnListener } from './listening-sockets.js';
 import { onFreePort, startProcess, tempDir, whenReady } from './process.js';
 
@@ -53,7 +54,7 @@ async function startNginxOn(port: number, options: NginxOptions): Promise<NginxI
   const file = join(dir.path, 'nginx.conf');
   await writeFile(file, config);
   // -e: the error log before the config is read, which would otherwise be /var/log/nginx/error.log.
-  const child = startProcess(findBinary('nginx') ?? 'nginx', ['-p', dir.path, '-c', file, '-e', 'stderr'], { cwd: dir.path });
+  const child = startProcess(...dieWithParent(findBinary('nginx') ?? 'nginx', ['-p', dir.path, '-c', file, '-e', 'stderr']), { cwd: dir.path });
   const program = await whenReady(child, dir, () => waitForOwnListener(child, port, 15_000));
   // A file, not /dev/stdout: Node's stdio pipes are sockets, which open() on /proc/self/fd/1 cannot reopen.
   const accessLog = () => {
