@@ -64,6 +64,14 @@ export { remoteAddress } from './protocol/remote-address.js';
 export { tunnelRequestHeaders } from './protocol/v2ray-http/request-headers.js';
 export { hostAccepted, routeRequest, type HostMatch, type RouteDecision, type RouteRules } from './protocol/route.js';
 export { checkStatus } from './protocol/v2ray-http/status.js';
+export { normalizeXhttpPath, type XhttpPath } from './protocol/xhttp/xhttp-path.js';
+export {
+  classifyXhttpRequest,
+  type XhttpDecision,
+  type XhttpRefusal,
+  type XhttpRequestFacts,
+  type XhttpServerRules,
+} from './protocol/xhttp/classify-request.js';
 
 // client
 export { dial, dialEither, defaultSessionManager, type DialOptions } from './client/dial.js';
@@ -74,7 +82,7 @@ export { Connection, type ConnectionInfo, type ConnectionResult } from './connec
 
 // server
 export { listen, type TunnelServer } from './server/listen.js';
-export type { ServerEvent } from './server/server-events.js';
+export type { ServerEvent, XhttpRejection } from './server/server-events.js';
 export type { ListenOptions, ServerTlsSettings } from './server/server-options.js';
 
 // tls

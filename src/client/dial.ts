@@ -12,6 +12,7 @@ import { wasNotProcessed } from './not-processed.js';
 import { reportTunnel } from './report-tunnel.js';
 import { requestTunnel } from './stages/request-tunnel.js';
 import { SessionManager } from './pool/session-manager.js';
+import { dialXhttp } from './xhttp/dial-xhttp.js';
 
 /** Options of {@link dial}. */
 export interface DialOptions {
@@ -31,6 +32,7 @@ export function defaultSessionManager(): SessionManager {
  * Opens one tunnel: session (connect → TLS verify → ALPN h2, or an existing session) → PUT → status
  * 200 → {@link Connection}. Cold: subscribing dials, unsubscribing before it emits cancels and leaves
  * no stream or socket behind. Errors are typed {@link TransportError}s, so RxJS operators compose.
+ * With `settings.xhttp` it speaks Xray's XHTTP instead (see `dialXhttp`); the Connection is the same.
  *
  * @example
  * ```ts
@@ -41,6 +43,10 @@ export function defaultSessionManager(): SessionManager {
  */
 export function dial(destination: Destination, settings: DialSettings, options: DialOptions = {}): Observable<Connection> {
   return defer(() => {
+    if (typeof settings === 'object' && settings !== null && settings.xhttp !== undefined) {
+      const manager = options.manager ?? defaultSessionManager();
+      return dialXhttp(destination, settings, manager).pipe(reportTunnel(manager, label(destination)));
+    }
     const plan = pipe(
       destinationOf(destination),
       E.flatMap((target) =>

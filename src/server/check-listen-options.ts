@@ -45,6 +45,8 @@ export function checkListenOptions(options: unknown): E.Either<InvalidConfig, Li
     if (tls.ciphers !== undefined && (typeof tls.ciphers !== 'string' || tls.ciphers === '')) return bad('tls.ciphers', 'must be an OpenSSL cipher list');
     if (tls.rejectUnknownSni !== undefined && typeof tls.rejectUnknownSni !== 'boolean') return bad('tls.rejectUnknownSni', 'must be true or false');
   }
+  if (o.xhttp !== undefined && (typeof o.xhttp !== 'object' || o.xhttp === null || Array.isArray(o.xhttp)))
+    return bad('xhttp', 'must be an object of XHTTP settings');
   for (const [key, zeroAllowed] of COUNTS) {
     const value = o[key];
     if (value === undefined) continue;

@@ -17,6 +17,8 @@ import type { ServerEvent, TunnelServerStats } from './server-events.js';
 import type { ListenOptions } from './server-options.js';
 import { DEFAULT_RESET_LIMITS } from './reset-budget.js';
 import { SessionTracker } from './session-tracker.js';
+import { resolveXhttpServer, type XhttpServerConfig } from './xhttp/xhttp-server-config.js';
+import { startXhttpService } from './xhttp/xhttp-service.js';
 
 // Seconds of silence before a server PINGs its client; the health-check timeout (15 s) follows.
 const SERVER_READ_IDLE_TIMEOUT_S = 30;
@@ -48,27 +50,36 @@ export interface TunnelServer {
 export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const config = resolveServerConfig(options);
   if (E.isLeft(config)) throw config.left;
-  const { address, rules, headers, healthCheck, forwardedFor } = config.right;
+  const { address, rules, headers, healthCheck, forwardedFor, xhttp: xhttpConfig } = config.right;
   const connections = new Subject<Connection>();
   const events = new Subject<ServerEvent>();
   const maxHeaderListSize = options.maxHeaderListSize ?? 16_384;
-  const context: HubContext = { rules, maxHeaderListSize, forwardedFor, headers, connections, events, sessionId: (session) => tracker.idOf(session) };
   const serverOptions: http2.SecureServerOptions = {
     settings: localSettings({ maxConcurrentStreams: options.maxConcurrentStreams ?? 250, maxHeaderListSize }),
     maxSessionMemory: MAX_SESSION_MEMORY_MB,
-    // Refuse HTTP/1.1 on the tunnel port rather than answering it: v2ray's hub is HTTP/2 only.
-    allowHTTP1: false,
+    // Refuse HTTP/1.1 on the tunnel port rather than answering it: v2ray's hub is HTTP/2 only. XHTTP
+    // answers it (allowHTTP1 makes TLS offer ALPN http/1.1; the service takes those connections).
+    allowHTTP1: xhttpConfig !== undefined && options.tls !== undefined,
   };
   const server = createServer(options, serverOptions);
+  const headerTimeoutMs = options.headerTimeoutMs ?? 4_000;
+  const sessionId = (session: http2.Http2Session | undefined) => tracker.idOf(session);
+  const context: HubContext = { rules, maxHeaderListSize, forwardedFor, headers, connections, events, sessionId };
+  const xhttp =
+    xhttpConfig === undefined
+      ? undefined
+      : startXhttpService(server, xhttpConfig, { connections, events, sessionId, forwardedFor, maxHeaderListSize, headerTimeoutMs }, options.tls !== undefined);
   const tracker = new SessionTracker(server, events, {
     healthCheck,
-    headerTimeoutMs: options.headerTimeoutMs ?? 4_000,
+    headerTimeoutMs,
     idleTimeoutMs: options.idleSessionTimeoutMs ?? 300_000,
     maxSessionsPerAddress: options.maxSessionsPerAddress ?? 100,
     resets: { burst: options.maxResetBurst ?? DEFAULT_RESET_LIMITS.burst, perSecond: options.maxResetsPerSecond ?? DEFAULT_RESET_LIMITS.perSecond },
   });
   server.on('stream', (stream: http2.ServerHttp2Stream, requestHeaders: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>
-    handleTunnelStream(stream, requestHeaders, rawHeaders, context),
+    xhttp?.claims(requestHeaders[':path']) === true
+      ? xhttp.handleStream(stream, requestHeaders, rawHeaders)
+      : handleTunnelStream(stream, requestHeaders, rawHeaders, context),
   );
 
   const label = address.kind === 'unix' ? `unix:${address.path}` : formatHostPort(address);
@@ -77,11 +88,12 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
     address: bound,
     connections: connections.asObservable(),
     events: events.asObservable(),
-    stats: () => tracker.stats(),
+    stats: () => (xhttp === undefined ? tracker.stats() : { ...tracker.stats(), xhttp: xhttp.stats() }),
     close: async (drainMs = 0) => {
       // Both before the first await: the port is closed and GOAWAY sent within the call.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await tracker.closeAll(drainMs);
+      xhttp?.close();
       await stopped;
       connections.complete();
       events.complete();
@@ -107,6 +119,7 @@ interface ServerConfig {
   readonly headers: HubContext['headers'];
   readonly healthCheck: ReturnType<typeof resolveHealthCheck>;
   readonly forwardedFor: ForwardedForTrust;
+  readonly xhttp: XhttpServerConfig | undefined;
 }
 
 function resolveServerConfig(given: ListenOptions): E.Either<TransportError, ServerConfig> {
@@ -121,12 +134,16 @@ function resolveServerConfig(given: ListenOptions): E.Either<TransportError, Ser
     const http = resolveHttp(options);
     const forwardedFor = forwardedForTrust(options.trustForwardedFor);
     if (typeof forwardedFor === 'string') return E.left(invalidConfig('trustForwardedFor', forwardedFor));
+    const hosts = options.host === undefined || options.host.length === 0 ? undefined : http.hosts;
+    const xhttp = options.xhttp === undefined ? E.right(undefined) : resolveXhttpServer({ path: options.path, xhttp: options.xhttp }, hosts);
+    if (E.isLeft(xhttp)) return xhttp;
     return E.right({
+      xhttp: xhttp.right,
       forwardedFor,
       address: address.right,
       // With no host configured accept any Host (v2fly v5, Xray); v2ray 4.34 would accept only its default.
       rules: {
-        hosts: options.host === undefined || options.host.length === 0 ? undefined : http.hosts,
+        hosts,
         path: http.path,
         hostMatch: options.hostMatch ?? 'exact',
       },

@@ -70,6 +70,10 @@ export interface XhttpServerSettings extends XhttpSettings {
   readonly path?: string;
   /** Milliseconds a session may wait for its download GET before it is dropped. Default 30,000 (Xray's). */
   readonly sessionTimeoutMs?: number;
+  /** Sessions that may await their download at once; more are refused (503). Default 1,000. */
+  readonly maxPendingSessions?: number;
+  /** Bytes the packets of sessions awaiting their download may hold together; more are refused (503). Default 64 MiB. */
+  readonly maxPendingBytes?: number;
 }
 
 /** The wire shapes of an XHTTP tunnel. */

@@ -51,6 +51,11 @@ export class ReorderQueue {
     return this.bytes;
   }
 
+  /** Whether the next packet in order has come (the reader can take something). */
+  get ready(): boolean {
+    return this.held.has(this.nextSeq);
+  }
+
   /** Where a packet with `seq` would go now. */
   place(seq: number): PacketPlace {
     if (seq < this.nextSeq || this.held.has(seq)) return 'duplicate';

@@ -1,0 +1,109 @@
+import type { Http2Session } from 'node:http2';
+import { Duplex, type Readable } from 'node:stream';
+import { watchPeerEnd } from '../../connection/peer-end.js';
+import { sessionClosed, type TransportError } from '../../errors/transport-error.js';
+import type { ClientUpload } from './client-upload.js';
+
+/** The download half of a client's split tunnel: the GET's (or stream-one's) response. */
+export interface ClientDownload {
+  readonly body: Readable;
+  readonly session: Http2Session | undefined;
+  cancel(): void;
+}
+
+/** How the tunnel ends once its upload ended. */
+export interface SplitTunnelOptions {
+  /**
+   * Packet-up has no end-of-upload signal: after the upload ended, the download may go on this long,
+   * then the client closes the tunnel (Xray closes 1 s after its uplink ends). Undefined: the upload's
+   * end reaches the server (stream-up), and the download ends when the server ends it.
+   */
+  readonly lingerMs: number | undefined;
+}
+
+/**
+ * A client's XHTTP tunnel carried by several requests (stream-up, packet-up; stream-one over HTTP/1.1),
+ * as one {@link TunnelStream}: reads are the download, writes go up.
+ *
+ * The readable side ends when the server ends the download with END_STREAM (or a complete HTTP/1.1
+ * body), which also ends the tunnel for the server: writes after it fail. A download cut off (reset,
+ * connection lost) destroys the tunnel with the reason. For packet-up, ending the upload closes the
+ * tunnel after `lingerMs`: the readable side then ends there, by the client's choice, as a local close.
+ *
+ * @example
+ * ```ts
+ * const tunnel = new ClientSplitTunnel(download, new PacketSender(post, limits), { lingerMs: 1_000 });
+ * new Connection(tunnel, info, address);
+ * ```
+ */
+export class ClientSplitTunnel extends Duplex {
+  readonly session: Http2Session | undefined;
+  readonly rstCode: number | undefined = undefined;
+  private downloadEnded = false;
+  private lingerTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly download: ClientDownload,
+    private readonly upload: ClientUpload,
+    private readonly options: SplitTunnelOptions,
+  ) {
+    super({ allowHalfOpen: true });
+    this.session = download.session;
+    const body = download.body;
+    // An HTTP/2 download reset by the server must not end like a finished one.
+    if ('rstCode' in body) watchPeerEnd(body as unknown as Parameters<typeof watchPeerEnd>[0], () => sessionClosed('the download was cut off'));
+    body.on('data', (chunk: Buffer) => {
+      if (!this.push(chunk)) body.pause();
+    });
+    body.once('end', () => {
+      this.downloadEnded = true;
+      this.push(null);
+    });
+    // After the linger the client cancelled the download itself: its abort is no failure.
+    body.once('error', (error) => this.downloadEnded || this.destroy(error));
+    body.once('close', () => {
+      if (!this.downloadEnded && !this.destroyed) this.destroy(sessionClosed('the download closed before its end'));
+    });
+  }
+
+  /** Fails the tunnel from outside: an upload answered with an error status. */
+  fail(reason: TransportError): void {
+    if (!this.destroyed) this.destroy(reason);
+  }
+
+  override _read(): void {
+    this.download.body.resume();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    if (this.downloadEnded) return callback(sessionClosed('the server ended the tunnel'));
+    this.upload.write(chunk, callback);
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    if (this.downloadEnded) return callback();
+    this.upload.end((error) => {
+      callback(error);
+      if (error === undefined || error === null) this.linger();
+    });
+  }
+
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    clearTimeout(this.lingerTimer);
+    this.upload.abort();
+    if (!this.downloadEnded) this.download.cancel();
+    callback(error);
+  }
+
+  private linger(): void {
+    const ms = this.options.lingerMs;
+    if (ms === undefined || this.downloadEnded || this.destroyed) return;
+    this.lingerTimer = setTimeout(() => {
+      if (this.downloadEnded || this.destroyed) return;
+      this.downloadEnded = true;
+      this.download.body.removeAllListeners('data');
+      this.download.cancel();
+      this.push(null);
+    }, ms);
+  }
+}

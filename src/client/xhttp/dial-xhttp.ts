@@ -1,0 +1,153 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { Observable, throwError } from 'rxjs';
+import { Connection } from '../../connection/connection.js';
+import { fromNodeError } from '../../errors/node-errors.js';
+import { xhttpRequestHead, type RequestHeadRules } from '../../protocol/xhttp/request-headers.js';
+import { newSessionId, type RequestTarget } from '../../protocol/xhttp/request-target.js';
+import { drawFromRange } from '../../protocol/xhttp/padding.js';
+import { formatHostPort, type HostPort } from '../../settings/address.js';
+import { destinationOf, type Destination } from '../../settings/destination.js';
+import type { DialSettings } from '../../settings/settings.js';
+import type { SessionManager } from '../pool/session-manager.js';
+import { awaitOk } from './await-ok.js';
+import type { ClientExchange, RequestBody, XhttpTransport } from './client-exchange.js';
+import { ClientSplitTunnel } from './client-split-tunnel.js';
+import { h1Transport } from './h1-transport.js';
+import { h2Transport } from './h2-transport.js';
+import { PacketSender } from './packet-sender.js';
+import { StreamSender } from './stream-sender.js';
+import { resolveXhttpDial, type XhttpDialPlan } from './xhttp-dial-plan.js';
+
+// Under Xray's reorder window (30 packets) with room to spare; enough to keep a fast link busy.
+const MAX_POSTS_IN_FLIGHT = 8;
+// Xray closes a connection 1 s after its uplink ended (policy uplinkOnly): packet-up's upload end.
+const PACKET_UP_LINGER_MS = 1_000;
+
+/** One tunnel's requests and where they go. */
+interface TunnelPlan {
+  readonly plan: XhttpDialPlan;
+  readonly transport: XhttpTransport;
+  readonly rules: RequestHeadRules;
+  readonly address: string;
+}
+
+/**
+ * Opens one XHTTP tunnel ({@link DialSettings.xhttp}) in the plan's mode, over HTTP/2 on `manager`'s
+ * sessions or over HTTP/1.1: the download's 200 (stream-one: its only request's) hands out a
+ * {@link Connection} that looks like any other. Cold; unsubscribing before it emits cancels every request
+ * it made. Errors are typed.
+ *
+ * @example
+ * ```ts
+ * dialXhttp('tunnel.test:443', { host: ['tunnel.test'], path: '/tun/', tls: {}, xhttp: { mode: 'stream-up' } }, manager)
+ *   .subscribe((connection) => connection.toDuplex().pipe(process.stdout));
+ * ```
+ */
+export function dialXhttp(destination: Destination, settings: DialSettings, manager: SessionManager): Observable<Connection> {
+  const target = destinationOf(destination);
+  if (E.isLeft(target)) return throwError(() => target.left);
+  const plan = resolveXhttpDial(target.right, settings);
+  if (E.isLeft(plan)) return throwError(() => plan.left);
+  return new Observable<Connection>((subscriber) => {
+    const controller = new AbortController();
+    let settled = false;
+    open(tunnelPlan(manager, target.right, plan.right), controller.signal).then(
+      (connection) => {
+        settled = true;
+        if (subscriber.closed) return connection.close();
+        subscriber.next(connection);
+        subscriber.complete();
+      },
+      (error: unknown) => {
+        settled = true;
+        // Whatever requests it had made go with it.
+        controller.abort();
+        subscriber.error(fromNodeError(error, formatHostPort(target.right)));
+      },
+    );
+    return () => {
+      if (!settled) controller.abort();
+    };
+  });
+}
+
+function tunnelPlan(manager: SessionManager, target: HostPort, plan: XhttpDialPlan): TunnelPlan {
+  const transport = plan.wire.version === '2' ? h2Transport(manager, target, plan.dial) : h1Transport(manager, target, plan.dial, plan.wire.tls);
+  return { plan, transport, rules: { ...plan.head, authority: plan.pickAuthority() }, address: formatHostPort(target) };
+}
+
+function open(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
+  switch (tunnel.plan.mode) {
+    case 'stream-one':
+      return streamOne(tunnel, signal);
+    case 'stream-up':
+      return streamUp(tunnel, signal);
+    case 'packet-up':
+      return packetUp(tunnel, signal);
+  }
+}
+
+async function streamOne(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
+  const exchange = await send(tunnel, { kind: 'stream-one' }, { kind: 'stream' }, signal);
+  const response = await awaitOk(exchange, tunnel.plan.dial.responseTimeoutMs, true);
+  // Over HTTP/2 the stream is the whole tunnel, as a v2ray PUT; over HTTP/1.1 request and response are two halves.
+  if (exchange.stream !== undefined) return connectionOf(tunnel, exchange.stream, exchange);
+  const upload = new StreamSender(exchange.upload, () => exchange.cancel());
+  return connectionOf(
+    tunnel,
+    new ClientSplitTunnel({ body: response.body, session: undefined, cancel: () => exchange.cancel() }, upload, { lingerMs: undefined }),
+    exchange,
+  );
+}
+
+async function streamUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
+  const sessionId = newSessionId();
+  // The upload goes out right after the download, without waiting for its answer (as Xray's client).
+  const [download, post] = await Promise.all([
+    send(tunnel, { kind: 'download', sessionId }, { kind: 'none' }, signal),
+    send(tunnel, { kind: 'stream-up', sessionId }, { kind: 'stream' }, signal),
+  ]);
+  const response = await awaitOk(download, tunnel.plan.dial.responseTimeoutMs, true).catch((error: unknown) => {
+    post.cancel();
+    throw error;
+  });
+  const split = new ClientSplitTunnel(
+    { body: response.body, session: download.session, cancel: () => download.cancel() },
+    new StreamSender(post.upload, () => post.cancel()),
+    { lingerMs: undefined },
+  );
+  // The upload's own answer carries only padding; another status than 200 ends the tunnel.
+  awaitOk(post, tunnel.plan.dial.responseTimeoutMs, false).then(
+    (answer) => answer.body.resume(),
+    (error: unknown) => split.fail(fromNodeError(error, tunnel.address)),
+  );
+  return connectionOf(tunnel, split, download);
+}
+
+async function packetUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
+  const sessionId = newSessionId();
+  const download = await send(tunnel, { kind: 'download', sessionId }, { kind: 'none' }, signal);
+  const response = await awaitOk(download, tunnel.plan.dial.responseTimeoutMs, true);
+  const post = async (seq: number, payload: Buffer, postSignal: AbortSignal) => {
+    const exchange = await send(tunnel, { kind: 'packet', sessionId, seq }, { kind: 'packet', payload }, postSignal);
+    (await awaitOk(exchange, tunnel.plan.dial.responseTimeoutMs, false)).body.resume();
+  };
+  const limits = {
+    maxBytes: drawFromRange(tunnel.plan.xhttp.maxEachPostBytes),
+    intervalMs: tunnel.plan.xhttp.minPostsIntervalMs,
+    maxInFlight: MAX_POSTS_IN_FLIGHT,
+  };
+  const split = new ClientSplitTunnel({ body: response.body, session: download.session, cancel: () => download.cancel() }, new PacketSender(post, limits), {
+    lingerMs: PACKET_UP_LINGER_MS,
+  });
+  return connectionOf(tunnel, split, download);
+}
+
+function send(tunnel: TunnelPlan, target: RequestTarget, body: RequestBody, signal: AbortSignal): Promise<ClientExchange> {
+  return tunnel.transport.open(xhttpRequestHead(target, tunnel.rules), body, signal);
+}
+
+function connectionOf(tunnel: TunnelPlan, stream: ConstructorParameters<typeof Connection>[0], download: ClientExchange): Connection {
+  const info = { remoteAddress: tunnel.address, authority: tunnel.rules.authority, path: tunnel.rules.path.base, session: download.sessionId };
+  return new Connection(stream, info, tunnel.address);
+}

@@ -1,0 +1,118 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { isIP } from 'node:net';
+import * as tls from 'node:tls';
+import { sessionClosed, tlsVerifyFailed } from '../../errors/transport-error.js';
+import { fromNodeError } from '../../errors/node-errors.js';
+import type { HostPort } from '../../settings/address.js';
+import { formatHostPort } from '../../settings/address.js';
+import type { ResolvedDialSettings, TransportSecurity } from '../../settings/settings.js';
+import { pinMismatch } from '../../tls/certificate-pins.js';
+import { sessionKey } from '../pool/session-key.js';
+import type { SessionManager } from '../pool/session-manager.js';
+import type { ClientExchange, ClientResponse, XhttpTransport } from './client-exchange.js';
+import { http1AgentsOf } from './http1-agents.js';
+
+type Tls = Extract<TransportSecurity, { kind: 'tls' }>;
+
+// Sockets past their connect (and TLS handshake): a request reusing one has nothing left to time out.
+const connected = new WeakSet<object>();
+
+/**
+ * XHTTP over HTTP/1.1, on Node's HTTP client: each download and stream upload on a connection of its own
+ * (it asked for `Connection: close`, as Xray's client does), packets on keep-alive connections shared by
+ * the manager's tunnels. Over TLS it offers ALPN `http/1.1` only, and checks names and pins as a session
+ * opening does.
+ *
+ * @example
+ * ```ts
+ * const exchange = await h1Transport(manager, target, plan.dial, true).open(head, { kind: 'stream' }, signal);
+ * ```
+ */
+export function h1Transport(manager: SessionManager, target: HostPort, settings: ResolvedDialSettings, secure: boolean): XhttpTransport {
+  const address = formatHostPort(target);
+  const security = secure && settings.security.kind === 'tls' ? settings.security : undefined;
+  const keepAlive = http1AgentsOf(manager).agentFor(`h1|${sessionKey(target, settings.security)}`, security !== undefined);
+  return {
+    open: (head, body, signal) => {
+      if (signal.aborted) return Promise.reject(sessionClosed('the dial was cancelled'));
+      const headers: http.OutgoingHttpHeaders = Object.assign({ host: head.authority }, head.headers as http.OutgoingHttpHeaders);
+      if (body.kind === 'packet') headers['content-length'] = body.payload.length;
+      const options: https.RequestOptions & tls.ConnectionOptions = {
+        host: target.host,
+        port: target.port,
+        method: head.method,
+        path: head.path,
+        headers,
+        agent: body.kind === 'packet' ? keepAlive : false,
+        timeout: settings.connectTimeoutMs,
+        ...(security === undefined ? {} : tlsOptions(security, target)),
+      };
+      const request = security === undefined ? http.request(options) : https.request(options);
+      request.on('error', () => undefined);
+      if (security?.pins !== undefined) checkPins(request, security);
+      // The timeout guards the connect only: a download or stream upload may rest as long as its tunnel.
+      request.once('socket', (socket) => {
+        // A kept-alive socket is connected already.
+        if (connected.has(socket)) return void request.setTimeout(0);
+        socket.once(security === undefined ? 'connect' : 'secureConnect', () => {
+          connected.add(socket);
+          request.setTimeout(0);
+        });
+      });
+      request.once('timeout', () => request.destroy(sessionClosed(`connecting to ${address} timed out`)));
+      const response = new Promise<ClientResponse>((resolve, reject) => {
+        request.once('response', (answer: http.IncomingMessage) => resolve({ status: answer.statusCode ?? 0, body: answer }));
+        request.once('error', (error) => reject(fromNodeError(error, address)));
+        request.once('close', () => reject(sessionClosed('the connection closed before the response')));
+      });
+      response.catch(() => undefined);
+      if (body.kind === 'packet') request.end(body.payload);
+      else if (body.kind === 'none') request.end();
+      // The headers go now: the server answers a download or stream upload before any body byte.
+      else request.flushHeaders();
+      const cancel = () => request.destroy();
+      signal.addEventListener('abort', cancel, { once: true });
+      request.once('close', () => signal.removeEventListener('abort', cancel));
+      const exchange: ClientExchange = {
+        upload: request,
+        response,
+        session: undefined,
+        sessionId: undefined,
+        stream: undefined,
+        cancel,
+        evictConnection: () => undefined,
+      };
+      return Promise.resolve(exchange);
+    },
+  };
+}
+
+function tlsOptions(security: Tls, target: HostPort): https.RequestOptions & tls.ConnectionOptions {
+  const name = security.serverName ?? target.host;
+  return {
+    servername: isIP(name) === 0 ? name : '',
+    ALPNProtocols: ['http/1.1'],
+    rejectUnauthorized: !security.allowInsecure,
+    checkServerIdentity: (_host, certificate) => (security.allowInsecure ? undefined : tls.checkServerIdentity(name, certificate)),
+    ca: security.ca as (string | Buffer)[] | undefined,
+    minVersion: security.minVersion ?? 'TLSv1.2',
+    maxVersion: security.maxVersion,
+    ciphers: security.ciphers,
+    cert: security.clientCertificate?.cert,
+    key: security.clientCertificate?.key,
+  };
+}
+
+function checkPins(request: http.ClientRequest, security: Tls): void {
+  request.once('socket', (socket) => {
+    const secure = socket as tls.TLSSocket;
+    const check = () => {
+      const mismatch = security.pins === undefined || secure.isSessionReused() ? undefined : pinMismatch(secure.getPeerCertificate(true), security.pins);
+      if (mismatch !== undefined) request.destroy(tlsVerifyFailed(mismatch));
+    };
+    // A kept-alive socket was checked when it connected.
+    if (secure.encrypted && secure.getPeerCertificate().raw !== undefined) check();
+    else secure.once('secureConnect', check);
+  });
+}
