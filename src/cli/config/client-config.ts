@@ -1,12 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, type HostPort } from '../../settings/address.js';
 import { loadDialSettings, readKeyPairFiles, readPemFile } from '../../v2ray-config/load-stream-settings.js';
-import { resolveDialSettings } from '../../settings/resolve-dial-settings.js';
 import { checkPin } from '../../settings/tls-options.js';
 import type { DialSettings, TlsClientSettings } from '../../settings/settings.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
 import { xhttpClientHost } from '../../v2ray-config/xhttp-ends.js';
-import { xhttpPending } from './xhttp-pending.js';
+import { checkDialSettings } from './check-dial-settings.js';
 
 /** The `h2tunnel client` flags, as the argument parser hands them over. */
 export interface ClientFlags {
@@ -71,8 +70,6 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   const loaded = flags.streamSettings === undefined ? E.right({ settings: { tls: {} }, warnings: [] }) : await loadDialSettings(flags.streamSettings);
   if (E.isLeft(loaded)) return loaded;
   const base: DialSettings = loaded.right.settings;
-  const pending = xhttpPending(base.xhttp, `${flags.streamSettings ?? ''}: streamSettings.network`);
-  if (pending !== undefined) return E.left(pending);
   const ca = flags.ca === undefined ? E.right(undefined) : await readPemFile(flags.ca, '--ca');
   if (E.isLeft(ca)) return ca;
   const pins = pinFlags(flags.pin);
@@ -109,7 +106,7 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
     server.right.host,
   );
   // Validate now, so a bad host name or timeout stops the start instead of failing every tunnel later.
-  const resolved = resolveDialSettings(settings);
+  const resolved = checkDialSettings(server.right, settings);
   if (E.isLeft(resolved)) return resolved;
   return E.right({ listen: listen.right, server: server.right, settings, idleTimeoutMs: flags.idleTimeout * 1000, warnings: loaded.right.warnings });
 }

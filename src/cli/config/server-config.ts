@@ -7,7 +7,6 @@ import type { HostMatch } from '../../protocol/route.js';
 import type { ListenOptions } from '../../server/server-options.js';
 import type { ForwardOptions } from '../../forward/tunnel-forwarder.js';
 import { xhttpHostMatch } from '../../v2ray-config/xhttp-ends.js';
-import { xhttpPending } from './xhttp-pending.js';
 
 /** The `h2tunnel server` flags, as the argument parser hands them over. */
 export interface ServerFlags {
@@ -97,8 +96,6 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
   const loaded = flags.streamSettings === undefined ? undefined : await loadListenSettings(flags.streamSettings);
   if (loaded !== undefined && E.isLeft(loaded)) return loaded;
   const base = loaded?.right;
-  const pending = xhttpPending(base?.xhttp, `${flags.streamSettings ?? ''}: streamSettings.network`);
-  if (pending !== undefined) return E.left(pending);
 
   let security: Pick<ListenOptions, 'tls' | 'h2c'>;
   if (flags.h2c === true) security = { h2c: true };
