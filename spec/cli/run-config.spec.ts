@@ -59,7 +59,7 @@ describe('h2tunnel run -c', function () {
     [
       'a vmess outbound',
       { inbounds: [{ port: 1, protocol: 'dokodemo-door', settings: { address: '127.0.0.1', port: 2 } }], outbounds: [{ tag: 'proxy', protocol: 'vmess' }] },
-      /^h2tunnel: bad\.json: outbounds\[0\] \(tag "proxy"\): protocol "vmess" is not supported; h2tunnel carries raw TCP over the http transport \(dokodemo-door ↔ freedom\)\n$/,
+      /^h2tunnel: bad\.json: outbounds\[0\] \(tag "proxy"\): protocol "vmess" is not supported; h2tunnel carries raw TCP over the http transport or XHTTP \(dokodemo-door ↔ freedom\)\n$/,
     ],
     ['broken JSON', '{ "inbounds": [', /^h2tunnel: --config: .*bad\.json is not valid JSON/],
     [
@@ -74,6 +74,14 @@ describe('h2tunnel run -c', function () {
         outbounds: [{ tag: 'tunnel', protocol: 'freedom', streamSettings: { network: 'http' } }],
       },
       /^h2tunnel: bad\.json: inbounds\[0\] \(tag "app"\) → outbounds\[0\] \(tag "tunnel"\): TLS must be enabled for http transport\./,
+    ],
+    [
+      'a jsonv5 log section in a file read as v4',
+      {
+        ...serverConfigFile({ certFile: 'cert.pem', keyFile: 'key.pem' }, { port: 1, targetPort: 9, host: [], path: '/' }),
+        log: { error: { type: 'Console', level: 'Warning' } },
+      },
+      /^h2tunnel: bad\.json: log\.error: must be a string, got an object \(this looks like a jsonv5 config: pass --format jsonv5 or name it \*\.v5\.json\)\n$/,
     ],
   ];
   for (const [what, config, message] of refusals) {

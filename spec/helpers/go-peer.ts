@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { findBinary } from './binaries.js';
+import { dieWithParent } from './die-with-parent.js';
 import { listenersOn, waitForOwnListener } from './listening-sockets.js';
 import { onFreePort, startProcess, tempDir, whenReady } from './process.js';
 
@@ -45,7 +46,7 @@ export async function runGoPeer(peer: GoPeer, config: object, port: number): Pro
   await writeFile(file, JSON.stringify(config, null, 2));
   // Geo assets are looked up next to the binary unless told; nothing here routes by them, so an empty dir.
   const env = { ...process.env, V2RAY_LOCATION_ASSET: dir.path, XRAY_LOCATION_ASSET: dir.path };
-  const child = startProcess(binary, RUN_ARGS[peer](file), { cwd: dir.path, env });
+  const child = startProcess(...dieWithParent(binary, RUN_ARGS[peer](file)), { cwd: dir.path, env });
   const program = await whenReady(child, dir, () => waitForOwnListener(child, port, 15_000));
   return { port, config, ...program };
 }

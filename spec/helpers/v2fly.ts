@@ -18,10 +18,10 @@ export interface V2flyClientOptions {
   readonly host?: readonly string[];
   readonly path?: string;
   /**
-   * The server's name and the CA file to verify it with. Required: a v5 client refuses the http transport
-   * without TLS, and jsonv5 forbids `allowInsecure`.
+   * The server's name and the CA file to verify it with (jsonv5 forbids `allowInsecure`). Without it the
+   * client has no security, and v5 then refuses every dial: "TLS must be enabled for http transport."
    */
-  readonly tls: { readonly serverName: string; readonly caFile: string };
+  readonly tls?: { readonly serverName: string; readonly caFile: string };
 }
 
 // Info level: v2fly logs a tunnel's TLS and dial failures at Info only, and the output is what a failed test shows.
@@ -54,7 +54,7 @@ export function v2flyServerConfig(options: V2flyServerOptions, port: number): ob
 
 /**
  * A jsonv5 config of a tunnel client: a plain `dokodemo-door` inbound on 127.0.0.1:`port` pointing at the
- * server, and a `freedom` outbound whose `streamSettings` dial it over `transport: "h2"` with TLS.
+ * server, and a `freedom` outbound whose `streamSettings` dial it over `transport: "h2"` (with TLS if `tls` is given).
  *
  * @example
  * ```ts
@@ -62,11 +62,17 @@ export function v2flyServerConfig(options: V2flyServerOptions, port: number): ob
  * ```
  */
 export function v2flyClientConfig(options: V2flyClientOptions, port: number): object {
-  const securitySettings = { serverName: options.tls.serverName, certificate: [{ usage: 'AUTHORITY_VERIFY', certificateFile: options.tls.caFile }] };
+  const security =
+    options.tls === undefined
+      ? {}
+      : {
+          security: 'tls',
+          securitySettings: { serverName: options.tls.serverName, certificate: [{ usage: 'AUTHORITY_VERIFY', certificateFile: options.tls.caFile }] },
+        };
   return {
     log: LOG,
     inbounds: [dokodemoInbound(port, options.serverPort)],
-    outbounds: [{ protocol: 'freedom', streamSettings: { ...h2Transport(options), security: 'tls', securitySettings } }],
+    outbounds: [{ protocol: 'freedom', streamSettings: { ...h2Transport(options), ...security } }],
   };
 }
 

@@ -6,6 +6,7 @@ import { findBinary, requireBinary } from '../helpers/binaries.js';
 import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
+import { eventually } from '../helpers/eventually.js';
 import { listeningInodes, listenersOn, waitForOwnListener } from '../helpers/listening-sockets.js';
 import { startProcess, stopAfterEach, tempDir, type TempDir } from '../helpers/process.js';
 import { startV2flyClient, startV2flyConfig, startV2flyServer, v2flyServerConfig } from '../helpers/v2fly.js';
@@ -95,6 +96,23 @@ describe('helpers: v2fly v5 and Xray on loopback', function () {
     await writeFile(file, JSON.stringify(xrayServerConfig({ forwardPort: echo.port }, first.port)));
     const second = keep(startProcess(findBinary('xray') ?? 'xray', ['run', '-c', file]));
     await assert.rejects(waitForOwnListener(second, first.port, 15_000), /address already in use by another process/);
+  });
+
+  it('a peer whose test process is killed outright stops too, instead of holding its port forever', async () => {
+    // The test process as mocha's timeout or a ^C leaves it: SIGKILLed, no after() hook run.
+    const helper = new URL('../helpers/xray.ts', import.meta.url).pathname;
+    const code = `import { startXrayServer } from ${JSON.stringify(helper)};
+      const xray = await startXrayServer({ forwardPort: ${echo.port} });
+      console.log(JSON.stringify({ port: xray.port }));`;
+    const owner = keep(startProcess(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code]));
+    await eventually(() => /"port":\d+/.test(owner.output()), 'the xray started by the doomed process', 20_000);
+    const port = Number(/"port":(\d+)/.exec(owner.output())?.[1]);
+    assert.ok((await listenersOn(port)).size > 0);
+    owner.child.kill('SIGKILL');
+    await owner.exited;
+    const stopped = Date.now() + 10_000;
+    while ((await listenersOn(port)).size > 0 && Date.now() < stopped) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal((await listenersOn(port)).size, 0, `xray still listens on ${port} after its test process died`);
   });
 
   it('a config the peer refuses fails the start with its output, leaving nothing running', async () => {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { firstValueFrom } from 'rxjs';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import type { DialSettings } from '../../src/settings/settings.js';
-import type { TransportError } from '../../src/errors/transport-error.js';
 import { isUnexpectedStatus } from '../../src/errors/error-guards.js';
 import { requireBinary } from '../helpers/binaries.js';
 import { writeCertificateFiles } from '../helpers/cert-files.js';
@@ -11,6 +9,7 @@ import { testCertificate } from '../helpers/certs.js';
 import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
 import { printOutputOnFailure, tempDir } from '../helpers/process.js';
 import { startV2rayServer, type V2rayInstance } from '../helpers/v2ray.js';
+import { dialError } from './fixtures/dial-error.js';
 import { inParallel, throughput, tunnelRoundTrip } from './round-trip.js';
 
 const HOSTS = ['tunnel.test', 'cdn.tunnel.test', 'www.tunnel.test'];
@@ -125,13 +124,3 @@ describe('interop: our client -> v2ray 4.34 server', function () {
     });
   });
 });
-
-async function dialError(dialing: ReturnType<typeof dial>): Promise<TransportError> {
-  try {
-    const connection = await firstValueFrom(dialing);
-    connection.close();
-  } catch (error) {
-    return error as TransportError;
-  }
-  throw new Error('the dial succeeded but should have been rejected');
-}

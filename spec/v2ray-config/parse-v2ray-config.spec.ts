@@ -88,7 +88,7 @@ describe('parseV2rayConfig: a whole v4 config', () => {
     [
       'a vmess outbound',
       { inbounds: [serverInbound], outbounds: [{ tag: 'proxy', protocol: 'vmess', settings: {} }] },
-      /^outbounds\[0\] \(tag "proxy"\): protocol "vmess" is not supported; h2tunnel carries raw TCP over the http transport \(dokodemo-door ↔ freedom\)$/,
+      /^outbounds\[0\] \(tag "proxy"\): protocol "vmess" is not supported; h2tunnel carries raw TCP over the http transport or XHTTP \(dokodemo-door ↔ freedom\)$/,
     ],
     [
       'a socks inbound',
@@ -136,7 +136,7 @@ describe('parseV2rayConfig: a whole v4 config', () => {
       { inbounds: [serverInbound], outbounds: [{ protocol: 'freedom' }], policy: { levels: { 0: { handshake: 0 } } } },
       /handshake: must be above 0/,
     ],
-    ['no inbound at all', { outbounds: [{ protocol: 'freedom' }] }, /^inbounds: has no dokodemo-door inbound/],
+    ['no inbound at all', { outbounds: [{ protocol: 'freedom' }] }, /^inbounds: has no dokodemo-door \(or tunnel\) inbound/],
   ];
   for (const [what, config, message] of unsupported) {
     it(`refuses ${what} with one line naming where`, () => {
@@ -150,6 +150,18 @@ describe('parseV2rayConfig: a whole v4 config', () => {
   it('says a jsonv5 file read as v4 looks like jsonv5', () => {
     const error = left({ inbounds: [{ ...serverInbound, streamSettings: { transport: 'h2' } }] });
     assert.match(error.message, /looks like a jsonv5 config/);
+  });
+
+  it("says a file whose log section is jsonv5's object looks like jsonv5, naming the key", () => {
+    const log = { access: { type: 'Console', level: 'Info' }, error: { type: 'Console', level: 'Warning' } };
+    const error = left({ log, inbounds: [serverInbound], outbounds: [{ protocol: 'freedom' }] });
+    assert.equal(error.key, 'log.access');
+    assert.equal(error.message, 'log.access: must be a string, got an object (this looks like a jsonv5 config: pass --format jsonv5 or name it *.v5.json)');
+  });
+
+  it('leaves a plain wrong type in a v4 log section without the jsonv5 hint', () => {
+    const error = left({ log: { loglevel: 3 }, inbounds: [serverInbound], outbounds: [{ protocol: 'freedom' }] });
+    assert.equal(error.message, 'log.loglevel: must be a string, got number 3');
   });
 });
 

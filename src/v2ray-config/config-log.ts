@@ -1,6 +1,8 @@
 import { invalidConfig } from '../errors/transport-error.js';
 import type { ConfigFormat, ConfigLogLevel } from './deployment.js';
 import type { JsonFields } from './json-fields.js';
+import { describeValue as describe } from '../settings/describe-value.js';
+import { withJsonv5Hint } from './jsonv5-hint.js';
 
 /**
  * The log level a config's `log` section asks for: v4 `loglevel`, or jsonv5 `error.level` (`type: None`
@@ -16,6 +18,10 @@ export function parseConfigLog(fields: JsonFields | undefined, format: ConfigFor
   if (format === 'json') {
     const level = fields.string('loglevel');
     for (const file of ['access', 'error'] as const) {
+      // v4 names a file here; jsonv5 has an object ({type, level}) in the same place.
+      const raw = fields.raw(file);
+      if (typeof raw === 'object' && raw !== null && !Array.isArray(raw))
+        throw withJsonv5Hint(invalidConfig(fields.key(file), `must be a string, got ${describe(raw)}`));
       const path = fields.string(file);
       if (path !== undefined && path !== '' && path !== 'none') warnings.push(`${fields.key(file)} is ignored: h2tunnel logs JSON lines to stderr`);
     }

@@ -5,6 +5,7 @@ import { configErrorIn, invalidConfig, type InvalidConfig } from '../errors/tran
 import { isInvalidConfig } from '../errors/error-guards.js';
 import type { ServerTlsSettings } from '../server/server-options.js';
 import type { DialSettings, HttpSettings, TlsClientSettings } from '../settings/settings.js';
+import type { XhttpServerSettings } from '../settings/xhttp-settings.js';
 import { parseStreamSettings, type CertificateEntry, type StreamSettings } from './stream-settings.js';
 import { dropUndefined } from './drop-undefined.js';
 import { checkCertificates, checkKeyPair } from '../tls/check-pem.js';
@@ -23,8 +24,10 @@ export interface LoadedListenSettings {
   readonly http: HttpSettings;
   /** The certificate and key of the first `encipherment` entry, when `security` is `tls`. */
   readonly tls: ServerTlsSettings | undefined;
-  /** True when `security` is not `tls`: a v2ray server then speaks h2c. */
+  /** True when `security` is not `tls`: a v2ray server then speaks h2c (and an XHTTP one HTTP/1.1 too). */
   readonly h2c: boolean;
+  /** Xray's XHTTP, when the network is `xhttp`: served on `http.path`. */
+  readonly xhttp?: XhttpServerSettings;
   readonly warnings: readonly string[];
 }
 
@@ -91,7 +94,7 @@ export async function dialSettingsOf(stream: StreamSettings, base: string): Prom
       ciphers: t.ciphers,
     });
   }
-  return { settings: dropUndefined({ ...stream.http, tls }), warnings };
+  return { settings: dropUndefined({ ...stream.http, tls, xhttp: stream.xhttp }), warnings };
 }
 
 /**
@@ -102,7 +105,8 @@ export async function dialSettingsOf(stream: StreamSettings, base: string): Prom
 export async function listenSettingsOf(stream: StreamSettings, base: string): Promise<LoadedListenSettings> {
   const warnings = [...stream.warnings];
   const t = stream.tls;
-  if (t === undefined) return { http: stream.http, tls: undefined, h2c: true, warnings };
+  const xhttp = stream.xhttp === undefined ? {} : { xhttp: stream.xhttp };
+  if (t === undefined) return { http: stream.http, tls: undefined, h2c: true, ...xhttp, warnings };
   const entry = t.certificates.find((candidate) => candidate.usage === 'encipherment');
   if (entry === undefined) throw invalidConfig('tlsSettings.certificates', 'needs an "encipherment" certificate with its key for a server');
   const pair = await keyPairOf(entry, entry.at ?? 'tlsSettings.certificates', base);
@@ -125,7 +129,7 @@ export async function listenSettingsOf(stream: StreamSettings, base: string): Pr
     ciphers: t.ciphers,
     rejectUnknownSni: t.rejectUnknownSni || undefined,
   });
-  return { http: stream.http, tls, h2c: false, warnings };
+  return { http: stream.http, tls, h2c: false, ...xhttp, warnings };
 }
 
 async function keyPairOf(entry: CertificateEntry, key: string, base: string): Promise<{ cert: string; key: string }> {

@@ -1,13 +1,14 @@
 import * as E from 'fp-ts/lib/Either.js';
-import { configDetail, invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
+import { invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
 import { isInvalidConfig } from '../errors/error-guards.js';
 import { parseHostPort, parseListenAddress, type HostPort, type ListenAddress } from '../settings/address.js';
 import type { ConfigFormat, Deployment, DeploymentPart, PartPolicy } from './deployment.js';
 import { JsonFields } from './json-fields.js';
 import { outOfRange, PORT, USER_LEVEL } from '../settings/ranges.js';
+import { withJsonv5Hint } from './jsonv5-hint.js';
 import { parseConfigLog } from './config-log.js';
 import { parseConfigPolicy } from './config-policy.js';
-import { parseStreamSettings, type StreamSettings } from './stream-settings.js';
+import { namedTransport, parseStreamSettings, type StreamSettings } from './stream-settings.js';
 import { parseV5StreamSettings } from './v5-stream-settings.js';
 import { describeValue } from '../settings/describe-value.js';
 
@@ -15,7 +16,10 @@ import { describeValue } from '../settings/describe-value.js';
 // later, by whoever starts the parts. Anything the file asks for that h2tunnel cannot do is an
 // InvalidConfig naming the inbound or outbound (index and tag), its protocol and the key.
 
-const UNSUPPORTED_PROTOCOL = 'h2tunnel carries raw TCP over the http transport (dokodemo-door ↔ freedom)';
+const UNSUPPORTED_PROTOCOL = 'h2tunnel carries raw TCP over the http transport or XHTTP (dokodemo-door ↔ freedom)';
+
+// Xray renamed dokodemo-door to `tunnel` and still reads the old name.
+const TUNNEL_INBOUNDS = ['dokodemo-door', 'tunnel'];
 
 // Top-level sections that change nothing on a raw tunnel's wire: reported, not honoured.
 const IGNORED_SECTIONS: Readonly<Record<ConfigFormat, readonly string[]>> = {
@@ -56,7 +60,7 @@ export function parseV2rayConfig(json: unknown, format: ConfigFormat): E.Either<
         throw invalidConfig(key, `is not a section h2tunnel can honour in a ${format === 'json' ? 'v4' : 'jsonv5'} config`);
       warnings.push(`${key} is ignored: it does not change a raw tunnel`);
     }
-    if (parts.length === 0) throw invalidConfig('inbounds', 'has no dokodemo-door inbound: there is nothing to run');
+    if (parts.length === 0) throw invalidConfig('inbounds', 'has no dokodemo-door (or tunnel) inbound: there is nothing to run');
     return E.right({ parts, logLevel, warnings });
   } catch (error) {
     if (isInvalidConfig(error)) return E.left(error);
@@ -75,7 +79,7 @@ function parseInbound(
   const tag = fields.string('tag');
   const where = label(fields.prefix, tag);
   const protocol = fields.string('protocol') ?? '';
-  if (protocol !== 'dokodemo-door') throw invalidConfig(where, `protocol "${protocol}" is not supported; ${UNSUPPORTED_PROTOCOL}`);
+  if (!TUNNEL_INBOUNDS.includes(protocol)) throw invalidConfig(where, `protocol "${protocol}" is not supported; ${UNSUPPORTED_PROTOCOL}`);
   for (const ignored of ['sniffing', 'allocate'] as const) {
     if (fields.raw(ignored) !== undefined) warnings.push(`${fields.key(ignored)} is ignored: h2tunnel does not route by content`);
   }
@@ -207,12 +211,16 @@ function parseRouting(fields: JsonFields | undefined, format: ConfigFormat, outb
 function transportOf(json: unknown, at: string, format: ConfigFormat): StreamSettings & { readonly trustForwardedFor?: boolean } {
   const parsed = format === 'json' ? parseStreamSettings(json, at) : parseV5StreamSettings(json, at);
   if (E.isLeft(parsed)) {
-    const transport = (json as Record<string, unknown> | null)?.[format === 'json' ? 'network' : 'transport'];
-    if (format === 'json' && (json as Record<string, unknown> | null)?.transport !== undefined) {
-      throw invalidConfig(parsed.left.key, `${configDetail(parsed.left)} (this looks like a jsonv5 config: pass --format jsonv5 or name it *.v5.json)`);
-    }
-    if (typeof transport === 'string' && transport !== 'http' && transport !== 'h2') {
-      throw invalidConfig(`${at}.${format === 'json' ? 'network' : 'transport'}`, `"${transport}" is not supported; h2tunnel speaks only the http transport`);
+    const stream = (typeof json === 'object' && json !== null ? json : {}) as Record<string, unknown>;
+    if (format === 'json' && stream.transport !== undefined) throw withJsonv5Hint(parsed.left);
+    const key = format === 'json' ? (stream.method === undefined ? 'network' : 'method') : 'transport';
+    const transport = stream[key];
+    const spoken = format === 'json' ? namedTransport(stream) !== undefined : transport === 'h2';
+    if (typeof transport === 'string' && !spoken) {
+      throw invalidConfig(
+        `${at}.${key}`,
+        `"${transport}" is not supported; h2tunnel speaks only the http transport${format === 'json' ? " and Xray's XHTTP" : ''}`,
+      );
     }
     throw parsed.left;
   }
@@ -223,11 +231,11 @@ function transportOf(json: unknown, at: string, format: ConfigFormat): StreamSet
 function isPlainTcp(json: unknown): boolean {
   if (typeof json !== 'object' || json === null) return false;
   const stream = json as Record<string, unknown>;
-  const network = stream.network ?? stream.transport ?? 'tcp';
+  const network = stream.method ?? stream.network ?? stream.transport ?? 'tcp';
   const security = stream.security ?? 'none';
-  return (
-    network === 'tcp' && (security === 'none' || security === '') && Object.keys(stream).every((key) => ['network', 'transport', 'security'].includes(key))
-  );
+  // Xray calls plain TCP `raw`.
+  const plain = typeof network === 'string' && ['tcp', 'raw'].includes(network.toLowerCase());
+  return plain && (security === 'none' || security === '') && Object.keys(stream).every((key) => ['network', 'method', 'transport', 'security'].includes(key));
 }
 
 function listenAddress(host: string, port: unknown, fields: JsonFields): ListenAddress {

@@ -46,13 +46,17 @@ const IGNORED_TLS_KEYS = new Set(['enableSessionResumption', 'preferServerCipher
 
 /**
  * Parses a v4 `tlsSettings` object (v2fly's keys plus Xray's). Throws an InvalidConfig naming the key.
+ * `alpnRule` judges `alpn` for the transport: by default the http transport's (it must offer `h2`).
  *
  * @example
  * ```ts
  * parseV4Tls(JsonFields.open({ serverName: 't.test', minVersion: '1.3' }, 'tlsSettings')); // { serverName: 't.test', minVersion: 'TLSv1.3', … }
  * ```
  */
-export function parseV4Tls(fields: JsonFields | undefined): StreamTlsSettings {
+export function parseV4Tls(
+  fields: JsonFields | undefined,
+  alpnRule: (alpn: readonly string[] | undefined, key: string) => void = checkAlpn,
+): StreamTlsSettings {
   if (fields === undefined) return { allowInsecure: false, certificates: [] };
   const certificates = (fields.objects('certificates') ?? []).map(parseV4Certificate);
   const fingerprint = fields.string('fingerprint');
@@ -62,7 +66,7 @@ export function parseV4Tls(fields: JsonFields | undefined): StreamTlsSettings {
       `uTLS fingerprint "${fingerprint}" cannot be imitated: Node's TLS stack sends its own ClientHello; remove the key`,
     );
   }
-  checkAlpn(fields.strings('alpn'), fields.key('alpn'));
+  alpnRule(fields.strings('alpn'), fields.key('alpn'));
   const ciphers = fields.string('cipherSuites');
   const settings = tlsSettings(fields, {
     serverName: fields.string('serverName'),

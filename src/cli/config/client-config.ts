@@ -1,10 +1,11 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, type HostPort } from '../../settings/address.js';
 import { loadDialSettings, readKeyPairFiles, readCaFile } from '../../v2ray-config/load-stream-settings.js';
-import { resolveDialSettings } from '../../settings/resolve-dial-settings.js';
 import { checkPin } from '../../settings/tls-options.js';
 import type { DialSettings, TlsClientSettings } from '../../settings/settings.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
+import { xhttpClientHost } from '../../v2ray-config/xhttp-ends.js';
+import { checkDialSettings } from './check-dial-settings.js';
 
 /** The `h2tunnel client` flags, as the argument parser hands them over. */
 export interface ClientFlags {
@@ -68,7 +69,7 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
 
   const loaded = flags.streamSettings === undefined ? E.right({ settings: { tls: {} }, warnings: [] }) : await loadDialSettings(flags.streamSettings);
   if (E.isLeft(loaded)) return loaded;
-  const base = loaded.right.settings;
+  const base: DialSettings = loaded.right.settings;
   const ca = flags.ca === undefined ? E.right(undefined) : await readCaFile(flags.ca, '--ca');
   if (E.isLeft(ca)) return ca;
   const pins = pinFlags(flags.pin);
@@ -88,20 +89,24 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
       ...(clientCertificate.right === undefined ? {} : { clientCertificate: clientCertificate.right }),
     };
   }
-  if (tls === undefined && flags.h2c !== true) return E.left(withHint(tlsRequired(), flags.streamSettings));
+  // Xray's XHTTP client speaks cleartext HTTP/1.1 without TLS; only the http transport insists on TLS.
+  if (tls === undefined && flags.h2c !== true && base.xhttp === undefined) return E.left(withHint(tlsRequired(), flags.streamSettings));
 
-  const settings: DialSettings = {
-    ...base,
-    ...(flags.host === undefined ? {} : { host: flags.host }),
-    ...(flags.path === undefined ? {} : { path: flags.path }),
-    ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeoutMs: flags.readIdleTimeout * 1000 }),
-    ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeoutMs: flags.healthCheckTimeout * 1000 }),
-    tls,
-    h2c: flags.h2c === true ? true : undefined,
-    zeroRtt: flags.zeroRtt,
-  };
+  const settings: DialSettings = xhttpClientHost(
+    {
+      ...base,
+      ...(flags.host === undefined ? {} : { host: flags.host }),
+      ...(flags.path === undefined ? {} : { path: flags.path }),
+      ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeoutMs: flags.readIdleTimeout * 1000 }),
+      ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeoutMs: flags.healthCheckTimeout * 1000 }),
+      tls,
+      h2c: flags.h2c === true ? true : undefined,
+      zeroRtt: flags.zeroRtt,
+    },
+    server.right.host,
+  );
   // Validate now, so a bad host name or timeout stops the start instead of failing every tunnel later.
-  const resolved = resolveDialSettings(settings);
+  const resolved = checkDialSettings(server.right, settings);
   if (E.isLeft(resolved)) return resolved;
   return E.right({ listen: listen.right, server: server.right, settings, idleTimeoutMs: flags.idleTimeout * 1000, warnings: loaded.right.warnings });
 }

@@ -3,10 +3,12 @@ import { formatHostPort } from '../../settings/address.js';
 import type { TunnelClientPart, TunnelServerPart } from '../../v2ray-config/deployment.js';
 import { dialSettingsOf, listenSettingsOf } from '../../v2ray-config/load-stream-settings.js';
 import type { LoadedConfig } from '../../v2ray-config/read-v2ray-config.js';
-import { resolveDialSettings, resolveHttp } from '../../settings/resolve-dial-settings.js';
+import { resolveHttp } from '../../settings/resolve-dial-settings.js';
+import { checkDialSettings } from './check-dial-settings.js';
 import { configErrorIn, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
 import { isInvalidConfig } from '../../errors/error-guards.js';
 import type { ClientConfig } from './client-config.js';
+import { xhttpClientHost, xhttpHostMatch } from '../../v2ray-config/xhttp-ends.js';
 import { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ServerConfig } from './server-config.js';
 
 /** One part of a config file, ready to start. */
@@ -44,13 +46,14 @@ export async function configFileParts(loaded: LoadedConfig): Promise<E.Either<In
 
 async function clientPart(part: TunnelClientPart): Promise<ConfigFilePart> {
   const loaded = await dialSettingsOf(part.stream, '.');
-  if (loaded.settings.tls === undefined) throw tlsRequired();
+  // Xray's XHTTP client speaks cleartext HTTP/1.1 without TLS; only the http transport insists on TLS.
+  if (loaded.settings.tls === undefined && loaded.settings.xhttp === undefined) throw tlsRequired();
   const settings = {
-    ...loaded.settings,
+    ...xhttpClientHost(loaded.settings, part.server.host),
     zeroRtt: true,
     ...(part.policy.connectTimeoutS === undefined ? {} : { connectTimeoutMs: part.policy.connectTimeoutS * 1000 }),
   };
-  const resolved = resolveDialSettings(settings);
+  const resolved = checkDialSettings(part.server, settings);
   if (E.isLeft(resolved)) throw resolved.left;
   const config: ClientConfig = {
     listen: part.listen,
@@ -59,7 +62,8 @@ async function clientPart(part: TunnelClientPart): Promise<ConfigFilePart> {
     idleTimeoutMs: (part.policy.idleTimeoutS ?? CLIENT_DEFAULTS.idleTimeout) * 1000,
     warnings: loaded.warnings,
   };
-  return { kind: 'client', where: part.where, summary: `client ${formatHostPort(part.listen)} → tunnels to ${formatHostPort(part.server)}`, config };
+  const over = settings.xhttp === undefined ? '' : ` over XHTTP (${settings.xhttp.mode ?? 'auto'})`;
+  return { kind: 'client', where: part.where, summary: `client ${formatHostPort(part.listen)} → tunnels to ${formatHostPort(part.server)}${over}`, config };
 }
 
 async function serverPart(part: TunnelServerPart): Promise<ConfigFilePart> {
@@ -67,6 +71,7 @@ async function serverPart(part: TunnelServerPart): Promise<ConfigFilePart> {
   resolveHttp(loaded.http);
   const options = {
     ...loaded.http,
+    ...(loaded.xhttp === undefined ? {} : { xhttp: loaded.xhttp, hostMatch: xhttpHostMatch(loaded) }),
     ...(loaded.tls === undefined ? { h2c: true } : { tls: loaded.tls }),
     listen: part.listen,
     ...(part.trustForwardedFor ? { trustForwardedFor: true } : {}),
@@ -83,7 +88,7 @@ async function serverPart(part: TunnelServerPart): Promise<ConfigFilePart> {
   return {
     kind: 'server',
     where: part.where,
-    summary: `server ${listen} (${loaded.tls === undefined ? 'h2c' : 'TLS'}) → forwards to ${formatHostPort(part.forward)}`,
+    summary: `server ${listen} (${loaded.xhttp === undefined ? '' : 'XHTTP, '}${loaded.tls === undefined ? (loaded.xhttp === undefined ? 'h2c' : 'cleartext') : 'TLS'}) → forwards to ${formatHostPort(part.forward)}`,
     config: { options, forward: part.forward, forwarding, warnings: loaded.warnings },
   };
 }

@@ -6,6 +6,7 @@ import { forwardedForTrust } from '../../protocol/remote-address.js';
 import type { HostMatch } from '../../protocol/route.js';
 import type { ListenOptions } from '../../server/server-options.js';
 import type { ForwardOptions } from '../../forward/tunnel-forwarder.js';
+import { xhttpHostMatch } from '../../v2ray-config/xhttp-ends.js';
 
 /** The `h2tunnel server` flags, as the argument parser hands them over. */
 export interface ServerFlags {
@@ -114,7 +115,8 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
     ...base?.http,
     ...(flags.host === undefined ? {} : { host: flags.host }),
     ...(flags.path === undefined ? {} : { path: flags.path }),
-    ...(flags.hostMatch === undefined ? {} : { hostMatch: flags.hostMatch }),
+    ...(base?.xhttp === undefined ? {} : { xhttp: base.xhttp }),
+    ...(base?.xhttp === undefined && flags.hostMatch === undefined ? {} : { hostMatch: xhttpHostMatch({ xhttp: base?.xhttp, hostMatch: flags.hostMatch }) }),
     ...security,
     listen: listen.right,
     ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeoutMs: flags.readIdleTimeout * 1000 }),

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { XhttpMode } from '../../src/settings/xhttp-settings.js';
+import { requireBinary } from '../helpers/binaries.js';
+import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
+import { testCertificate } from '../helpers/certs.js';
+import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
+import { eventually } from '../helpers/eventually.js';
+import { freePort, stopAfterEach, tempDir, type TempDir } from '../helpers/process.js';
+import { startXrayConfig, xrayClientConfig, xrayServerConfig } from '../helpers/xray.js';
+import { startCli } from './fixtures/start-cli.js';
+import { inParallel, sendAndCollect, tcpRoundTrip, type RoundTrip } from './round-trip.js';
+
+const HOST = 'tunnel.test';
+const PATH = '/tun/';
+const MiB = 1024 * 1024;
+
+/** One wire shape of the matrix: the client file's mode, and how its TLS (if any) asks for HTTP/1.1. */
+interface Shape {
+  readonly name: string;
+  readonly mode: XhttpMode;
+  readonly tls: boolean;
+  readonly alpn?: readonly string[];
+}
+
+const SHAPES: readonly Shape[] = [
+  { name: 'stream-one over h2 (TLS)', mode: 'stream-one', tls: true },
+  { name: 'stream-up over h2 (TLS)', mode: 'stream-up', tls: true },
+  { name: 'packet-up over h2 (TLS)', mode: 'packet-up', tls: true },
+  { name: 'packet-up over HTTP/1.1 (TLS, alpn ["http/1.1"])', mode: 'packet-up', tls: true, alpn: ['http/1.1'] },
+  { name: 'packet-up over cleartext HTTP/1.1 (no security)', mode: 'packet-up', tls: false },
+];
+
+// `h2tunnel run -c` on the very files Xray v26.7.28 runs (tunnel inbound, freedom outbound over XHTTP), and
+// `--stream-settings` on their streamSettings,
+// at either end, against the real Xray at the other.
+describe('interop: the same Xray XHTTP file under xray and under h2tunnel (run -c, --stream-settings)', function () {
+  this.timeout(120_000);
+  let echo: EchoTarget;
+  let dir: TempDir;
+  let files: CertificateFiles;
+  const keep = stopAfterEach();
+  let written = 0;
+
+  before(async function () {
+    requireBinary(this, 'xray');
+    echo = await startEchoTarget();
+    dir = await tempDir('xray-config-file-');
+    files = await writeCertificateFiles(dir.path, await testCertificate());
+  });
+  after(async () => {
+    await echo?.close();
+    await dir?.remove();
+  });
+
+  const h2tunnel = async (config: object) => {
+    const file = join(dir.path, `config-${++written}.json`);
+    await writeFile(file, JSON.stringify(config, null, 2));
+    return keep(await startCli(['run', '-c', file]));
+  };
+  const xray = async (config: object, port: number) => keep(await startXrayConfig(config, port));
+  /** A server file (mode auto, every shape) and a client file of `shape` that point at each other. */
+  const pair = async (shape: Shape, clientPath = PATH) => {
+    const serverPort = await freePort();
+    const clientPort = await freePort();
+    const clientTls = shape.tls ? { serverName: HOST, caFile: files.certFile, ...(shape.alpn === undefined ? {} : { alpn: shape.alpn }) } : undefined;
+    return {
+      serverPort,
+      clientPort,
+      server: xrayServerConfig({ forwardPort: echo.port, xhttp: { host: HOST, path: PATH }, tls: shape.tls ? files : undefined }, serverPort),
+      client: xrayClientConfig({ serverPort, xhttp: { mode: shape.mode, host: HOST, path: clientPath }, tls: clientTls }, clientPort),
+    };
+  };
+  const intact = (trips: readonly RoundTrip[]) =>
+    assert.ok(
+      trips.every((trip) => trip.receivedBytes === trip.sentBytes && trip.receivedSha256 === trip.sentSha256),
+      'a tunnel lost bytes',
+    );
+  /** 8 MiB through one tunnel and 50 tunnels at once through the client's port, every byte checked. */
+  const carries = async (port: number) => {
+    intact([await tcpRoundTrip(port, 8 * MiB)]);
+    intact(await inParallel(50, 50, () => tcpRoundTrip(port, 64 * 1024)));
+  };
+
+  for (const shape of SHAPES) {
+    describe(shape.name, () => {
+      it('xray runs the server file, h2tunnel the client file', async () => {
+        const ends = await pair(shape);
+        await xray(ends.server, ends.serverPort);
+        await h2tunnel(ends.client);
+        await carries(ends.clientPort);
+      });
+
+      it('h2tunnel runs the server file, xray the client file', async () => {
+        const ends = await pair(shape);
+        await h2tunnel(ends.server);
+        await xray(ends.client, ends.clientPort);
+        await carries(ends.clientPort);
+      });
+    });
+  }
+
+  describe('--stream-settings with the streamSettings of the same files (packet-up, TLS)', () => {
+    const shape = SHAPES[2] as Shape;
+    const streamOf = (config: object, side: 'inbounds' | 'outbounds') =>
+      ((config as Record<string, { streamSettings: object }[]>)[side]?.[0] as { streamSettings: object }).streamSettings;
+    const streamFile = async (stream: object) => {
+      const file = join(dir.path, `stream-${++written}.json`);
+      await writeFile(file, JSON.stringify(stream, null, 2));
+      return file;
+    };
+
+    it('h2tunnel client --stream-settings against xray running the server file', async () => {
+      const ends = await pair(shape);
+      await xray(ends.server, ends.serverPort);
+      const stream = await streamFile(streamOf(ends.client, 'outbounds'));
+      keep(await startCli(['client', '--listen', `127.0.0.1:${ends.clientPort}`, '--server', `127.0.0.1:${ends.serverPort}`, '--stream-settings', stream]));
+      await carries(ends.clientPort);
+    });
+
+    it('h2tunnel server --stream-settings against xray running the client file', async () => {
+      const ends = await pair(shape);
+      const stream = await streamFile(streamOf(ends.server, 'inbounds'));
+      keep(await startCli(['server', '--listen', `127.0.0.1:${ends.serverPort}`, '--forward', `127.0.0.1:${echo.port}`, '--stream-settings', stream]));
+      await xray(ends.client, ends.clientPort);
+      await carries(ends.clientPort);
+    });
+  });
+
+  describe('a client file with the wrong path', () => {
+    const shape = SHAPES[2] as Shape;
+
+    it("gets 404 from xray's server: h2tunnel's client says so and nothing reaches the target", async () => {
+      const ends = await pair(shape, '/elsewhere/');
+      await xray(ends.server, ends.serverPort);
+      const client = await h2tunnel(ends.client);
+      const before = echo.accepted();
+      assert.equal((await sendAndCollect(ends.clientPort, Buffer.from('must not arrive'), 20_000)).length, 0);
+      await eventually(() => /404/.test(client.output()), 'the 404 in the client log', 10_000);
+      assert.equal(echo.accepted(), before);
+    });
+
+    it("gets 404 from h2tunnel's server, which logs the rejection; nothing reaches the target", async () => {
+      const ends = await pair(shape, '/elsewhere/');
+      const server = await h2tunnel(ends.server);
+      await xray(ends.client, ends.clientPort);
+      const before = echo.accepted();
+      assert.equal((await sendAndCollect(ends.clientPort, Buffer.from('must not arrive'), 20_000)).length, 0);
+      await eventually(() => /"status":404.*"msg":"tunnel rejected"/.test(server.output()), 'the 404 in the server log', 10_000);
+      assert.equal(echo.accepted(), before);
+    });
+  });
+});
