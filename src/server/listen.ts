@@ -72,7 +72,9 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   );
 
   const label = address.kind === 'unix' ? `unix:${address.path}` : formatHostPort(address);
-  const bound = await listenOn(server, address.kind === 'unix' ? { path: address.path } : { port: address.port, host: address.host }, label);
+  const bound = await listenOn(server, address.kind === 'unix' ? { path: address.path } : { port: address.port, host: address.host }, label, (error) =>
+    events.next({ type: 'error', error }),
+  );
   return {
     address: bound,
     connections: connections.asObservable(),
