@@ -52,7 +52,17 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const connections = new Subject<Connection>();
   const events = new Subject<ServerEvent>();
   const maxHeaderListSize = options.maxHeaderListSize ?? 16_384;
-  const context: HubContext = { rules, maxHeaderListSize, forwardedFor, headers, connections, events, sessionId: (session) => tracker.idOf(session) };
+  const maxTunnels = options.maxTunnels ?? 0;
+  const context: HubContext = {
+    rules,
+    maxHeaderListSize,
+    forwardedFor,
+    headers,
+    connections,
+    events,
+    sessionId: (session) => tracker.idOf(session),
+    full: () => maxTunnels > 0 && tracker.stats().tunnels >= maxTunnels,
+  };
   const serverOptions: http2.SecureServerOptions = {
     settings: localSettings({ maxConcurrentStreams: options.maxConcurrentStreams ?? 250, maxHeaderListSize }),
     maxSessionMemory: MAX_SESSION_MEMORY_MB,
@@ -65,6 +75,7 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
     headerTimeoutMs: options.headerTimeoutMs ?? 4_000,
     idleTimeoutMs: options.idleSessionTimeoutMs ?? 300_000,
     maxSessionsPerAddress: options.maxSessionsPerAddress ?? 100,
+    maxSessions: options.maxSessions ?? 0,
     resets: { burst: options.maxResetBurst ?? DEFAULT_RESET_LIMITS.burst, perSecond: options.maxResetsPerSecond ?? DEFAULT_RESET_LIMITS.perSecond },
   });
   server.on('stream', (stream: http2.ServerHttp2Stream, requestHeaders: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>

@@ -5,7 +5,7 @@ export type ServerEvent =
   | {
       readonly type: 'rejected';
       readonly status: 404 | 431 | 503;
-      readonly reason: 'host' | 'path' | 'header-size' | 'no-handler';
+      readonly reason: 'host' | 'path' | 'header-size' | 'no-handler' | 'server-full';
       readonly authority: string | undefined;
       readonly path: string | undefined;
       readonly remoteAddress: string | undefined;

@@ -32,6 +32,8 @@ export interface SessionLimits {
   readonly headerTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly maxSessionsPerAddress: number;
+  /** Sessions over all addresses; 0 no cap. */
+  readonly maxSessions: number;
   readonly resets: ResetLimits;
 }
 
@@ -83,7 +85,8 @@ export class SessionTracker {
     this.perAddress.set(address, count);
     this.sessions.add(session);
     session.on('error', (error) => this.events.next({ type: 'error', error: fromNodeError(error, address) }));
-    if (this.limits.maxSessionsPerAddress > 0 && count > this.limits.maxSessionsPerAddress) {
+    const overAll = this.limits.maxSessions > 0 && this.sessions.size > this.limits.maxSessions;
+    if (overAll || (this.limits.maxSessionsPerAddress > 0 && count > this.limits.maxSessionsPerAddress)) {
       session.goaway();
       session.destroy();
     }
