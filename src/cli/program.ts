@@ -155,6 +155,8 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--connect-timeout <seconds>', 'reset a tunnel whose --forward connect takes longer', seconds, SERVER_DEFAULTS.connectTimeout)
       .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, SERVER_DEFAULTS.idleTimeout)
       .option('--max-sessions-per-address <n>', 'sessions one client address may hold; 0 no cap', count, SERVER_DEFAULTS.maxSessionsPerAddress)
+      .option('--max-sessions <n>', 'sessions over all clients; past it a new one is closed at once; 0 no cap', count, SERVER_DEFAULTS.maxSessions)
+      .option('--max-tunnels <n>', 'tunnels open at once over all sessions; past it a new one is answered 503; 0 no cap', count, SERVER_DEFAULTS.maxTunnels)
       .option('--max-streams <n>', 'tunnels one session may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS)', streamCount, SERVER_DEFAULTS.maxStreams)
       .option('--handshake-timeout <seconds>', 'drop a client whose TLS handshake takes longer', seconds, SERVER_DEFAULTS.handshakeTimeout)
       .option('--header-timeout <seconds>', 'drop a session that sends no request within this long of its start', seconds, SERVER_DEFAULTS.headerTimeout)

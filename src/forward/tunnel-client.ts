@@ -113,6 +113,8 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
     local,
     { port: options.listen.port, host: options.listen.host, backlog: LISTEN_BACKLOG },
     formatHostPort(options.listen),
+    // An accept that fails (out of descriptors) is logged; the listener and the open tunnels go on.
+    (error) => logError(log, error, 'accept failed'),
   )) as AddressInfo;
   return {
     address,

@@ -95,7 +95,7 @@ export function forwardTunnels(server: TunnelServer, forward: HostPort, log: Log
         );
       else if (event.type === 'session-opened') log.info({ session: event.session, remoteAddress: event.remoteAddress }, 'session opened');
       else if (event.type === 'session-closed') log.info({ session: event.session, remoteAddress: event.remoteAddress }, 'session closed');
-      else logError(log, event.error, 'session error');
+      else logError(log, event.error, event.error._tag === 'ListenFailed' ? 'accept failed' : 'session error');
     }),
     server.connections.subscribe((connection) => {
       const tunnel = ++next;

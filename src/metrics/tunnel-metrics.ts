@@ -77,7 +77,7 @@ export class TunnelMetrics {
     });
     this.rejections = new Counter({
       name: 'h2tunnel_server_rejections_total',
-      help: 'Tunnel requests the server refused, by HTTP status and reason (host, path, header-size, no-handler).',
+      help: 'Tunnel requests the server refused, by HTTP status and reason (host, path, header-size, no-handler, server-full).',
       labelNames: ['status', 'reason'],
       registers,
     });

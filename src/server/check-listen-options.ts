@@ -14,6 +14,8 @@ const NUMBERS: readonly (readonly [keyof ListenOptions, NumberRange, boolean])[]
   ['idleSessionTimeoutMs', WHOLE_MILLISECONDS, true],
   ['maxHeaderListSize', SETTING_VALUE, false],
   ['maxSessionsPerAddress', COUNT, true],
+  ['maxSessions', COUNT, true],
+  ['maxTunnels', COUNT, true],
   ['maxResetBurst', COUNT, false],
   ['maxResetsPerSecond', COUNT, false],
   ['readIdleTimeoutMs', HEALTH_MILLISECONDS, true],

@@ -19,6 +19,8 @@ export interface HubContext {
   readonly events: Subject<ServerEvent>;
   /** The id session events report for a session. */
   readonly sessionId: (session: Http2Session | undefined) => number | undefined;
+  /** The server holds as many tunnels as it may (`maxTunnels`): refuse before answering 200. */
+  readonly full: () => boolean;
 }
 
 /**
@@ -36,7 +38,9 @@ export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingH
   // nghttp2 applies our SETTINGS_MAX_HEADER_LIST_SIZE only once the client has acknowledged it, and a
   // client that sends its first request without waiting (ours does, to save a round trip) or never
   // acknowledges would pass any header block: the limit is checked here too.
-  const decision: RouteDecision = headerListSize(rawHeaders) > context.maxHeaderListSize ? TOO_LARGE : routeRequest({ authority, path }, context.rules);
+  const routed: RouteDecision = headerListSize(rawHeaders) > context.maxHeaderListSize ? TOO_LARGE : routeRequest({ authority, path }, context.rules);
+  // A 503 before the 200 is a refusal the client can retry elsewhere; nothing reached the forward target.
+  const decision: HubDecision = routed._tag === 'Accept' && context.full() ? FULL : routed;
   if (decision._tag === 'Reject' || !context.connections.observed) {
     const status = decision._tag === 'Reject' ? decision.status : 503;
     const reason = decision._tag === 'Reject' ? decision.reason : 'no-handler';
@@ -63,6 +67,9 @@ export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingH
 }
 
 const TOO_LARGE: RouteDecision = { _tag: 'Reject', status: 431, reason: 'header-size' };
+// Beyond v2ray's rule: the server's own capacity (`maxTunnels`).
+type HubDecision = RouteDecision | { readonly _tag: 'Reject'; readonly status: 503; readonly reason: 'server-full' };
+const FULL: HubDecision = { _tag: 'Reject', status: 503, reason: 'server-full' };
 
 function respond(stream: ServerHttp2Stream, headers: OutgoingHttpHeaders, endStream: boolean): void {
   if (stream.destroyed || stream.headersSent) return;

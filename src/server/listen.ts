@@ -58,6 +58,7 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const connections = new Subject<Connection>();
   const events = new Subject<ServerEvent>();
   const maxHeaderListSize = options.maxHeaderListSize ?? 16_384;
+  const maxTunnels = options.maxTunnels ?? 0;
   const serverOptions: http2.SecureServerOptions = {
     settings: localSettings({ maxConcurrentStreams: options.maxConcurrentStreams ?? 250, maxHeaderListSize }),
     maxSessionMemory: MAX_SESSION_MEMORY_MB,
@@ -68,7 +69,8 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const server = createServer(options, serverOptions);
   const headerTimeoutMs = options.headerTimeoutMs ?? 4_000;
   const sessionId = (session: http2.Http2Session | undefined) => tracker.idOf(session);
-  const context: HubContext = { rules, maxHeaderListSize, forwardedFor, headers, connections, events, sessionId };
+  const full = () => maxTunnels > 0 && tracker.stats().tunnels >= maxTunnels;
+  const context: HubContext = { rules, maxHeaderListSize, forwardedFor, headers, connections, events, sessionId, full };
   const xhttp =
     xhttpConfig === undefined
       ? undefined
@@ -78,6 +80,7 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
     headerTimeoutMs,
     idleTimeoutMs: options.idleSessionTimeoutMs ?? 300_000,
     maxSessionsPerAddress: options.maxSessionsPerAddress ?? 100,
+    maxSessions: options.maxSessions ?? 0,
     resets: { burst: options.maxResetBurst ?? DEFAULT_RESET_LIMITS.burst, perSecond: options.maxResetsPerSecond ?? DEFAULT_RESET_LIMITS.perSecond },
   });
   server.on('stream', (stream: http2.ServerHttp2Stream, requestHeaders: http2.IncomingHttpHeaders, _flags: number, rawHeaders: string[]) =>
@@ -87,7 +90,9 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   );
 
   const label = address.kind === 'unix' ? `unix:${address.path}` : formatHostPort(address);
-  const bound = await listenOn(server, address.kind === 'unix' ? { path: address.path } : { port: address.port, host: address.host }, label);
+  const bound = await listenOn(server, address.kind === 'unix' ? { path: address.path } : { port: address.port, host: address.host }, label, (error) =>
+    events.next({ type: 'error', error }),
+  );
   return {
     address: bound,
     connections: singleConsumer(connections, 'connections'),

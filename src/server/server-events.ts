@@ -5,7 +5,7 @@ export type ServerEvent =
   | {
       readonly type: 'rejected';
       readonly status: 404 | 431 | 503 | XhttpRejection['status'];
-      readonly reason: 'host' | 'path' | 'header-size' | 'no-handler' | XhttpRejection['reason'];
+      readonly reason: 'host' | 'path' | 'header-size' | 'no-handler' | 'server-full' | XhttpRejection['reason'];
       readonly authority: string | undefined;
       readonly path: string | undefined;
       readonly remoteAddress: string | undefined;

@@ -52,6 +52,17 @@ export interface ListenOptions extends Omit<HttpSettings, 'method'> {
    */
   readonly maxSessionsPerAddress?: number;
   /**
+   * At most this many sessions over all addresses; the next one is closed at once. 0 (default) for no cap.
+   * With {@link maxTunnels}, it keeps the descriptors a server holds below the process's limit (`ulimit -n`),
+   * so new clients are refused before the tunnels already open start failing.
+   */
+  readonly maxSessions?: number;
+  /**
+   * At most this many tunnels open at once over all sessions; the next request is answered 503 (before the
+   * 200, so nothing reaches the application). 0 (default) for no cap.
+   */
+  readonly maxTunnels?: number;
+  /**
    * Streams the client may reset at once before its session is closed with GOAWAY(ENHANCE_YOUR_CALM),
    * refilled at {@link maxResetsPerSecond}. Default 200 (rapid reset, CVE-2023-44487).
    */

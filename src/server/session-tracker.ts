@@ -16,6 +16,15 @@ import type { ServerEvent } from './server-events.js';
 // An idle TCP connection whose client vanished (machine gone, NAT state dropped) is probed after this;
 // the PING health check covers a connection that is not idle at the TCP level but never answers.
 const KEEPALIVE_DELAY_MS = 30_000;
+/**
+ * Bytes read with no stream open after which a session is PINGed at once. A client with no tunnel has
+ * nothing to send but the odd SETTINGS, PING or WINDOW_UPDATE; RST_STREAM frames on closed streams never
+ * reach JavaScript (the reset budget cannot count them), and after 1,000 of them (13 kB) nghttp2 sends
+ * GOAWAY(INTERNAL_ERROR) and wants no more input: Node stops reading, and the session would linger until
+ * the read-idle PING. A session that still reads answers the PING; one that stopped is closed when the
+ * answer does not come within the health-check timeout.
+ */
+const FLOOD_PROBE_BYTES = 8 * 1024;
 
 /** Server-side session limits. */
 export interface SessionLimits {
@@ -23,6 +32,8 @@ export interface SessionLimits {
   readonly headerTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly maxSessionsPerAddress: number;
+  /** Sessions over all addresses; 0 no cap. */
+  readonly maxSessions: number;
   readonly resets: ResetLimits;
 }
 
@@ -74,14 +85,21 @@ export class SessionTracker {
     this.perAddress.set(address, count);
     this.sessions.add(session);
     session.on('error', (error) => this.events.next({ type: 'error', error: fromNodeError(error, address) }));
-    if (this.limits.maxSessionsPerAddress > 0 && count > this.limits.maxSessionsPerAddress) {
+    const overAll = this.limits.maxSessions > 0 && this.sessions.size > this.limits.maxSessions;
+    if (overAll || (this.limits.maxSessionsPerAddress > 0 && count > this.limits.maxSessionsPerAddress)) {
       session.goaway();
       session.destroy();
     }
     widenSessionWindow(session);
     let streams = 0;
     const windows = tuneWindows(session, WINDOW_LIMITS, () => streams);
-    const stopHealth = watchHealth(session, this.limits.healthCheck, (reason) => failSession(session, reason), this.health);
+    const stopHealth = watchHealth(
+      session,
+      this.limits.healthCheck,
+      (reason) => failSession(session, reason),
+      this.health,
+      (newBytes) => streams === 0 && newBytes >= FLOOD_PROBE_BYTES,
+    );
     // A client gets `headerTimeoutMs` from its session's start (after TLS) to send its first request, as
     // v2ray gives an h2c client 4 s: a silent connection must not hold a session for the idle timeout.
     const headerTimer = setTimeout(() => failSession(session, timeout('reading request headers', this.limits.headerTimeoutMs)), this.limits.headerTimeoutMs);

@@ -12,7 +12,8 @@ export interface HealthTally {
 /**
  * Watches a session like Go's `ReadIdleTimeout`: after `readIdleMs` with no byte from the peer it sends
  * a PING, and if no answer comes within `timeoutMs` it reports the session dead. Returns the stop
- * function. v2ray 4.34 has no such check and keeps multiplexing onto dead connections.
+ * function. v2ray 4.34 has no such check and keeps multiplexing onto dead connections. `suspect` sees
+ * the bytes read since the last look; when it says they should not have come, the PING goes out at once.
  *
  * @example
  * ```ts
@@ -24,6 +25,7 @@ export function watchHealth(
   check: HealthCheck,
   onDead: (reason: TransportError) => void,
   tally: HealthTally = { sent: 0, failed: 0 },
+  suspect: (newBytes: number) => boolean = () => false,
 ): () => void {
   if (check.readIdleMs <= 0) return () => undefined;
   let lastBytes = sessionBytesRead(session);
@@ -39,11 +41,17 @@ export function watchHealth(
     if (session.destroyed) return stop();
     const bytes = sessionBytesRead(session);
     if (bytes !== lastBytes) {
+      const grown = bytes - lastBytes;
       lastBytes = bytes;
       lastActivity = Date.now();
+      // Bytes that should not have come: PING now rather than after readIdleMs of silence.
+      if (pingTimer === undefined && suspect(grown)) ping();
       return;
     }
     if (pingTimer !== undefined || Date.now() - lastActivity < check.readIdleMs) return;
+    ping();
+  };
+  const ping = () => {
     pingTimer = setTimeout(() => dead(`no PING answer within ${check.timeoutMs} ms`), check.timeoutMs);
     pingTimer.unref();
     tally.sent++;

@@ -76,6 +76,8 @@ async function serverPart(part: TunnelServerPart): Promise<ConfigFilePart> {
     listen: part.listen,
     ...(part.trustForwardedFor ? { trustForwardedFor: true } : {}),
     maxSessionsPerAddress: SERVER_DEFAULTS.maxSessionsPerAddress,
+    maxSessions: SERVER_DEFAULTS.maxSessions,
+    maxTunnels: SERVER_DEFAULTS.maxTunnels,
     maxConcurrentStreams: SERVER_DEFAULTS.maxStreams,
     handshakeTimeoutMs: SERVER_DEFAULTS.handshakeTimeout * 1000,
     headerTimeoutMs: SERVER_DEFAULTS.headerTimeout * 1000,

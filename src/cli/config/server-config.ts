@@ -22,6 +22,8 @@ export interface ServerFlags {
   readonly connectTimeout: number;
   readonly idleTimeout: number;
   readonly maxSessionsPerAddress: number;
+  readonly maxSessions: number;
+  readonly maxTunnels: number;
   readonly maxStreams: number;
   readonly handshakeTimeout: number;
   readonly headerTimeout: number;
@@ -38,6 +40,9 @@ export const SERVER_DEFAULTS = {
   connectTimeout: 10,
   idleTimeout: 300,
   maxSessionsPerAddress: 100,
+  // Off: how many descriptors a server may hold depends on the machine (ulimit -n); docs/cli.md says how to size them.
+  maxSessions: 0,
+  maxTunnels: 0,
   maxStreams: 250,
   handshakeTimeout: 10,
   headerTimeout: 4,
@@ -123,6 +128,8 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
     ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeoutMs: flags.healthCheckTimeout * 1000 }),
     ...(flags.trustForwardedFor === undefined ? {} : { trustForwardedFor: flags.trustForwardedFor }),
     maxSessionsPerAddress: flags.maxSessionsPerAddress,
+    maxSessions: flags.maxSessions,
+    maxTunnels: flags.maxTunnels,
     maxConcurrentStreams: flags.maxStreams,
     handshakeTimeoutMs: flags.handshakeTimeout * 1000,
     headerTimeoutMs: flags.headerTimeout * 1000,

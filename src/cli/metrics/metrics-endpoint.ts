@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { formatHostPort, type HostPort } from '../../settings/address.js';
 import { listenOn } from '../../net/listen-on.js';
+import { logError } from '../../errors/error-log.js';
 import type { MetricsText } from './metrics-recorder.js';
 
 /** What `/healthz` says: 503 until the tunnel listeners are up and again once the drain begins. */
@@ -41,7 +42,9 @@ export async function startMetricsEndpoint(address: HostPort, log: Logger, rende
     );
   };
   const http = createServer(answer);
-  const bound = (await listenOn(http, { port: address.port, host: address.host }, `--metrics ${formatHostPort(address)}`)) as AddressInfo;
+  const bound = (await listenOn(http, { port: address.port, host: address.host }, `--metrics ${formatHostPort(address)}`, (error) =>
+    logError(log, error, 'accept failed'),
+  )) as AddressInfo;
   log.info({ address: formatHostPort({ host: bound.address, port: bound.port }) }, 'metrics listening');
   return {
     address: bound,
