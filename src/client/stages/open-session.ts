@@ -9,6 +9,7 @@ import { alpnMismatch, sessionClosed, timeout, tlsVerifyFailed, type TransportEr
 import { localSettings, MAX_SESSION_MEMORY_MB, widenSessionWindow } from '../../session/flow-control.js';
 import { fromNodeError } from '../../errors/node-errors.js';
 import { pinMismatch } from '../../tls/certificate-pins.js';
+import { clientTlsOptions } from '../../tls/client-tls-options.js';
 
 const settingsArrived = new WeakSet<http2.Http2Session>();
 
@@ -101,13 +102,7 @@ class SessionOpening {
       // Exactly v2ray's ClientHello offer: h2 alone. Offering http/1.1 too would let a server that
       // prefers it pick it, failing a dial that v2ray would complete.
       ALPNProtocols: ['h2'],
-      rejectUnauthorized: !security.allowInsecure,
-      ca: security.ca as (string | Buffer)[] | undefined,
-      minVersion: security.minVersion ?? 'TLSv1.2',
-      maxVersion: security.maxVersion,
-      ciphers: security.ciphers,
-      cert: security.clientCertificate?.cert,
-      key: security.clientCertificate?.key,
+      ...clientTlsOptions(security),
       session: this.options.ticket,
     });
     this.state = { kind: 'handshaking', socket: secure };

@@ -12,6 +12,7 @@ import { sessionKey } from '../pool/session-key.js';
 import type { SessionManager } from '../pool/session-manager.js';
 import type { ClientExchange, ClientResponse, XhttpTransport } from './client-exchange.js';
 import { http1AgentsOf } from './http1-agents.js';
+import { clientTlsOptions } from '../../tls/client-tls-options.js';
 
 type Tls = Extract<TransportSecurity, { kind: 'tls' }>;
 
@@ -95,14 +96,8 @@ function tlsOptions(security: Tls, target: HostPort): https.RequestOptions & tls
   return {
     servername: isIP(name) === 0 ? name : '',
     ALPNProtocols: ['http/1.1'],
-    rejectUnauthorized: !security.allowInsecure,
+    ...clientTlsOptions(security),
     checkServerIdentity: (_host, certificate) => (security.allowInsecure ? undefined : tls.checkServerIdentity(name, certificate)),
-    ca: security.ca as (string | Buffer)[] | undefined,
-    minVersion: security.minVersion ?? 'TLSv1.2',
-    maxVersion: security.maxVersion,
-    ciphers: security.ciphers,
-    cert: security.clientCertificate?.cert,
-    key: security.clientCertificate?.key,
   };
 }
 
