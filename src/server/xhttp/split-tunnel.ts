@@ -108,8 +108,10 @@ export class SplitTunnel extends Duplex {
 
   private downloadEnded(end: ExchangeEnd): void {
     if (end === 'lost') return this.cutUpload(sessionClosed('connection lost'));
-    // The client cancelled its download, or read it to our end: what it uploaded so far still counts.
-    this.feed?.finish();
+    // The client cancelled its download, or read it to our end: what it uploaded so far still counts. A
+    // tunnel whose upload never arrived uploaded nothing: its upload is over too, or it would stay open.
+    if (this.feed === undefined) this.endUpload();
+    else this.feed.finish();
     this.closeIfDone();
   }
 
