@@ -5,6 +5,8 @@ import { Observable, Subject, type Observer } from 'rxjs';
 import { overflow, sessionClosed, usageError, type TransportError } from '../errors/transport-error.js';
 import { fromNodeError } from '../errors/node-errors.js';
 import { closeReason } from './close-reason.js';
+import { pullChunks } from './pull-chunks.js';
+import { pushInput } from './push-input.js';
 import { watchPeerEnd } from './peer-end.js';
 import { sendSource, type SendSource } from './send-source.js';
 import type { TunnelStream } from './tunnel-stream.js';
@@ -74,7 +76,6 @@ export class Connection implements AsyncIterable<Buffer> {
   private failed: TransportError | undefined;
   private closedLocally = false;
   private ending: Promise<void> | undefined;
-  private inputStopped = false;
   private result: ConnectionResult | undefined;
   private listeners = 0;
   private accept: (accepted: boolean) => void = () => undefined;
@@ -104,23 +105,7 @@ export class Connection implements AsyncIterable<Buffer> {
         if (--this.listeners === 0) this.flow(false);
       };
     });
-    this.input = {
-      next: (chunk) => {
-        if (!this.inputStopped) this.push(chunk);
-      },
-      complete: () => {
-        if (this.inputStopped) return;
-        this.inputStopped = true;
-        // A failed end is on `done`; completing an Observer has nobody to tell.
-        this.end().catch(() => undefined);
-      },
-      // An errored input is a failed tunnel, whatever was thrown: the peer must not see a clean end.
-      error: (error: unknown) => {
-        if (this.inputStopped) return;
-        this.inputStopped = true;
-        this.close(fromNodeError(error, address));
-      },
-    };
+    this.input = pushInput(this);
   }
 
   /** The failure recorded so far, if any. */
@@ -221,17 +206,12 @@ export class Connection implements AsyncIterable<Buffer> {
    * flat whatever the consumer's speed. Throws the typed reason when the tunnel was cut off; leaving the
    * loop early closes the tunnel.
    */
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
-    let finished = false;
-    try {
-      for await (const chunk of this.stream.iterator({ destroyOnReturn: false })) yield chunk as Buffer;
-      finished = true;
-    } catch (error) {
-      finished = true;
-      throw this.failed ?? fromNodeError(error, this.address);
-    } finally {
-      if (!finished) this.close();
-    }
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return pullChunks(
+      this.stream,
+      () => this.close(),
+      (error) => this.failed ?? fromNodeError(error, this.address),
+    );
   }
 
   /**
