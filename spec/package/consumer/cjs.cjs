@@ -1,12 +1,11 @@
 // A CommonJS consumer: require() of both entry points, and a tunnel through the fault server echoes.
-const { dial, isTransportError, parseStreamSettings } = require('h2tunnel');
+const { isTransportError, openTunnel, parseStreamSettings } = require('h2tunnel');
 const { startFaultServer } = require('h2tunnel/testing');
-const { firstValueFrom } = require('rxjs');
 
 async function main() {
   const server = await startFaultServer();
   try {
-    const conn = await firstValueFrom(dial(server.address, server.dialSettings));
+    const conn = await openTunnel(server.address, server.dialSettings);
     const reply = new Promise((resolve, reject) => {
       const chunks = [];
       conn.output.subscribe({ next: (c) => chunks.push(c), error: reject, complete: () => resolve(Buffer.concat(chunks).toString()) });

@@ -1,11 +1,10 @@
 // An ES module consumer: both entry points load, and a tunnel through the fault server echoes.
-import { dial, isTransportError, parseStreamSettings } from 'h2tunnel';
+import { isTransportError, openTunnel, parseStreamSettings } from 'h2tunnel';
 import { startFaultServer } from 'h2tunnel/testing';
-import { firstValueFrom } from 'rxjs';
 
 const server = await startFaultServer();
 try {
-  const conn = await firstValueFrom(dial(server.address, server.dialSettings));
+  const conn = await openTunnel(server.address, server.dialSettings);
   const reply = new Promise((resolve, reject) => {
     const chunks = [];
     conn.output.subscribe({ next: (c) => chunks.push(c), error: reject, complete: () => resolve(Buffer.concat(chunks).toString()) });
