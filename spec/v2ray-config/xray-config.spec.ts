@@ -7,7 +7,7 @@ import { leftOf, rightOf } from '../helpers/either.js';
 const right = (json: unknown): Deployment => rightOf(parseV2rayConfig(json, 'json'));
 const left = (json: unknown): InvalidConfig => leftOf(parseV2rayConfig(json, 'json'));
 
-// Whole Xray config files as Xray v26.7.28 runs them (the shapes of /tmp/peers-lab's working files).
+// Whole Xray config files as Xray v26.7.28 runs them (the shapes of configs proven against the real binary).
 const server = {
   log: { loglevel: 'info' },
   inbounds: [
