@@ -9,7 +9,7 @@ import { configErrorIn, tlsRequired, type InvalidConfig, type TlsRequired } from
 import { isInvalidConfig } from '../../errors/error-guards.js';
 import type { ClientConfig } from './client-config.js';
 import { xhttpClientHost, xhttpHostMatch } from '../../v2ray-config/xhttp-ends.js';
-import { CLIENT_DEFAULTS, SERVER_DEFAULTS, type ServerConfig } from './server-config.js';
+import { CLIENT_DEFAULTS, listenLimits, SERVER_DEFAULTS, type ServerConfig } from './server-config.js';
 
 /** One part of a config file, ready to start. */
 export type ConfigFilePart =
@@ -75,12 +75,7 @@ async function serverPart(part: TunnelServerPart): Promise<ConfigFilePart> {
     ...(loaded.tls === undefined ? { h2c: true } : { tls: loaded.tls }),
     listen: part.listen,
     ...(part.trustForwardedFor ? { trustForwardedFor: true } : {}),
-    maxSessionsPerAddress: SERVER_DEFAULTS.maxSessionsPerAddress,
-    maxSessions: SERVER_DEFAULTS.maxSessions,
-    maxTunnels: SERVER_DEFAULTS.maxTunnels,
-    maxConcurrentStreams: SERVER_DEFAULTS.maxStreams,
-    handshakeTimeoutMs: SERVER_DEFAULTS.handshakeTimeout * 1000,
-    headerTimeoutMs: SERVER_DEFAULTS.headerTimeout * 1000,
+    ...listenLimits(SERVER_DEFAULTS),
   };
   const forwarding = {
     connectTimeoutMs: (part.policy.connectTimeoutS ?? SERVER_DEFAULTS.connectTimeout) * 1000,

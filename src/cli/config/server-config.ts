@@ -35,6 +35,20 @@ export interface ServerFlags {
   readonly clientCa?: string;
 }
 
+/** The server's limits (seconds and counts: flags, or their defaults) as the library's ListenOptions. */
+export function listenLimits(
+  limits: Pick<ServerFlags, 'maxSessionsPerAddress' | 'maxSessions' | 'maxTunnels' | 'maxStreams' | 'handshakeTimeout' | 'headerTimeout'>,
+) {
+  return {
+    maxSessionsPerAddress: limits.maxSessionsPerAddress,
+    maxSessions: limits.maxSessions,
+    maxTunnels: limits.maxTunnels,
+    maxConcurrentStreams: limits.maxStreams,
+    handshakeTimeoutMs: limits.handshakeTimeout * 1000,
+    headerTimeoutMs: limits.headerTimeout * 1000,
+  };
+}
+
 /** Defaults of the server's limits (seconds and counts), shared by the flags and `run -c`. */
 export const SERVER_DEFAULTS = {
   connectTimeout: 10,
@@ -127,12 +141,7 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
     ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeoutMs: flags.readIdleTimeout * 1000 }),
     ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeoutMs: flags.healthCheckTimeout * 1000 }),
     ...(flags.trustForwardedFor === undefined ? {} : { trustForwardedFor: flags.trustForwardedFor }),
-    maxSessionsPerAddress: flags.maxSessionsPerAddress,
-    maxSessions: flags.maxSessions,
-    maxTunnels: flags.maxTunnels,
-    maxConcurrentStreams: flags.maxStreams,
-    handshakeTimeoutMs: flags.handshakeTimeout * 1000,
-    headerTimeoutMs: flags.headerTimeout * 1000,
+    ...listenLimits(flags),
   };
   const forwarding = { connectTimeoutMs: flags.connectTimeout * 1000, idleTimeoutMs: flags.idleTimeout * 1000 };
   return E.right({ options, forward: forward.right, forwarding, warnings: base?.warnings ?? [] });
