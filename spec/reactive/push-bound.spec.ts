@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { from, lastValueFrom, map, range } from 'rxjs';
+import { from, lastValueFrom, map, range, tap } from 'rxjs';
 import { openTunnel } from '../../src/client/open-tunnel.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { MAX_PUSHED_BYTES } from '../../src/connection/connection.js';
@@ -37,16 +37,19 @@ describe('reactive: push paths are bounded, and loud past the bound', function (
     assert.ok(growth < 100 * MiB, `RSS grew ${Math.round(growth / MiB)} MiB`);
   });
 
-  it('send(observable) errors with Overflow instead of queueing the source', async () => {
+  it('send(observable) errors with Overflow instead of queueing the source, and stops the source there', async () => {
     const connection = await open();
+    let built = 0;
+    const counted = lazyChunks().pipe(tap(() => built++));
     const { value: error, growth } = await peakRssGrowth(() =>
-      lastValueFrom(connection.send(lazyChunks()), { defaultValue: undefined }).then(
+      lastValueFrom(connection.send(counted), { defaultValue: undefined }).then(
         () => assert.fail('send completed'),
         (e: unknown) => e,
       ),
     );
     assert.ok(isOverflow(error), String(error));
     assert.ok(growth < 100 * MiB, `RSS grew ${Math.round(growth / MiB)} MiB`);
+    assert.ok(built <= MAX_PUSHED_BYTES / CHUNK + 2, `the source built ${built} chunks of ${TOTAL / CHUNK}`);
     assert.equal((await connection.done)._tag, 'Left');
   });
 

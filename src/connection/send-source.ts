@@ -1,4 +1,4 @@
-import { isObservable, Observable } from 'rxjs';
+import { isObservable, Observable, takeWhile } from 'rxjs';
 import { fromNodeError } from '../errors/node-errors.js';
 
 /** What {@link sendSource} needs of a connection. */
@@ -35,29 +35,37 @@ export function sendSource(target: SendTarget, source: SendSource): Observable<n
 }
 
 function pushAll(target: SendTarget, source: Observable<Uint8Array>): Observable<never> {
-  return new Observable<never>((subscriber) =>
-    source.subscribe({
-      next: (chunk) => {
-        try {
-          target.push(chunk);
-        } catch (error) {
-          return subscriber.error(error);
-        }
-        if (target.failure !== undefined) subscriber.error(target.failure);
-      },
-      error: (error: unknown) => {
-        const reason = fromNodeError(error, target.address);
-        target.close(reason);
-        subscriber.error(reason);
-      },
-      complete: () => {
-        target.end().then(
-          () => subscriber.complete(),
-          (error: unknown) => subscriber.error(error),
-        );
-      },
-    }),
-  );
+  return new Observable<never>((subscriber) => {
+    let refused: unknown;
+    return (
+      source
+        // Stops the source at the first refusal, a synchronous one included (its error below would come
+        // only after it had produced every chunk for nothing).
+        .pipe(takeWhile(() => refused === undefined && target.failure === undefined))
+        .subscribe({
+          next: (chunk) => {
+            try {
+              target.push(chunk);
+            } catch (error) {
+              refused = error;
+            }
+          },
+          error: (error: unknown) => {
+            const reason = fromNodeError(error, target.address);
+            target.close(reason);
+            subscriber.error(reason);
+          },
+          complete: () => {
+            const failure = refused ?? target.failure;
+            if (failure !== undefined) return subscriber.error(failure);
+            target.end().then(
+              () => subscriber.complete(),
+              (error: unknown) => subscriber.error(error),
+            );
+          },
+        })
+    );
+  });
 }
 
 function pullAll(target: SendTarget, source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>): Observable<never> {
