@@ -22,12 +22,21 @@ describe('BdpEstimator', () => {
     assert.deepEqual(new BdpEstimator(limits).windows, limits.floor);
   });
 
-  it('grows from a full window delivered in one round trip of a long link', () => {
+  it('grows from a full window delivered in one round trip of a long link, once three round trips are known', () => {
     const estimator = new BdpEstimator(limits);
     assert.equal(estimator.sample(0, 40), undefined, 'an idle round only measures the delay');
+    assert.equal(estimator.sample(2 * MiB, 40), undefined, 'one busy round trip may be a slow event loop, not the link');
     const grown = estimator.sample(2 * MiB, 40);
     assert.ok(grown !== undefined && grown.stream >= 4 * MiB, `grew to ${JSON.stringify(grown)}`);
     assert.equal(grown.session, 2 * grown.stream);
+  });
+
+  it('does not take one slow round trip for a link: a loopback PING delayed 8 ms by a busy event loop grows nothing', () => {
+    const estimator = new BdpEstimator(limits);
+    assert.equal(estimator.sample(2 * MiB, 8), undefined);
+    assert.equal(estimator.sample(2 * MiB, 8), undefined);
+    assert.equal(estimator.sample(2 * MiB, 0.4), undefined);
+    for (let i = 0; i < 10; i++) assert.equal(estimator.sample(2 * MiB, 8), undefined, 'the link is loopback: its round trip was 0.4 ms once');
   });
 
   it('stays at the floor on loopback, however busy', () => {

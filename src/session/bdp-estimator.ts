@@ -32,6 +32,9 @@ const RATE_ROUNDS = 10;
 // loopback and a LAN never grow, even on a busy machine whose every PING of a download came back in
 // 2–4 ms (seen in CI, with 2 ms here).
 const LINK_MIN_RTT_MS = 5;
+// Round trips seen before the first growth: one slow PING (a busy event loop on loopback) must not pass
+// for a link's round trip, and windows only grow.
+const MIN_RTT_SAMPLES = 3;
 // A smaller change is not worth a SETTINGS frame and its round trip.
 const MIN_CHANGE = 1.2;
 const GRAIN = 64 * 1024;
@@ -62,6 +65,7 @@ type Phase = 'startup' | 'steady';
  */
 export class BdpEstimator {
   private minRttMs = Number.POSITIVE_INFINITY;
+  private rttSamples = 0;
   private readonly rates: number[] = [];
   private bestRate = 0;
   private flatRounds = 0;
@@ -84,7 +88,8 @@ export class BdpEstimator {
   sample(bytes: number, rttMs: number, openStreams = 1): WindowSizes | undefined {
     if (!(rttMs > 0) || !(bytes >= 0)) return undefined;
     this.minRttMs = Math.min(this.minRttMs, rttMs);
-    if (bytes < this.current.stream / 4 || this.minRttMs < LINK_MIN_RTT_MS) return undefined;
+    this.rttSamples++;
+    if (bytes < this.current.stream / 4 || this.minRttMs < LINK_MIN_RTT_MS || this.rttSamples < MIN_RTT_SAMPLES) return undefined;
     const cap = this.capFor(openStreams);
     const rate = bytes / rttMs;
     this.flatRounds = rate > this.bestRate * RISING ? 0 : this.flatRounds + 1;
