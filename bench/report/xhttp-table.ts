@@ -68,6 +68,8 @@ export function renderXhttpTable(loopback: Figures, link: LinkFigures, modes: re
       const ours = place.figures[`xhttp-${mode}`] ?? {};
       const theirs = place.figures[`xray-${mode}`] ?? {};
       for (const row of place.where === 'loopback' ? LOOPBACK_ROWS : LINK_ROWS) {
+        // Not measured in this run (the quick run's cold first byte): no row.
+        if (ours[row.key] === undefined && theirs[row.key] === undefined) continue;
         const ratio = (ours[row.key] ?? NaN) / (theirs[row.key] ?? NaN);
         rows.push([
           `${at(place.where)}: ${row.label}${row.unit === '' ? '' : ` (${row.unit})`}`,
