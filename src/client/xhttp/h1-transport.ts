@@ -54,13 +54,25 @@ export function h1Transport(manager: SessionManager, target: HostPort, settings:
       // Tunnel bytes go out as they are written, not held back for an ACK (Nagle).
       request.setNoDelay(true);
       if (security?.pins !== undefined) checkPins(request, security);
+      let markSent: () => void = () => undefined;
+      const sent = new Promise<void>((resolve, reject) => {
+        markSent = resolve;
+        request.once('error', (error) => reject(fromNodeError(error, address)));
+        request.once('close', () => reject(sessionClosed('the connection closed before the request went out')));
+      });
+      sent.catch(() => undefined);
       // The timeout guards the connect only: a download or stream upload may rest as long as its tunnel.
       request.once('socket', (socket) => {
         // A kept-alive socket is connected already.
-        if (connected.has(socket)) return void request.setTimeout(0);
+        if (connected.has(socket)) {
+          request.setTimeout(0);
+          return markSent();
+        }
         socket.once(security === undefined ? 'connect' : 'secureConnect', () => {
           connected.add(socket);
           request.setTimeout(0);
+          // A pin mismatch, checked by a listener before this one, has destroyed the request already.
+          if (!request.destroyed) markSent();
         });
       });
       request.once('timeout', () => request.destroy(sessionClosed(`connecting to ${address} timed out`)));
@@ -79,6 +91,7 @@ export function h1Transport(manager: SessionManager, target: HostPort, settings:
       request.once('close', () => signal.removeEventListener('abort', cancel));
       const exchange: ClientExchange = {
         upload: request,
+        sent,
         response,
         session: undefined,
         sessionId: undefined,
