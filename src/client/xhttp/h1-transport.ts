@@ -1,13 +1,13 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP } from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { sessionClosed, tlsVerifyFailed } from '../../errors/transport-error.js';
 import { fromNodeError } from '../../errors/node-errors.js';
 import type { HostPort } from '../../settings/address.js';
 import { formatHostPort } from '../../settings/address.js';
 import type { ResolvedDialSettings, TransportSecurity } from '../../settings/settings.js';
-import { pinMismatch } from '../../tls/certificate-pins.js';
+import { checkPeer, needsPeerCheck } from '../../tls/check-peer.js';
 import { sessionKey } from '../pool/session-key.js';
 import type { SessionManager } from '../pool/session-manager.js';
 import type { ClientExchange, ClientResponse, XhttpTransport } from './client-exchange.js';
@@ -53,7 +53,7 @@ export function h1Transport(manager: SessionManager, target: HostPort, settings:
       request.on('error', () => undefined);
       // Tunnel bytes go out as they are written, not held back for an ACK (Nagle).
       request.setNoDelay(true);
-      if (security?.pins !== undefined) checkPins(request, security);
+      if (security !== undefined && needsPeerCheck(security)) checkPeerOnConnect(request, security, target);
       let markSent: () => void = () => undefined;
       const sent = new Promise<void>((resolve, reject) => {
         markSent = resolve;
@@ -109,17 +109,16 @@ function tlsOptions(security: Tls, target: HostPort): https.RequestOptions & tls
   return {
     servername: isIP(name) === 0 ? name : '',
     ALPNProtocols: ['http/1.1'],
-    ...clientTlsOptions(security),
-    checkServerIdentity: (_host, certificate) => (security.allowInsecure ? undefined : tls.checkServerIdentity(name, certificate)),
+    ...clientTlsOptions(security, name),
   };
 }
 
-function checkPins(request: http.ClientRequest, security: Tls): void {
+function checkPeerOnConnect(request: http.ClientRequest, security: Tls, target: HostPort): void {
   request.once('socket', (socket) => {
     const secure = socket as tls.TLSSocket;
     const check = () => {
-      const mismatch = security.pins === undefined || secure.isSessionReused() ? undefined : pinMismatch(secure.getPeerCertificate(true), security.pins);
-      if (mismatch !== undefined) request.destroy(tlsVerifyFailed(mismatch));
+      const failure = checkPeer(secure, security, security.serverName ?? target.host);
+      if (failure !== undefined) request.destroy(tlsVerifyFailed(failure));
     };
     // A kept-alive socket was checked when it connected.
     if (secure.encrypted && secure.getPeerCertificate().raw !== undefined) check();
