@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-
 import { chainSha256 } from '../../src/tls/certificate-pins.js';
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';
-
 import { writeCertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
-
 import { freePort, tempDir } from '../helpers/process.js';
 import { startUnansweredTarget } from '../helpers/unanswered-target.js';
 import { startV2rayConfig } from '../helpers/v2ray.js';
 import { assertCarries, configFileSuite } from './fixtures/config-file-suite.js';
-
 import { clientConfigFile, serverConfigFile, type ConfigFileOptions } from './fixtures/v2ray-config-files.js';
 import { sendAndCollect, tcpRoundTrip } from './round-trip.js';
 

@@ -1,16 +1,12 @@
 import assert from 'node:assert/strict';
-
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';
-
 import { writeCertificateFiles } from '../helpers/cert-files.js';
-
 import { eventually } from '../helpers/eventually.js';
 import { freePort, tempDir } from '../helpers/process.js';
 import { startV2flyConfig, v2flyClientConfig, v2flyServerConfig } from '../helpers/v2fly.js';
 import { assertCarries, assertIntact, configFileSuite } from './fixtures/config-file-suite.js';
-
 import { inParallel, sendAndCollect, tunnelRoundTrip } from './round-trip.js';
 
 const HOST = ['tunnel.test'];

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-
+import { X509Certificate } from 'node:crypto';
 import type { XhttpMode } from '../../src/settings/xhttp-settings.js';
-
+import { testCertificate } from '../helpers/certs.js';
 import { eventually } from '../helpers/eventually.js';
 import { freePort } from '../helpers/process.js';
 import { startXrayConfig, xrayClientConfig, xrayServerConfig } from '../helpers/xray.js';
@@ -130,6 +130,41 @@ describe('interop: the same Xray XHTTP file under xray and under h2tunnel (run -
       const before = suite.echo.accepted();
       assert.equal((await sendAndCollect(ends.clientPort, Buffer.from('must not arrive'), 20_000)).length, 0);
       await eventually(() => /"status":404.*"msg":"tunnel rejected"/.test(server.output()), 'the 404 in the server log', 10_000);
+      assert.equal(suite.echo.accepted(), before);
+    });
+  });
+
+  describe('a client file that pins the server by pinnedPeerCertSha256, with no CA (packet-up over h2)', () => {
+    // OpenSSL's fingerprint form, as users copy it; Xray strips the colons.
+    const leafPin = async () => new X509Certificate((await testCertificate()).cert).fingerprint256;
+    const pinned = async (pin: string) => {
+      const ends = await pair(SHAPES[2] as Shape);
+      const outbound = (ends.client as { outbounds: { streamSettings: { tlsSettings: object } }[] }).outbounds[0];
+      if (outbound !== undefined) outbound.streamSettings.tlsSettings = { serverName: HOST, pinnedPeerCertSha256: pin };
+      return ends;
+    };
+
+    it('xray runs the server file, h2tunnel the pinned client file', async () => {
+      const ends = await pinned(await leafPin());
+      await xray(ends.server, ends.serverPort);
+      await h2tunnel(ends.client);
+      await assertCarries(ends.clientPort);
+    });
+
+    it('h2tunnel runs the server file, xray the pinned client file', async () => {
+      const ends = await pinned(await leafPin());
+      await h2tunnel(ends.server);
+      await xray(ends.client, ends.clientPort);
+      await assertCarries(ends.clientPort);
+    });
+
+    it("a wrong pin: h2tunnel's client logs TlsVerifyFailed naming the key, and nothing reaches the target", async () => {
+      const ends = await pinned(`${'0'.repeat(64)},${'ab'.repeat(32)}`);
+      await xray(ends.server, ends.serverPort);
+      const client = await h2tunnel(ends.client);
+      const before = suite.echo.accepted();
+      assert.equal((await sendAndCollect(ends.clientPort, Buffer.from('must not arrive'), 20_000)).length, 0);
+      await eventually(() => /"tag":"TlsVerifyFailed".*pinnedPeerCertSha256/.test(client.output()), 'the pin failure in the client log', 10_000);
       assert.equal(suite.echo.accepted(), before);
     });
   });

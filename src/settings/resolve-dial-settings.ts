@@ -3,10 +3,11 @@ import * as E from 'fp-ts/lib/Either.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors/transport-error.js';
 import { isInvalidConfig } from '../errors/error-guards.js';
 import type { CertificatePins } from '../tls/certificate-pins.js';
+import type { XrayVerification } from '../tls/xray-verification.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
 import { checkRange, HEALTH_MILLISECONDS, MILLISECONDS, type NumberRange } from './ranges.js';
-import { checkPin, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
+import { checkCertSha256, checkPin, checkVerifyName, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
 import { describeValue } from './describe-value.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -155,6 +156,7 @@ function resolveSecurity(settings: DialSettings): TransportSecurity {
     ca,
     resume: tls.disableSessionResumption !== true,
     pins: resolvePins(tls),
+    xrayVerification: resolveXrayVerification(tls),
     clientCertificate: resolveClientCertificate(tls.clientCertificate),
     minVersion,
     maxVersion,
@@ -175,6 +177,26 @@ function resolvePins(tls: TlsClientSettings): CertificatePins | undefined {
   const chain = list('pinnedPeerCertificateChainSha256');
   const publicKey = list('pinnedPeerCertificatePublicKeySha256');
   return chain.length === 0 && publicKey.length === 0 ? undefined : { chain, publicKey };
+}
+
+function resolveXrayVerification(tls: TlsClientSettings): XrayVerification | undefined {
+  const list = (key: 'pinnedPeerCertSha256' | 'verifyPeerCertByName', check: (entry: string, key: string) => string): readonly string[] => {
+    const entries: unknown = tls[key];
+    if (entries === undefined) return [];
+    if (!Array.isArray(entries)) throw invalidConfig(`tls.${key}`, 'must be a list of strings');
+    const checked = entries.map((entry: unknown, i) => {
+      if (typeof entry !== 'string') throw invalidConfig(`tls.${key}[${i}]`, 'must be a string');
+      return check(entry, `tls.${key}[${i}]`);
+    });
+    // They replace the checks allowInsecure turns off: together they say two things.
+    if (checked.length > 0 && tls.allowInsecure === true)
+      throw invalidConfig(`tls.${key}`, 'replaces the usual checks; it cannot be combined with allowInsecure');
+    return checked;
+  };
+  const certSha256 = list('pinnedPeerCertSha256', checkCertSha256);
+  const names = list('verifyPeerCertByName', checkVerifyName);
+  if (certSha256.length === 0 && names.length === 0) return undefined;
+  return { certSha256, names: names.length === 0 ? undefined : names };
 }
 
 function resolveClientCertificate(pair: TlsClientSettings['clientCertificate']): TlsClientSettings['clientCertificate'] {

@@ -1,5 +1,6 @@
 import type { SecureVersion } from 'node:tls';
 import type { CertificatePins } from '../tls/certificate-pins.js';
+import type { XrayVerification } from '../tls/xray-verification.js';
 import type { HostList } from './hosts.js';
 import type { XhttpSettings } from './xhttp-settings.js';
 
@@ -36,6 +37,21 @@ export interface TlsClientSettings {
   readonly pinnedPeerCertificateChainSha256?: readonly string[];
   /** Base64 SHA-256 digests of a certificate's public key (Xray's `pinnedPeerCertificatePublicKeySha256`); one must match. */
   readonly pinnedPeerCertificatePublicKeySha256?: readonly string[];
+  /**
+   * Hex SHA-256 digests of a certificate's DER (Xray's `pinnedPeerCertSha256`; OpenSSL's
+   * `-fingerprint -sha256` form with colons is fine); one must match, in place of the usual checks. The
+   * leaf's digest identifies the server by itself: no CA, name or date is checked. A CA certificate's
+   * digest (a CA of the chain the server sends) makes it the only CA trusted, names still checked. Not
+   * with `allowInsecure`.
+   */
+  readonly pinnedPeerCertSha256?: readonly string[];
+  /**
+   * Names the server's certificate must be valid for, one of them, checked in place of `serverName`,
+   * which still goes out as SNI (Xray's `verifyPeerCertByName`: a front's name on the wire, the real
+   * one checked). The chain must still be trusted (`ca`, or a CA pinned by `pinnedPeerCertSha256`).
+   * Not with `allowInsecure`.
+   */
+  readonly verifyPeerCertByName?: readonly string[];
   /** A certificate and key (PEM) to present to a server that verifies its clients (mutual TLS). */
   readonly clientCertificate?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Lowest TLS version to accept. Default `TLSv1.2`. */
@@ -83,6 +99,8 @@ export type TransportSecurity =
       readonly resume: boolean;
       /** Digests the server's chain must match; undefined when nothing is pinned. */
       readonly pins: CertificatePins | undefined;
+      /** Xray's pins and names, in place of Node's chain and name checks; undefined when not asked for. */
+      readonly xrayVerification: XrayVerification | undefined;
       readonly clientCertificate: TlsClientSettings['clientCertificate'];
       readonly minVersion: SecureVersion | undefined;
       readonly maxVersion: SecureVersion | undefined;

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, type HostPort } from '../../settings/address.js';
 import { loadDialSettings, readKeyPairFiles, readCaFile } from '../../v2ray-config/load-stream-settings.js';
-import { checkPin } from '../../settings/tls-options.js';
+import { certSha256List, checkPin, checkVerifyName } from '../../settings/tls-options.js';
 import type { DialSettings, TlsClientSettings } from '../../settings/settings.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
 import { xhttpClientHost } from '../../v2ray-config/xhttp-ends.js';
@@ -25,6 +25,10 @@ export interface ClientFlags {
   readonly zeroRtt: boolean;
   /** `--pin`, repeatable: base64 chained SHA-256 of the server's certificate chain. */
   readonly pin?: readonly string[];
+  /** `--cert-sha256`, repeatable or comma-separated: hex SHA-256 of a certificate (Xray's `pinnedPeerCertSha256`). */
+  readonly certSha256?: readonly string[];
+  /** `--verify-name`: the names to check the certificate against (Xray's `verifyPeerCertByName`). */
+  readonly verifyName?: readonly string[];
   readonly clientCert?: string;
   readonly clientKey?: string;
 }
@@ -60,6 +64,8 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
     flags.insecure === true && '--insecure',
     flags.serverName !== undefined && '--server-name',
     flags.pin !== undefined && '--pin',
+    flags.certSha256 !== undefined && '--cert-sha256',
+    flags.verifyName !== undefined && '--verify-name',
     flags.clientCert !== undefined && '--client-cert',
   ].filter(Boolean);
   if ((flags.clientCert === undefined) !== (flags.clientKey === undefined)) {
@@ -74,6 +80,8 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   if (E.isLeft(ca)) return ca;
   const pins = pinFlags(flags.pin);
   if (E.isLeft(pins)) return pins;
+  const xray = xrayVerificationFlags(flags, base.tls);
+  if (E.isLeft(xray)) return xray;
   const clientCertificate =
     flags.clientCert === undefined ? E.right(undefined) : await readKeyPairFiles(flags.clientCert, flags.clientKey as string, '--client-cert', '--client-key');
   if (E.isLeft(clientCertificate)) return clientCertificate;
@@ -86,6 +94,7 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
       ...(ca.right === undefined ? {} : { ca: ca.right }),
       ...(flags.insecure === true ? { allowInsecure: true } : {}),
       ...(pins.right === undefined ? {} : { pinnedPeerCertificateChainSha256: pins.right }),
+      ...xray.right,
       ...(clientCertificate.right === undefined ? {} : { clientCertificate: clientCertificate.right }),
     };
   }
@@ -115,6 +124,26 @@ function pinFlags(pins: readonly string[] | undefined): E.Either<InvalidConfig, 
   if (pins === undefined) return E.right(undefined);
   try {
     return E.right(pins.map((pin) => checkPin(pin, '--pin')));
+  } catch (error) {
+    return E.left(error as InvalidConfig);
+  }
+}
+
+// Xray's pinnedPeerCertSha256 and verifyPeerCertByName as flags; they replace the checks allowInsecure turns off.
+function xrayVerificationFlags(
+  flags: ClientFlags,
+  fileTls: TlsClientSettings | undefined,
+): E.Either<InvalidConfig, Pick<TlsClientSettings, 'pinnedPeerCertSha256' | 'verifyPeerCertByName'>> {
+  try {
+    const certSha256 = flags.certSha256?.flatMap((text) => certSha256List(text, '--cert-sha256'));
+    const names = flags.verifyName?.map((name) => checkVerifyName(name, '--verify-name'));
+    const given = certSha256 !== undefined ? '--cert-sha256' : names !== undefined ? '--verify-name' : undefined;
+    if (given !== undefined && fileTls?.allowInsecure === true)
+      return E.left(invalidConfig(given, 'cannot be combined with allowInsecure in --stream-settings'));
+    return E.right({
+      ...(certSha256 === undefined ? {} : { pinnedPeerCertSha256: certSha256 }),
+      ...(names === undefined ? {} : { verifyPeerCertByName: names }),
+    });
   } catch (error) {
     return E.left(error as InvalidConfig);
   }

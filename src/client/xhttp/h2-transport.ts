@@ -76,6 +76,8 @@ function request(lease: SessionLease, head: XhttpRequestHead, body: RequestBody,
   stream.once('close', () => signal.removeEventListener('abort', cancel));
   return {
     upload: stream,
+    // A lease is a session past its connect and TLS checks.
+    sent: Promise.resolve(),
     response,
     session: lease.session,
     sessionId: lease.sessionId,
