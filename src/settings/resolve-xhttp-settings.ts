@@ -90,8 +90,10 @@ function paddingInterval(value: unknown): Range | undefined {
 function xmux(value: unknown): ResolvedXmux {
   if (value === undefined) return XHTTP_DEFAULTS.xmux;
   const given = objectAt('xhttp.xmux', value, XMUX_KEYS);
-  // As Xray: the defaults apply only when nothing at all is set; otherwise an unset field is no limit.
-  if (XMUX_KEYS.every((key) => given[key] === undefined || given[key] === 0)) return XHTTP_DEFAULTS.xmux;
+  // As Xray (infra/conf: `c.Xmux == (XmuxConfig{})`): the defaults apply only when every field is its zero
+  // value; otherwise an unset field is no limit. A range's zero is 0 or 0-0. The keep-alive's zero is Xray's
+  // 0, which is our undefined: our 0 is Xray's negative ("no PINGs"), a setting like any other.
+  if (XMUX_KEYS.every((key) => (key === 'keepAlivePeriodMs' ? given[key] === undefined : isZeroRange(given[key])))) return XHTTP_DEFAULTS.xmux;
   const concurrency = range('xhttp.xmux.maxConcurrency', given.maxConcurrency, 0);
   const connections = range('xhttp.xmux.maxConnections', given.maxConnections, 0);
   if (concurrency !== undefined && connections !== undefined && concurrency.to > 0 && connections.to > 0) {
@@ -110,6 +112,14 @@ function xmux(value: unknown): ResolvedXmux {
     maxReusableMs: limit(range('xhttp.xmux.maxReusableMs', given.maxReusableMs, 0)),
     keepAlivePeriodMs: keepAlive === undefined ? XHTTP_DEFAULTS.keepAlivePeriodMs : keepAlive === 0 ? undefined : keepAlive,
   };
+}
+
+/** Absent, 0 or `{ from: 0, to: 0 }`: Xray's zero value of a range. */
+function isZeroRange(value: unknown): boolean {
+  if (value === undefined || value === 0) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const { from, to } = value as Partial<Range>;
+  return from === 0 && to === 0 && Object.keys(value).length === 2;
 }
 
 /** A range whose upper end is 0 sets no limit, as Xray's zero value. */
