@@ -136,12 +136,19 @@ export type XmuxSpread =
   | { readonly kind: 'max-concurrency'; readonly tunnels: Range }
   | { readonly kind: 'max-connections'; readonly connections: Range };
 
-/** {@link XmuxSettings} validated; an undefined limit is no limit. */
-export interface ResolvedXmux {
+/**
+ * The limits of {@link XmuxSettings} a session pool enforces; an undefined limit is no limit, and so is a
+ * 0 drawn from a range (as in Xray).
+ */
+export interface ReuseLimits {
   readonly spread: XmuxSpread;
   readonly maxReuseTimes: Range | undefined;
   readonly maxRequestTimes: Range | undefined;
   readonly maxReusableMs: Range | undefined;
+}
+
+/** {@link XmuxSettings} validated; an undefined limit is no limit. */
+export interface ResolvedXmux extends ReuseLimits {
   /** Undefined: no keep-alive PINGs. */
   readonly keepAlivePeriodMs: number | undefined;
 }
