@@ -1,38 +1,38 @@
-import { readFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
-// The server's side of its TCP connections, from the kernel's socket tables: what a server (ours or a
-// real peer) holds established on its port, without asking it.
+// The server's side of its TCP connections, as `ss` (iproute2, netlink sock_diag) reports them: what a
+// server (ours or a real peer) holds established on its port, without asking it. Not /proc/net/tcp: read
+// while other programs open and close sockets, that table can list a socket twice or not at all. The
+// kernel filters the dump by port, so it fits one netlink message and is consistent. Only the server
+// process's own sockets count: a client socket elsewhere may have the same local port (a listener with
+// SO_REUSEADDR binds beside it).
 
-const ESTABLISHED = '01';
+const run = promisify(execFile);
 
 /**
- * How many rows of one `/proc/net/tcp` or `/proc/net/tcp6` table are established sockets whose local
- * port is `port`: the server's ends of its connections (a client's end on this machine has the port
- * as its remote one).
+ * How many lines of `ss -Htnp` output are sockets process `pid` holds.
  *
  * @example
  * ```ts
- * establishedRows(await readFile('/proc/net/tcp', 'utf8'), 18443); // 2
+ * ownedLines('0 0 127.0.0.1:443 127.0.0.1:50000 users:(("xray",pid=42,fd=7))\n', 42); // 1
  * ```
  */
-export function establishedRows(table: string, port: number): number {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, '0');
-  return table
-    .split('\n')
-    .slice(1)
-    .map((line) => line.trim().split(/\s+/))
-    .filter((columns) => columns.length > 3 && columns[1]?.endsWith(`:${hexPort}`) === true && columns[3] === ESTABLISHED).length;
+export function ownedLines(output: string, pid: number): number {
+  return output.split('\n').filter((line) => line.includes(`pid=${pid},`)).length;
 }
 
 /**
- * The TCP connections established to the server listening on `port` right now, IPv4 and IPv6.
+ * The TCP connections process `pid` (by default this one) holds established on its listening `port`
+ * right now, IPv4 and IPv6.
  *
  * @example
  * ```ts
- * assert.equal(await establishedTo(xray.port), 2);
+ * assert.equal(await establishedTo(xray.port, xray.pid), 2);
  * ```
  */
-export async function establishedTo(port: number): Promise<number> {
-  const tables = await Promise.all(['/proc/net/tcp', '/proc/net/tcp6'].map((file) => readFile(file, 'utf8').catch(() => '')));
-  return tables.reduce((sum, table) => sum + establishedRows(table, port), 0);
+export async function establishedTo(port: number, pid: number | undefined = process.pid): Promise<number> {
+  if (pid === undefined) throw new Error('the server has no process id');
+  const { stdout } = await run('ss', ['-Htnp', 'state', 'established', `( sport = :${port} )`]);
+  return ownedLines(stdout, pid);
 }

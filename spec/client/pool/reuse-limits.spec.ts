@@ -91,7 +91,10 @@ describe('XMUX reuse limits on v2ray tunnels', function () {
     const [fourth] = await open(1, xmux);
     assert.notEqual(fourth?.session, home);
     assert.equal(accepted(), 2);
-    assert.ok(events.some((event) => event.type === 'evicted' && event.id === home && /reuse limit reached: carried 3 tunnels/.test(event.reason.message)));
+    const retired = events.find((event) => event.type === 'evicted' && event.id === home);
+    assert.ok(retired?.type === 'evicted');
+    assert.match(retired.reason.message, /reuse limit reached: carried 3 tunnels \(maxReuseTimes 3\)/);
+    assert.equal(retired.reason.severity, 'info');
     // Retired, not torn down: its tunnels carry bytes, and it is still connected.
     await Promise.all(firstThree.map((probe) => probe.alive()));
     assert.equal(closed(home), false);

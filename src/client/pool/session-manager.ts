@@ -187,7 +187,9 @@ export class SessionManager {
   // Under the mutex: its reuse limits are spent, so it leaves the pool and closes once nothing runs on it.
   private retire(entry: PooledSession, why: string): void {
     entry.retired = true;
-    this.eventSubject.next({ type: 'evicted', id: entry.id, key: entry.key, reason: sessionClosed(`reuse limit reached: ${why}`) });
+    // Routine, not a fault: said at info.
+    const reason = Object.assign(sessionClosed(`reuse limit reached: ${why}`), { severity: 'info' as const });
+    this.eventSubject.next({ type: 'evicted', id: entry.id, key: entry.key, reason });
     this.closeIfSpent(entry);
   }
 
