@@ -73,6 +73,13 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
       /--client-key: does not match the certificate in --client-cert/,
     ],
     ['a --pin that is not a SHA-256', () => client('--pin', 'abc'), /--pin: must be the base64 of a SHA-256 digest/],
+    ['an --xmux that is not JSON', () => client('--xmux', 'maxConnections=2'), /--xmux: must be a JSON object such as/],
+    [
+      'an --xmux with both maxConnections and maxConcurrency',
+      () => client('--xmux', '{"maxConnections": 2, "maxConcurrency": 4}'),
+      /--xmux\.maxConnections: cannot be specified together with maxConcurrency/,
+    ],
+    ['an --xmux with an unknown key', () => client('--xmux', '{"maxConnection": 2}'), /--xmux\.maxConnection: is not a known xmux key/],
     [
       'a JSON key with the wrong type',
       () => client('--stream-settings', join(dir.path, 'wrong-type.json')),

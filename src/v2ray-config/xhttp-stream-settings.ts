@@ -157,8 +157,17 @@ function streamUpInterval(fields: JsonFields): Range | 0 | undefined {
   return { from: range.from * 1000, to: range.to * 1000 };
 }
 
-function xmuxOf(fields: JsonFields | undefined): XmuxSettings | undefined {
-  if (fields === undefined) return undefined;
+/**
+ * Reads Xray's `xmux` object (`maxConcurrency`, `maxConnections`, `cMaxReuseTimes`, `hMaxRequestTimes`,
+ * `hMaxReusableSecs`, `hKeepAlivePeriod`) as the library's {@link XmuxSettings}: Xray's ranges and zero
+ * values, seconds as ms. Throws an InvalidConfig naming the key.
+ *
+ * @example
+ * ```ts
+ * parseXrayXmux(JsonFields.open({ maxConnections: '2-4', hKeepAlivePeriod: -1 }, '--xmux')); // { maxConnections: { from: 2, to: 4 }, keepAlivePeriodMs: 0 }
+ * ```
+ */
+export function parseXrayXmux(fields: JsonFields): XmuxSettings {
   // Undefined is Xray's zero value (0, "", "0-0"); a negative end is no limit, as 0 is in the library.
   let set = false;
   const read = (name: string, scale = 1) => {
@@ -188,6 +197,10 @@ function xmuxOf(fields: JsonFields | undefined): XmuxSettings | undefined {
   const xmux: XmuxSettings = dropUndefined({ ...limits, keepAlivePeriodMs });
   fields.rejectUnread('is not a known xmux key');
   return xmux;
+}
+
+function xmuxOf(fields: JsonFields | undefined): XmuxSettings | undefined {
+  return fields === undefined ? undefined : parseXrayXmux(fields);
 }
 
 function headersOf(fields: JsonFields | undefined): Record<string, string[]> | undefined {
