@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
+import * as E from 'fp-ts/lib/Either.js';
+import { firstValueFrom } from 'rxjs';
 import { SessionManager, type SessionEvent } from '../../../src/client/pool/session-manager.js';
 import { openTunnel } from '../../../src/client/open-tunnel.js';
+import { resolveDialSettings } from '../../../src/settings/resolve-dial-settings.js';
 import type { DialSettings } from '../../../src/settings/settings.js';
 import type { XmuxSettings } from '../../../src/settings/xhttp-settings.js';
 import { EchoProbe } from '../../helpers/echo-probe.js';
@@ -136,5 +139,13 @@ describe('XMUX reuse limits on v2ray tunnels', function () {
     await probe?.alive();
     await eventually(() => manager.stats().healthPings > 0, 'a keep-alive PING', 3_000);
     await probe?.alive();
+  });
+
+  it('refuses a hold it did not make, instead of counting its tunnel nowhere', async () => {
+    const resolved = resolveDialSettings(settings());
+    assert.ok(E.isRight(resolved));
+    const foreign = { released: false, release: () => undefined };
+    await assert.rejects(firstValueFrom(manager.lease({ host: '127.0.0.1', port: peer.port }, resolved.right, foreign)), { code: 'H2T_ERR_USAGE' });
+    assert.equal(accepted(), 0);
   });
 });

@@ -1,9 +1,9 @@
 import type { ClientHttp2Session } from 'node:http2';
 import { Mutex } from 'async-mutex';
-import { Subject, type Observable } from 'rxjs';
+import { Subject, throwError, type Observable } from 'rxjs';
 import type { HostPort } from '../../settings/address.js';
 import type { ResolvedDialSettings } from '../../settings/settings.js';
-import { sessionClosed, type TransportError } from '../../errors/transport-error.js';
+import { sessionClosed, usageError, type TransportError } from '../../errors/transport-error.js';
 import { drainSession } from '../../session/session-failure.js';
 import { sessionTlsResumed } from '../../session/session-tls-resumed.js';
 import { adoptSession } from './adopt-session.js';
@@ -14,7 +14,7 @@ import { drawQuota, reuseKey } from './reuse-policy.js';
 import { sessionKey } from './session-key.js';
 import { SessionPools } from './session-pools.js';
 import { TlsTickets } from './tls-tickets.js';
-import { countReservation, heldSession, TunnelHold } from './tunnel-hold.js';
+import { countReservation, heldSession, HeldTunnel, type TunnelHold } from './tunnel-hold.js';
 import { ZeroStreamBackoff } from './zero-stream-backoff.js';
 import type { SessionLease } from './session-lease.js';
 import type { SessionEvent, SessionManagerStats } from './session-event.js';
@@ -93,7 +93,9 @@ export class SessionManager {
    * request of the tunnel `hold` stands for. Cold; unsubscribing before it emits gives the slot back,
    * and a session nobody waits for stops connecting.
    */
-  lease(destination: HostPort, settings: ResolvedDialSettings, hold?: TunnelHold): Observable<SessionLease> {
+  lease(destination: HostPort, settings: ResolvedDialSettings, tunnel?: TunnelHold): Observable<SessionLease> {
+    if (tunnel !== undefined && !(tunnel instanceof HeldTunnel)) return throwError(() => usageError('a TunnelHold comes from holdTunnel()'));
+    const hold = tunnel;
     return leaseSession({
       exclusive: (task) => this.mutex.runExclusive(task),
       reserve: () => {
@@ -108,7 +110,7 @@ export class SessionManager {
 
   /** A hold for a tunnel made of several requests (XHTTP): pass it to each of its {@link lease}s, release it when the tunnel ends. */
   holdTunnel(): TunnelHold {
-    return new TunnelHold((hold) => {
+    return new HeldTunnel((hold) => {
       void this.mutex.runExclusive(() => {
         const home = hold.home;
         if (home === undefined) return;
@@ -143,7 +145,7 @@ export class SessionManager {
   }
 
   // Runs under the mutex.
-  private reserve(destination: HostPort, settings: ResolvedDialSettings, hold: TunnelHold | undefined): PooledSession {
+  private reserve(destination: HostPort, settings: ResolvedDialSettings, hold: HeldTunnel | undefined): PooledSession {
     const key = sessionKey(destination, settings.security);
     const pool = key + reuseKey(settings.reuse);
     const now = Date.now();
@@ -202,7 +204,7 @@ export class SessionManager {
     entry.session.close();
   }
 
-  private leaseOf(entry: PooledSession, session: ClientHttp2Session, hold: TunnelHold | undefined): SessionLease {
+  private leaseOf(entry: PooledSession, session: ClientHttp2Session, hold: HeldTunnel | undefined): SessionLease {
     let released = false;
     entry.windows?.kick();
     return {
@@ -227,7 +229,7 @@ export class SessionManager {
     return this.zeroStreams.refusedBy(entry.key);
   }
 
-  private release(entry: PooledSession, admitted: boolean, hold: TunnelHold | undefined): void {
+  private release(entry: PooledSession, admitted: boolean, hold: HeldTunnel | undefined): void {
     void this.mutex.runExclusive(() => {
       if (admitted) entry.active--;
       entry.reserved--;

@@ -2,11 +2,8 @@ import type { PooledSession } from './pooled-session.js';
 import { spentFor } from './reuse-policy.js';
 
 /**
- * One XHTTP tunnel's place in the session pool, so its several requests count as Xray counts them: the
- * first request places the tunnel on a session (one tunnel carried there, and running there until the
- * tunnel ends); later ones follow it while that session takes requests, and move on (placing the tunnel
- * on another session, as Xray's packet-up does) once its requests or age are spent. Every request counts
- * as a request of the session it goes to.
+ * One tunnel made of several requests (XHTTP), as the session pool counts it: pass it to each of the
+ * tunnel's leases, release it when the tunnel ends. Made by `SessionManager.holdTunnel()`.
  *
  * @example
  * ```ts
@@ -15,21 +12,38 @@ import { spentFor } from './reuse-policy.js';
  * connection.done.then(() => hold.release());
  * ```
  */
-export class TunnelHold {
+export interface TunnelHold {
+  /** Whether the tunnel ended. */
+  readonly released: boolean;
+  /** The tunnel ended: it runs no longer where it ran. Idempotent. */
+  release(): void;
+}
+
+/**
+ * A {@link TunnelHold} and where its tunnel is, so its several requests count as Xray counts them: the
+ * first request places the tunnel on a session (one tunnel carried there, and running there until the
+ * tunnel ends); later ones follow it while that session takes requests, and move on (placing the tunnel
+ * on another session, as Xray's packet-up does) once its requests or age are spent. Every request counts
+ * as a request of the session it goes to.
+ *
+ * @example
+ * ```ts
+ * const hold = new HeldTunnel((released) => leaveHome(released));
+ * ```
+ */
+export class HeldTunnel implements TunnelHold {
   /** Where the tunnel runs: the session its first request went to. Set by the session manager. */
   home: PooledSession | undefined;
   /** Where its next request goes while that session takes requests. Set by the session manager. */
   current: PooledSession | undefined;
   private ended = false;
 
-  constructor(private readonly onRelease: (hold: TunnelHold) => void) {}
+  constructor(private readonly onRelease: (hold: HeldTunnel) => void) {}
 
-  /** Whether the tunnel ended. */
   get released(): boolean {
     return this.ended;
   }
 
-  /** The tunnel ended: it runs no longer where it ran. Idempotent. */
   release(): void {
     if (this.ended) return;
     this.ended = true;
@@ -46,7 +60,7 @@ export class TunnelHold {
  * const entry = heldSession(hold, Date.now()) ?? pools.choose(…);
  * ```
  */
-export function heldSession(hold: TunnelHold | undefined, now: number): PooledSession | undefined {
+export function heldSession(hold: HeldTunnel | undefined, now: number): PooledSession | undefined {
   const current = hold?.current;
   if (current === undefined || !current.hasRoom() || spentFor('request', current.quota, current.use, now) !== undefined) return undefined;
   return current;
@@ -57,7 +71,7 @@ export function heldSession(hold: TunnelHold | undefined, now: number): PooledSe
  * followed to), and where the tunnel runs: a v2ray tunnel (no hold) for as long as this reservation, an
  * XHTTP tunnel where its first request went, until its hold is released. Under the manager's mutex.
  */
-export function countReservation(entry: PooledSession, hold: TunnelHold | undefined, placed: boolean): void {
+export function countReservation(entry: PooledSession, hold: HeldTunnel | undefined, placed: boolean): void {
   entry.use.requests++;
   if (placed) entry.use.tunnels++;
   if (hold === undefined) {
