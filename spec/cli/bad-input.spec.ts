@@ -80,6 +80,13 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
       () => client('--insecure', '--cert-sha256', 'ab'.repeat(32)),
       /--cert-sha256 <hex>' cannot be used with option '--insecure'/,
     ],
+    ['an --xmux that is not JSON', () => client('--xmux', 'maxConnections=2'), /--xmux: must be a JSON object such as/],
+    [
+      'an --xmux with both maxConnections and maxConcurrency',
+      () => client('--xmux', '{"maxConnections": 2, "maxConcurrency": 4}'),
+      /--xmux\.maxConnections: cannot be specified together with maxConcurrency/,
+    ],
+    ['an --xmux with an unknown key', () => client('--xmux', '{"maxConnection": 2}'), /--xmux\.maxConnection: is not a known xmux key/],
     [
       'a JSON key with the wrong type',
       () => client('--stream-settings', join(dir.path, 'wrong-type.json')),

@@ -137,6 +137,7 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--client-cert <file>', 'client certificate (PEM) for a server that verifies its clients')
       .option('--client-key <file>', 'private key (PEM) of --client-cert')
       .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, CLIENT_DEFAULTS.idleTimeout)
+      .option('--xmux <json>', "connection reuse limits, Xray's xmux object, e.g. '{\"maxConnections\":4}' (default: none; XHTTP: Xray's)")
       .addHelpText('after', CLIENT_EXAMPLES),
   ).action(async (flags: ClientFlags & CommonFlags) => {
     const config = await clientConfig(flags);

@@ -6,6 +6,7 @@ import type { CertificatePins } from '../tls/certificate-pins.js';
 import type { XrayVerification } from '../tls/xray-verification.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
+import { keepAliveCheck, resolveXmux } from './resolve-xmux.js';
 import { checkRange, HEALTH_MILLISECONDS, MILLISECONDS, type NumberRange } from './ranges.js';
 import { checkCertSha256, checkPin, checkVerifyName, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
 import { describeValue } from './describe-value.js';
@@ -40,7 +41,15 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
     }
     rejectRenamed(settings);
     if (settings.tls === undefined && settings.h2c !== true) return E.left(tlsRequired());
+    if (settings.xmux !== undefined && settings.xhttp !== undefined) throw invalidConfig('xmux', 'an XHTTP dial takes its reuse limits from xhttp.xmux');
     const http = resolveHttp(settings);
+    const xmux = settings.xmux === undefined ? undefined : resolveXmux(settings.xmux, 'xmux');
+    const keepAlive = {
+      key: 'xmux.keepAlivePeriodMs',
+      given: settings.xmux?.keepAlivePeriodMs !== undefined,
+      periodMs: xmux?.keepAlivePeriodMs,
+      byDefault: false,
+    };
     // Spelled out, not `{ ...http, … }`: V8 takes a slow path (~1 us, every dial) for a spread followed by more properties.
     return E.right({
       hosts: http.hosts,
@@ -48,7 +57,8 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
       method: http.method,
       headers: http.headers,
       security: resolveSecurity(settings),
-      healthCheck: resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_MS),
+      healthCheck: keepAliveCheck(resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_MS), settings, keepAlive),
+      reuse: xmux,
       zeroRtt: settings.zeroRtt === true,
       connectTimeoutMs: positive('connectTimeoutMs', settings.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, MILLISECONDS),
       responseTimeoutMs: positive('responseTimeoutMs', settings.responseTimeoutMs, DEFAULT_RESPONSE_TIMEOUT_MS, MILLISECONDS),

@@ -2,7 +2,7 @@ import type { SecureVersion } from 'node:tls';
 import type { CertificatePins } from '../tls/certificate-pins.js';
 import type { XrayVerification } from '../tls/xray-verification.js';
 import type { HostList } from './hosts.js';
-import type { XhttpSettings } from './xhttp-settings.js';
+import type { ReuseLimits, XhttpSettings, XmuxSettings } from './xhttp-settings.js';
 
 /** HTTP-level tunnel settings, as v2ray's `httpSettings` (with v2fly v5 / Xray additions). */
 export interface HttpSettings {
@@ -80,6 +80,16 @@ export interface DialSettings extends HttpSettings {
    * speaks cleartext HTTP/1.1, as Xray's client does.
    */
   readonly xhttp?: XhttpSettings;
+  /**
+   * Connection reuse limits for v2ray `PUT` tunnels, Xray's XMUX ({@link XmuxSettings}): sessions to open
+   * before tunnels share them, or tunnels one session runs at once; tunnels and requests one session
+   * carries in its life; how long it takes new ones; its keep-alive PING period (the same setting as
+   * `readIdleTimeoutMs`: give one). A session past a limit takes no new tunnel, keeps its open ones and
+   * closes once they end. Default: no limits, the pool as ever (one session per server, another at the
+   * server's stream limit); `{}` is Xray's defaults. An XHTTP dial takes these from `xhttp.xmux` instead,
+   * with Xray's defaults when it is absent.
+   */
+  readonly xmux?: XmuxSettings;
 }
 
 /** Health-check timing of a session, in milliseconds; `readIdleMs` 0 disables it. */
@@ -116,6 +126,8 @@ export interface ResolvedDialSettings {
   readonly headers: Readonly<Record<string, readonly string[]>>;
   readonly security: TransportSecurity;
   readonly healthCheck: HealthCheck;
+  /** How sessions are reused, by the pool's reuse policy; undefined: no limits. */
+  readonly reuse: ReuseLimits | undefined;
   readonly zeroRtt: boolean;
   readonly connectTimeoutMs: number;
   readonly responseTimeoutMs: number;

@@ -5,6 +5,9 @@ import { certSha256List, checkPin, checkVerifyName } from '../../settings/tls-op
 import type { DialSettings, TlsClientSettings } from '../../settings/settings.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
 import { xhttpClientHost } from '../../v2ray-config/xhttp-ends.js';
+import { parseXrayXmux } from '../../v2ray-config/xhttp-stream-settings.js';
+import { JsonFields } from '../../v2ray-config/json-fields.js';
+import type { XmuxSettings } from '../../settings/xhttp-settings.js';
 import { checkDialSettings } from './check-dial-settings.js';
 
 /** The `h2tunnel client` flags, as the argument parser hands them over. */
@@ -31,6 +34,8 @@ export interface ClientFlags {
   readonly verifyName?: readonly string[];
   readonly clientCert?: string;
   readonly clientKey?: string;
+  /** `--xmux JSON`: Xray's `xmux` object, the tunnels' connection reuse limits. */
+  readonly xmux?: string;
 }
 
 /** Everything `h2tunnel client` needs, validated. */
@@ -82,6 +87,8 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   if (E.isLeft(pins)) return pins;
   const xray = xrayVerificationFlags(flags, base.tls);
   if (E.isLeft(xray)) return xray;
+  const xmux = xmuxFlag(flags.xmux);
+  if (E.isLeft(xmux)) return xmux;
   const clientCertificate =
     flags.clientCert === undefined ? E.right(undefined) : await readKeyPairFiles(flags.clientCert, flags.clientKey as string, '--client-cert', '--client-key');
   if (E.isLeft(clientCertificate)) return clientCertificate;
@@ -102,22 +109,56 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   if (tls === undefined && flags.h2c !== true && base.xhttp === undefined) return E.left(withHint(tlsRequired(), flags.streamSettings));
 
   const settings: DialSettings = xhttpClientHost(
-    {
-      ...base,
-      ...(flags.host === undefined ? {} : { host: flags.host }),
-      ...(flags.path === undefined ? {} : { path: flags.path }),
-      ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeoutMs: flags.readIdleTimeout * 1000 }),
-      ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeoutMs: flags.healthCheckTimeout * 1000 }),
-      tls,
-      h2c: flags.h2c === true ? true : undefined,
-      zeroRtt: flags.zeroRtt,
-    },
+    withReadIdle(
+      {
+        ...withXmux(base, xmux.right),
+        ...(flags.host === undefined ? {} : { host: flags.host }),
+        ...(flags.path === undefined ? {} : { path: flags.path }),
+        ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeoutMs: flags.healthCheckTimeout * 1000 }),
+        tls,
+        h2c: flags.h2c === true ? true : undefined,
+        zeroRtt: flags.zeroRtt,
+      },
+      flags.readIdleTimeout,
+    ),
     server.right.host,
   );
   // Validate now, so a bad host name or timeout stops the start instead of failing every tunnel later.
   const resolved = checkDialSettings(server.right, settings);
   if (E.isLeft(resolved)) return resolved;
   return E.right({ listen: listen.right, server: server.right, settings, idleTimeoutMs: flags.idleTimeout * 1000, warnings: loaded.right.warnings });
+}
+
+function xmuxFlag(text: string | undefined): E.Either<InvalidConfig, XmuxSettings | undefined> {
+  if (text === undefined) return E.right(undefined);
+  try {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw invalidConfig('--xmux', `must be a JSON object such as '{"maxConnections": 4}', got ${JSON.stringify(text)}`);
+    }
+    return E.right(parseXrayXmux(JsonFields.open(json, '--xmux')));
+  } catch (error) {
+    return E.left(error as InvalidConfig);
+  }
+}
+
+// --xmux applies to the tunnels in either shape: an XHTTP file's own xmux gives way to it.
+function withXmux(base: DialSettings, xmux: XmuxSettings | undefined): DialSettings {
+  if (xmux === undefined) return base;
+  return base.xhttp === undefined ? { ...base, xmux } : { ...base, xhttp: { ...base.xhttp, xmux } };
+}
+
+// --read-idle-timeout is the PING period Xray's hKeepAlivePeriod also sets: the flag takes the place of
+// that one when it is given (the xmux stays as set as it was), and is readIdleTimeoutMs otherwise.
+function withReadIdle(settings: DialSettings, seconds: number | undefined): DialSettings {
+  if (seconds === undefined) return settings;
+  const ms = seconds * 1000;
+  if (settings.xmux?.keepAlivePeriodMs !== undefined) return { ...settings, xmux: { ...settings.xmux, keepAlivePeriodMs: ms } };
+  const xhttp = settings.xhttp;
+  if (xhttp?.xmux?.keepAlivePeriodMs !== undefined) return { ...settings, xhttp: { ...xhttp, xmux: { ...xhttp.xmux, keepAlivePeriodMs: ms } } };
+  return { ...settings, readIdleTimeoutMs: ms };
 }
 
 function pinFlags(pins: readonly string[] | undefined): E.Either<InvalidConfig, readonly string[] | undefined> {

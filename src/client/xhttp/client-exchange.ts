@@ -37,8 +37,10 @@ export interface ClientExchange {
   evictConnection(reason: Error): void;
 }
 
-/** Sends XHTTP requests to one server. */
+/** Sends the XHTTP requests of one tunnel to one server. */
 export interface XhttpTransport {
   /** Sends `head` with `body`; `signal` aborting before it resolves gives back whatever it took, after it cancels the exchange. */
   open(head: XhttpRequestHead, body: RequestBody, signal: AbortSignal): Promise<ClientExchange>;
+  /** The tunnel ended: its connection's reuse limits count it as running no longer. Idempotent. */
+  release(): void;
 }

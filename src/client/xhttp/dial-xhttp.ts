@@ -56,9 +56,11 @@ export function dialXhttp(destination: Destination, settings: DialSettings, mana
     const controller = new AbortController();
     let settled = false;
     let handedOff: Connection | undefined;
-    open(tunnelPlan(manager, target.right, plan.right), controller.signal).then(
+    const tunnel = tunnelPlan(manager, target.right, plan.right);
+    open(tunnel, controller.signal).then(
       (connection) => {
         settled = true;
+        void connection.done.then(() => tunnel.transport.release());
         if (subscriber.closed) return connection.close();
         handedOff = connection;
         subscriber.next(connection);
@@ -69,6 +71,7 @@ export function dialXhttp(destination: Destination, settings: DialSettings, mana
         settled = true;
         // Whatever requests it had made go with it.
         controller.abort();
+        tunnel.transport.release();
         subscriber.error(fromNodeError(error, formatHostPort(target.right)));
       },
     );

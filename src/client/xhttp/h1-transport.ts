@@ -8,6 +8,7 @@ import type { HostPort } from '../../settings/address.js';
 import { formatHostPort } from '../../settings/address.js';
 import type { ResolvedDialSettings, TransportSecurity } from '../../settings/settings.js';
 import { checkPeer, needsPeerCheck } from '../../tls/check-peer.js';
+import { reuseKey } from '../pool/reuse-policy.js';
 import { sessionKey } from '../pool/session-key.js';
 import type { SessionManager } from '../pool/session-manager.js';
 import type { ClientExchange, ClientResponse, XhttpTransport } from './client-exchange.js';
@@ -22,7 +23,7 @@ const connected = new WeakSet<object>();
 /**
  * XHTTP over HTTP/1.1, on Node's HTTP client: each download and stream upload on a connection of its own
  * (it asked for `Connection: close`, as Xray's client does), packets on keep-alive connections shared by
- * the manager's tunnels. Over TLS it offers ALPN `http/1.1` only, and checks names and pins as a session
+ * the manager's tunnels, each reused within the XMUX request and age limits (see `limitSocketReuse`). Over TLS it offers ALPN `http/1.1` only, and checks names and pins as a session
  * opening does.
  *
  * @example
@@ -33,8 +34,14 @@ const connected = new WeakSet<object>();
 export function h1Transport(manager: SessionManager, target: HostPort, settings: ResolvedDialSettings, secure: boolean): XhttpTransport {
   const address = formatHostPort(target);
   const security = secure && settings.security.kind === 'tls' ? settings.security : undefined;
-  const keepAlive = http1AgentsOf(manager).agentFor(`h1|${sessionKey(target, settings.security)}`, security !== undefined);
+  const keepAlive = http1AgentsOf(manager).agentFor(
+    `h1|${sessionKey(target, settings.security)}${reuseKey(settings.reuse)}`,
+    security !== undefined,
+    settings.reuse,
+  );
   return {
+    // A tunnel holds no connection of its own over HTTP/1.1 that its end would give back.
+    release: () => undefined,
     open: (head, body, signal) => {
       if (signal.aborted) return Promise.reject(sessionClosed('the dial was cancelled'));
       const headers: http.OutgoingHttpHeaders = Object.assign({ host: head.authority }, head.headers as http.OutgoingHttpHeaders);
