@@ -1,6 +1,7 @@
 import { startChild, type BenchChild } from '../child.js';
 import { startCliChain } from './cli-chain.js';
 import { startV2rayChain } from './v2ray-chain.js';
+import { startXhttpChain, type XhttpChainName } from './xhttp-chain.js';
 
 /** One way from a local TCP port to the echo target. */
 export interface Chain {
@@ -15,7 +16,7 @@ export interface Chain {
   stop(): Promise<void>;
 }
 
-export type ChainName = 'h2tunnel' | 'h2tunnel-cli' | 'h2tunnel-cli-metrics' | 'v2ray' | 'raw-http2' | 'raw-tcp';
+export type ChainName = 'h2tunnel' | 'h2tunnel-cli' | 'h2tunnel-cli-metrics' | 'v2ray' | 'raw-http2' | 'raw-tcp' | XhttpChainName;
 
 /** What every chain needs: the certificate files, a scratch dir, the echo target. */
 export interface ChainContext {
@@ -24,6 +25,8 @@ export interface ChainContext {
   readonly keyFile: string;
   readonly echoPort: number;
   readonly v2ray: string | undefined;
+  /** Xray, for the XHTTP comparison. */
+  readonly xray?: string | undefined;
 }
 
 /**
@@ -61,6 +64,10 @@ export async function startChain(name: ChainName, context: ChainContext): Promis
     }
     case 'raw-tcp':
       return chain(name, context.echoPort, undefined, undefined, undefined);
+    default: {
+      const { client, server } = await startXhttpChain(name, context);
+      return chain(name, client.ready.port as number, server.ready.port as number, client, server);
+    }
   }
 }
 

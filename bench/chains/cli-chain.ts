@@ -63,7 +63,15 @@ export async function startCliClient(files: ChainFiles, serverPort: number, flag
   return launch([...args, ...ROUTE, ...extraFlags(flags)], port);
 }
 
-async function launch(args: readonly string[], port: number): Promise<BenchChild> {
+/**
+ * Runs the built bin with `args` (after the fixtures' node flags); resolves once it listens on `port`.
+ *
+ * @example
+ * ```ts
+ * const server = await launch(['server', '--listen', `127.0.0.1:${port}`, '--forward', target, '--stream-settings', file], port);
+ * ```
+ */
+export async function launch(args: readonly string[], port: number): Promise<BenchChild> {
   const child = spawn(process.execPath, [...fixtureNodeFlags, BIN, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const started = wrapChild(child, { port });
   await waitForListener(port);

@@ -3,10 +3,11 @@ import type { ChainContext } from '../chains/chain.js';
 import { startCliClient, startCliServer } from '../chains/cli-chain.js';
 import { startStunnelClient, startStunnelServer } from '../chains/stunnel-chain.js';
 import { startV2rayClient, startV2rayServer } from '../chains/v2ray-chain.js';
+import { xhttpEnds, type XhttpChainName } from '../chains/xhttp-chain.js';
 import type { LinkOptions } from './delay-link.js';
 
 /** The ways from a local port to the echo target that the link section compares. */
-export type LinkedChainName = 'raw-tcp' | 'stunnel' | 'h2tunnel' | 'h2tunnel-cli' | 'v2ray';
+export type LinkedChainName = 'raw-tcp' | 'stunnel' | 'h2tunnel' | 'h2tunnel-cli' | 'v2ray' | XhttpChainName;
 
 /** What the link section needs besides the loopback chains' context. */
 export interface LinkedContext extends ChainContext {
@@ -88,6 +89,8 @@ function endsOf(name: LinkedChainName, context: LinkedContext): Ends {
         client: (serverPort) => startStunnelClient(binary, context.dir, files, serverPort),
       };
     }
+    default:
+      return xhttpEnds(name, context);
   }
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { ResetBudget } from '../../src/server/reset-budget.js';
+import { FREE_RESET_AFTER_MS, ResetBudget } from '../../src/server/reset-budget.js';
 
 describe('ResetBudget', () => {
   it('allows the burst at once, then refuses', () => {
@@ -19,6 +19,16 @@ describe('ResetBudget', () => {
     // A long quiet spell refills to the burst, not beyond it.
     assert.deepEqual(
       [1, 2, 3].map(() => budget.spend(60_000)),
+      [true, true, false],
+    );
+  });
+
+  it('counts no reset of a stream that lived FREE_RESET_AFTER_MS: that is how XHTTP clients end tunnels', () => {
+    const budget = new ResetBudget({ burst: 2, perSecond: 1 }, 0);
+    for (let i = 0; i < 100; i++) assert.ok(budget.spend(10_000, 10_000 - FREE_RESET_AFTER_MS), `refused reset ${i}`);
+    // The burst is untouched: two young streams still pass, the third does not.
+    assert.deepEqual(
+      [1, 2, 3].map(() => budget.spend(10_000, 10_000 - FREE_RESET_AFTER_MS + 1)),
       [true, true, false],
     );
   });

@@ -49,4 +49,26 @@ describe('server: streams the client resets', function () {
     assert.equal((await roundTrip(next, Buffer.from('same session'))).toString(), 'same session');
     assert.equal(client.events.filter((e) => e.type === 'opened').length, 1, 'the session was replaced');
   });
+
+  it('an XHTTP client ending tunnels it used, each by a reset (as Xray ends every one), keeps its session past the burst', async () => {
+    // Packet-up has no end-of-upload signal: the client cancels the download a second after its upload
+    // ended, which Xray's clients do for every tunnel (stream-one too, two seconds after). Those resets
+    // are how tunnels end, not an attack; a busy client ends far more than the burst.
+    ours = await startOurServer({ h2c: true, path: '/tun/', xhttp: {}, maxResetBurst: 10, maxResetsPerSecond: 1 });
+    const settings = { host: ['tunnel.test'], path: '/tun/', h2c: true, xhttp: { mode: 'packet-up' } } as const;
+    const tunnels = await Promise.all(Array.from({ length: 30 }, () => openTunnel(client.manager, ours.address, settings)));
+    const echoes = await Promise.all(tunnels.map((tunnel, i) => roundTrip(tunnel, Buffer.from(`tunnel ${i}`))));
+    assert.deepEqual(
+      echoes.map((echo) => echo.toString()),
+      tunnels.map((_, i) => `tunnel ${i}`),
+    );
+    await eventually(() => ours.server.stats().tunnels === 0, 'the tunnels to end', 5_000);
+    assert.deepEqual(
+      ours.events.filter((e) => e.type === 'error').map((e) => (e.type === 'error' ? e.error.message : '')),
+      [],
+    );
+    const next = await openTunnel(client.manager, ours.address, settings);
+    assert.equal((await roundTrip(next, Buffer.from('same session'))).toString(), 'same session');
+    assert.equal(client.events.filter((e) => e.type === 'opened').length, 1, 'the session was replaced');
+  });
 });

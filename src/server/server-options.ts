@@ -64,7 +64,8 @@ export interface ListenOptions extends Omit<HttpSettings, 'method'> {
   readonly maxTunnels?: number;
   /**
    * Streams the client may reset at once before its session is closed with GOAWAY(ENHANCE_YOUR_CALM),
-   * refilled at {@link maxResetsPerSecond}. Default 200 (rapid reset, CVE-2023-44487).
+   * refilled at {@link maxResetsPerSecond}. Default 200 (rapid reset, CVE-2023-44487). A stream reset after it
+   * lived half a second is not counted: XHTTP clients end every tunnel that way.
    */
   readonly maxResetBurst?: number;
   /**

@@ -106,11 +106,12 @@ export class SessionTracker {
     // Everything a new stream means to the session, in one listener.
     session.on('stream', (stream: ServerHttp2Stream) => {
       clearTimeout(headerTimer);
+      const openedAt = performance.now();
       streams++;
       stream.once('close', () => streams--);
       stream.once('aborted', () => {
         // Our own resets destroy the stream before Node emits 'aborted'; the peer's RST_STREAM does not.
-        if (stream.destroyed || session.destroyed || budget.spend(performance.now())) return;
+        if (stream.destroyed || session.destroyed || budget.spend(performance.now(), openedAt)) return;
         failSession(session, protocolError(`more than ${this.limits.resets.burst} streams reset by the client at once`), constants.NGHTTP2_ENHANCE_YOUR_CALM);
       });
       windows.kick();

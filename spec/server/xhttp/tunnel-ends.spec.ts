@@ -122,6 +122,23 @@ describe('XHTTP server: how split tunnels end', function () {
     assert.ok(E.isLeft(result), JSON.stringify(result));
   });
 
+  it('a session that fails in the same read as its GET costs that tunnel only, not the process', async () => {
+    // The GET and a connection error reach the server together (here a WINDOW_UPDATE of 0 on the
+    // connection, which nghttp2 answers with GOAWAY; in the field its reset-rate limit does it), so the
+    // download is lost before the tunnel is handed over, when nobody listens to its failure yet.
+    const port = (server.address as AddressInfo).port;
+    const raw = connect(port, '127.0.0.1');
+    raw.on('error', () => undefined);
+    await new Promise<void>((resolve) => raw.once('connect', resolve));
+    const closed = new Promise((resolve) => raw.once('close', resolve));
+    raw.resume();
+    raw.write(Buffer.concat([rawGet('/tun/raced'), frame(8, 0, 0, Buffer.alloc(4))]));
+    await closed;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const download = await xhttpRequest(client, 'GET', '/tun/after');
+    assert.equal(download.status, 200);
+  });
+
   it('a lost connection fails the tunnel, whatever the mode', async () => {
     await xhttpRequest(client, 'GET', '/tun/lost');
     await eventually(() => tunnels.length === 1, 'the tunnel');
@@ -131,3 +148,29 @@ describe('XHTTP server: how split tunnels end', function () {
     await eventually(() => server.stats().xhttp?.sessions === 0, 'the session to go');
   });
 });
+
+// The client preface, an empty SETTINGS and one XHTTP download GET (END_STREAM) as raw h2c frames, in
+// one buffer. HPACK literals without indexing or Huffman: :path (4), :authority (1), referer (51).
+function rawGet(path: string): Buffer {
+  const int = (value: number, prefixBits: number, flags: number): number[] => {
+    const max = 2 ** prefixBits - 1;
+    if (value < max) return [flags | value];
+    const out = [flags | max];
+    for (let rest = value - max; ; rest >>= 7) {
+      if (rest < 128) return [...out, rest];
+      out.push((rest & 0x7f) | 0x80);
+    }
+  };
+  const literal = (nameIndex: number, value: string) => Buffer.from([...int(nameIndex, 4, 0), ...int(value.length, 7, 0), ...Buffer.from(value, 'latin1')]);
+  const block = Buffer.concat([Buffer.from([0x82, 0x86]), literal(4, path), literal(1, 'tunnel.test'), literal(51, referer())]);
+  return Buffer.concat([Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1'), frame(4, 0, 0, Buffer.alloc(0)), frame(1, 0x5, 1, block)]);
+}
+
+function frame(type: number, flags: number, stream: number, payload: Buffer): Buffer {
+  const head = Buffer.alloc(9);
+  head.writeUIntBE(payload.length, 0, 3);
+  head[3] = type;
+  head[4] = flags;
+  head.writeUInt32BE(stream, 5);
+  return Buffer.concat([head, payload]);
+}

@@ -129,6 +129,10 @@ async function packet(exchange: XhttpExchange, sessionId: string, seq: number, c
 // client's RST_STREAM among them: decide once they are processed, so a request the client already reset
 // never reaches the application, nor the forward target it would connect to.
 function handOver(tunnel: SplitTunnel | NonNullable<XhttpExchange['stream']>, exchange: XhttpExchange, context: XhttpHubContext): void {
+  // Until then nobody hears the tunnel fail: a session lost in the same read as the request (nghttp2's
+  // reset-rate GOAWAY, a reset connection) would end the process with an unheard 'error'. After it, the
+  // Connection reports failures.
+  tunnel.on('error', () => undefined);
   setImmediate(() => {
     if (exchange.done || tunnel.destroyed) {
       if (!tunnel.destroyed) tunnel.destroy();
