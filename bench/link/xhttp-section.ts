@@ -7,7 +7,7 @@ import type { LinkFigures, LinkPlan } from './section.js';
 
 /**
  * The XHTTP chains through the emulated link at each RTT of `plan`: warm first byte, cold first byte
- * (a fresh client process) and one tunnel's bulk echo. Ours and Xray's of a mode run back to back, as
+ * (a fresh client process; none when `plan.coldSamples` is 0) and one tunnel's bulk echo. Ours and Xray's of a mode run back to back, as
  * `names` orders them. The first byte under load and eight tunnels are left to the main link section:
  * issue 25 asks one tunnel and the first byte of each mode, and the quick run has a time budget. A failed
  * measurement is recorded in `errors` and the rest go on.
@@ -35,9 +35,9 @@ export async function runXhttpLinkSection(
         const chain = await startLinkedChain(name, context, { delayMs: rtt / 2 });
         try {
           const warm = await openTime(chain.entryPort, plan.warmSamples);
-          const cold = await coldFirstByte(chain, plan.coldSamples);
+          const cold: Record<string, number> = plan.coldSamples > 0 ? { coldP50: (await coldFirstByte(chain, plan.coldSamples)).p50Ms } : {};
           const one = await throughput(chain.entryPort, 1, plan.bulkBytes);
-          const result = { warmP50: warm.p50Ms, warmP99: warm.p99Ms, coldP50: cold.p50Ms, bulk1: one.mbPerSecond };
+          const result: Record<string, number> = { warmP50: warm.p50Ms, warmP99: warm.p99Ms, ...cold, bulk1: one.mbPerSecond };
           byChain[name] = result;
           log(`${label}: ${JSON.stringify(result, (_k, v: unknown) => (typeof v === 'number' ? Number(v.toPrecision(4)) : v))} (${Date.now() - t0} ms)`);
         } finally {
