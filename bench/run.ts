@@ -1,5 +1,5 @@
-// `npm run bench` (add `--quick` for the CI smoke run): h2tunnel against the v2ray 4.34 chain, raw
-// Node http2 and raw TCP, all to one echo target on loopback. Prints a table, writes JSON and an SVG
+// `npm run bench` (add `--quick` for the CI smoke run): h2tunnel against the v2ray 4.34 chain, bare
+// Node http2 (two processes) and raw TCP, all to one echo target on loopback. Prints a table, writes JSON and an SVG
 // under bench/results/. Then the same chains, and stunnel, through an emulated link (delay, rate).
 // Other flags: --only=h2tunnel,v2ray  --no-sweep  --no-link  --link-only  --profile
 // --only=xhttp: just XHTTP against Xray (every mode; `xhttp-stream-one,xray-stream-one` for one of them).
@@ -24,6 +24,7 @@ import { linkCurves, renderChart, type SweepPoint } from './report/chart.js';
 import { renderLinkTable } from './report/link-table.js';
 import { renderTable } from './report/table.js';
 import { renderXhttpTable } from './report/xhttp-table.js';
+import { renderPlatformTable } from './report/bare-table.js';
 import { plan } from './plan.js';
 
 const argv = process.argv.slice(2);
@@ -57,7 +58,7 @@ const xray = findBinary('xray');
 const xhttpNames = xhttpChainNames(XHTTP_MODES).filter(
   (n) => (only === undefined ? !(quick && n.endsWith('stream-up')) : only.includes(n)) && (!n.startsWith('xray-') || xray !== undefined),
 );
-const names = (['raw-tcp', 'raw-http2', 'h2tunnel', 'h2tunnel-cli', 'h2tunnel-cli-metrics', 'v2ray', ...xhttpNames] as ChainName[]).filter(
+const names = (['raw-tcp', 'bare-http2', 'h2tunnel', 'h2tunnel-cli', 'h2tunnel-cli-metrics', 'v2ray', ...xhttpNames] as ChainName[]).filter(
   (n) => !linkOnly && (only === undefined || only.includes(n)) && (n !== 'v2ray' || v2ray !== undefined),
 );
 if (v2ray === undefined) log('v2ray is not installed: no comparison, figures only');
@@ -210,6 +211,7 @@ try {
 }
 
 if (names.some((n) => !isXhttpChain(n))) process.stdout.write(`\n${renderTable(figures)}\n`);
+if (figures['bare-http2'] !== undefined) process.stdout.write(`Against the platform (issue 26):\n\n${renderPlatformTable(figures)}\n\n`);
 const withMetrics = figures['h2tunnel-cli-metrics'];
 const withoutMetrics = figures['h2tunnel-cli'];
 if (withMetrics?.['cpuPerOpen'] !== undefined && withoutMetrics?.['cpuPerOpen'] !== undefined) {

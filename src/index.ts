@@ -56,6 +56,7 @@ export {
   type RangeInput,
   type ResolvedXhttpSettings,
   type ResolvedXmux,
+  type ReuseLimits,
   type XhttpDialMode,
   type XhttpHttpVersion,
   type XhttpMode,
@@ -86,6 +87,7 @@ export { detach } from './client/detach.js';
 export { toEither } from './client/to-either.js';
 export { openTunnel } from './client/open-tunnel.js';
 export { SessionManager, type SessionEvent, type SessionLease, type SessionManagerOptions, type SessionManagerStats } from './client/pool/session-manager.js';
+export type { TunnelHold } from './client/pool/tunnel-hold.js';
 
 // connection
 export { Connection, MAX_PUSHED_BYTES, type ConnectionInfo, type ConnectionResult } from './connection/connection.js';

@@ -1,4 +1,5 @@
 import { startChild, type BenchChild } from '../child.js';
+import { startBareHttp2Chain } from './bare-http2-chain.js';
 import { startCliChain } from './cli-chain.js';
 import { startV2rayChain } from './v2ray-chain.js';
 import { startXhttpChain, type XhttpChainName } from './xhttp-chain.js';
@@ -16,7 +17,7 @@ export interface Chain {
   stop(): Promise<void>;
 }
 
-export type ChainName = 'h2tunnel' | 'h2tunnel-cli' | 'h2tunnel-cli-metrics' | 'v2ray' | 'raw-http2' | 'raw-tcp' | XhttpChainName;
+export type ChainName = 'h2tunnel' | 'h2tunnel-cli' | 'h2tunnel-cli-metrics' | 'v2ray' | 'bare-http2' | 'raw-tcp' | XhttpChainName;
 
 /** What every chain needs: the certificate files, a scratch dir, the echo target. */
 export interface ChainContext {
@@ -30,8 +31,8 @@ export interface ChainContext {
 }
 
 /**
- * Starts one chain. h2tunnel runs as two processes (client, server) like v2ray; raw http2 runs both
- * ends in one process; raw TCP is the echo target itself.
+ * Starts one chain. Every tunnel chain runs as two processes (client, server); raw TCP is the echo
+ * target itself.
  *
  * @example
  * ```ts
@@ -58,9 +59,9 @@ export async function startChain(name: ChainName, context: ChainContext): Promis
       const { client, server } = await startV2rayChain(context.v2ray, context.dir, files, context.echoPort);
       return chain(name, client.ready.port as number, server.ready.port as number, client, server);
     }
-    case 'raw-http2': {
-      const both = await startChild('fixtures/raw-http2.ts', [JSON.stringify({ ...files, forwardPort: context.echoPort })]);
-      return chain(name, both.ready.port as number, both.ready.serverPort as number, both, undefined);
+    case 'bare-http2': {
+      const { client, server } = await startBareHttp2Chain(files, context.echoPort);
+      return chain(name, client.ready.port as number, server.ready.port as number, client, server);
     }
     case 'raw-tcp':
       return chain(name, context.echoPort, undefined, undefined, undefined);

@@ -24,7 +24,7 @@ const COLORS: Readonly<Record<string, string>> = {
   'h2tunnel-cli': '#9467bd',
   'h2tunnel-cli-metrics': '#8c564b',
   v2ray: '#d62728',
-  'raw-http2': '#2ca02c',
+  'bare-http2': '#2ca02c',
   stunnel: '#ff7f0e',
   'raw-tcp': '#7f7f7f',
 };

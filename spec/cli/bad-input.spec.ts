@@ -73,6 +73,20 @@ describe('h2tunnel: bad input exits 2 with one line', function () {
       /--client-key: does not match the certificate in --client-cert/,
     ],
     ['a --pin that is not a SHA-256', () => client('--pin', 'abc'), /--pin: must be the base64 of a SHA-256 digest/],
+    ['a --cert-sha256 that is not a hex SHA-256', () => client('--cert-sha256', 'abc'), /--cert-sha256: must be the hex SHA-256 of a certificate/],
+    ['a --verify-name that is not a name', () => client('--verify-name', 'a/b'), /--verify-name: "a\/b" is not a host name/],
+    [
+      '--cert-sha256 with --insecure',
+      () => client('--insecure', '--cert-sha256', 'ab'.repeat(32)),
+      /--cert-sha256 <hex>' cannot be used with option '--insecure'/,
+    ],
+    ['an --xmux that is not JSON', () => client('--xmux', 'maxConnections=2'), /--xmux: must be a JSON object such as/],
+    [
+      'an --xmux with both maxConnections and maxConcurrency',
+      () => client('--xmux', '{"maxConnections": 2, "maxConcurrency": 4}'),
+      /--xmux\.maxConnections: cannot be specified together with maxConcurrency/,
+    ],
+    ['an --xmux with an unknown key', () => client('--xmux', '{"maxConnection": 2}'), /--xmux\.maxConnection: is not a known xmux key/],
     [
       'a JSON key with the wrong type',
       () => client('--stream-settings', join(dir.path, 'wrong-type.json')),

@@ -32,6 +32,7 @@ describe('h2tunnel --help and --version', function () {
       '--read-idle-timeout',
       '--health-check-timeout',
       '--h2c',
+      '--xmux',
       '--stream-settings',
       '--log-level',
       '--stats-interval',

@@ -11,6 +11,8 @@ export type GoPeer = 'xray' | 'v2fly';
 /** A running Xray or v2fly v5 process and the loopback port its config listens on. */
 export interface GoPeerInstance {
   readonly port: number;
+  /** Its process id, to tell its sockets from others on the machine. */
+  readonly pid: number | undefined;
   /** The JSON config it was started with, for diagnostics and for running the same file elsewhere. */
   readonly config: object;
   /** Its stdout and stderr so far (both peers log to stdout). */
@@ -48,7 +50,7 @@ export async function runGoPeer(peer: GoPeer, config: object, port: number): Pro
   const env = { ...process.env, V2RAY_LOCATION_ASSET: dir.path, XRAY_LOCATION_ASSET: dir.path };
   const child = startProcess(...dieWithParent(binary, RUN_ARGS[peer](file)), { cwd: dir.path, env });
   const program = await whenReady(child, dir, () => waitForOwnListener(child, port, 15_000));
-  return { port, config, ...program };
+  return { port, config, pid: child.child.pid, ...program };
 }
 
 /**

@@ -19,6 +19,7 @@ export function tlsSecurity(overrides: Partial<TlsSecurity> = {}): TlsSecurity {
     ca: undefined,
     resume: true,
     pins: undefined,
+    xrayVerification: undefined,
     clientCertificate: undefined,
     minVersion: undefined,
     maxVersion: undefined,

@@ -1,19 +1,15 @@
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { chainSha256 } from '../../src/tls/certificate-pins.js';
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';
-import { requireBinary } from '../helpers/binaries.js';
-import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
+import { writeCertificateFiles } from '../helpers/cert-files.js';
 import { testCertificate } from '../helpers/certs.js';
-import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
-import { freePort, stopAfterEach, tempDir, type TempDir } from '../helpers/process.js';
+import { freePort, tempDir } from '../helpers/process.js';
 import { startUnansweredTarget } from '../helpers/unanswered-target.js';
 import { startV2rayConfig } from '../helpers/v2ray.js';
-import { startCli } from './fixtures/start-cli.js';
+import { assertCarries, configFileSuite } from './fixtures/config-file-suite.js';
 import { clientConfigFile, serverConfigFile, type ConfigFileOptions } from './fixtures/v2ray-config-files.js';
-import { inParallel, sendAndCollect, tcpRoundTrip } from './round-trip.js';
+import { sendAndCollect, tcpRoundTrip } from './round-trip.js';
 
 const HOST = ['tunnel.test'];
 const PATH = '/tun/file';
@@ -21,30 +17,11 @@ const PATH = '/tun/file';
 // The promise of `h2tunnel run -c`: the very file a v2ray user runs, run by h2tunnel instead, at either end.
 describe('interop: the same v2ray config file under v2ray and under h2tunnel run -c', function () {
   this.timeout(120_000);
-  let echo: EchoTarget;
-  let dir: TempDir;
-  let files: CertificateFiles;
-  const keep = stopAfterEach();
-  let written = 0;
+  const suite = configFileSuite('v2ray', 'config-file-');
+  const { keep } = suite;
 
-  before(async function () {
-    requireBinary(this, 'v2ray');
-    echo = await startEchoTarget();
-    dir = await tempDir('config-file-');
-    files = await writeCertificateFiles(dir.path, await testCertificate());
-  });
-  after(async () => {
-    await echo?.close();
-    await dir?.remove();
-  });
-
-  const write = async (config: object, name = `config-${++written}.json`): Promise<string> => {
-    const file = join(dir.path, name);
-    await writeFile(file, JSON.stringify(config, null, 2));
-    return file;
-  };
   // The files ask for warnings only; info shows the 'listening' line startCli waits for.
-  const h2tunnel = async (config: object, name?: string) => keep(await startCli(['run', '-c', await write(config, name), '--log-level', 'info']));
+  const h2tunnel = (config: object, name?: string) => suite.h2tunnel(config, ['--log-level', 'info'], name);
   const v2ray = async (config: object, port: number) => keep(await startV2rayConfig(config, port));
   /** Ports and options of a server file and a client file that point at each other. */
   const pair = async (extra: { server?: Partial<ConfigFileOptions>; client?: Partial<ConfigFileOptions> } = {}) => {
@@ -52,41 +29,30 @@ describe('interop: the same v2ray config file under v2ray and under h2tunnel run
     const clientPort = await freePort();
     return {
       clientPort,
-      server: serverConfigFile(files, { port: serverPort, targetPort: echo.port, host: HOST, path: PATH, ...extra.server }),
+      server: serverConfigFile(suite.files, { port: serverPort, targetPort: suite.echo.port, host: HOST, path: PATH, ...extra.server }),
       client: clientConfigFile({ port: clientPort, targetPort: serverPort, host: HOST, path: PATH, tls: { allowInsecure: true }, ...extra.client }),
       serverPort,
     };
   };
-  /** A large transfer and 40 parallel tunnels through the client's port, all bytes checked. */
-  const carries = async (port: number) => {
-    const big = await tcpRoundTrip(port, 8 * 1024 * 1024);
-    assert.equal(big.receivedSha256, big.sentSha256);
-    const trips = await inParallel(40, 40, () => tcpRoundTrip(port, 64 * 1024));
-    assert.ok(
-      trips.every((trip) => trip.receivedSha256 === trip.sentSha256),
-      'a parallel tunnel lost bytes',
-    );
-  };
-
   it('v2ray runs the server file, h2tunnel run -c the client file', async () => {
-    const files = await pair();
-    await v2ray(files.server, files.serverPort);
-    await h2tunnel(files.client);
-    await carries(files.clientPort);
+    const ends = await pair();
+    await v2ray(ends.server, ends.serverPort);
+    await h2tunnel(ends.client);
+    await assertCarries(ends.clientPort);
   });
 
   it('h2tunnel run -c the server file, v2ray the client file', async () => {
-    const files = await pair();
-    await h2tunnel(files.server);
-    await v2ray(files.client, files.clientPort);
-    await carries(files.clientPort);
+    const ends = await pair();
+    await h2tunnel(ends.server);
+    await v2ray(ends.client, ends.clientPort);
+    await assertCarries(ends.clientPort);
   });
 
   it('two h2tunnels, each running its v2ray file', async () => {
-    const files = await pair();
-    await h2tunnel(files.server);
-    await h2tunnel(files.client);
-    await carries(files.clientPort);
+    const ends = await pair();
+    await h2tunnel(ends.server);
+    await h2tunnel(ends.client);
+    await assertCarries(ends.clientPort);
   });
 
   it('jsonv5 files (*.v5.json) for each role, against v2ray 4.34 with the v4 file of the other role', async () => {
@@ -99,15 +65,15 @@ describe('interop: the same v2ray config file under v2ray and under h2tunnel run
           listen: '127.0.0.1',
           port: String(ports.serverPort),
           protocol: 'dokodemo-door',
-          settings: { address: '127.0.0.1', port: echo.port, networks: ['tcp'] },
-          streamSettings: v5Stream({ certificate: [{ usage: 'ENCIPHERMENT', certificateFile: files.certFile, keyFile: files.keyFile }] }),
+          settings: { address: '127.0.0.1', port: suite.echo.port, networks: ['tcp'] },
+          streamSettings: v5Stream({ certificate: [{ usage: 'ENCIPHERMENT', certificateFile: suite.files.certFile, keyFile: suite.files.keyFile }] }),
         },
       ],
       outbounds: [{ protocol: 'freedom' }],
     };
     const server = await h2tunnel(serverV5, 'server.v5.json');
     const client = await v2ray(ports.client, ports.clientPort);
-    await carries(ports.clientPort);
+    await assertCarries(ports.clientPort);
     await Promise.all([server.stop(), client.stop()]);
 
     await v2ray(ports.server, ports.serverPort);
@@ -119,7 +85,7 @@ describe('interop: the same v2ray config file under v2ray and under h2tunnel run
       router: { rule: [{ tag: 'tunnel', inboundTag: ['app'] }] },
     };
     await h2tunnel(clientV5, 'client.v5.json');
-    await carries(ports.clientPort);
+    await assertCarries(ports.clientPort);
   });
 
   it("pins from the client's file: the right chain hash carries bytes, a wrong one never reaches the target", async () => {
@@ -141,9 +107,9 @@ describe('interop: the same v2ray config file under v2ray and under h2tunnel run
         tls: { allowInsecure: true, pinnedPeerCertificateChainSha256: [wrong] },
       }),
     );
-    const before = echo.accepted();
+    const before = suite.echo.accepted();
     assert.equal((await sendAndCollect(badPort, Buffer.from('must not arrive'), 20_000)).length, 0);
-    assert.equal(echo.accepted(), before);
+    assert.equal(suite.echo.accepted(), before);
     assert.match(bad.output(), /TlsVerifyFailed.*pinnedPeerCertificateChainSha256/);
   });
 
@@ -160,7 +126,7 @@ describe('interop: the same v2ray config file under v2ray and under h2tunnel run
           tls: {
             verifyClientCertificate: true,
             certificates: [
-              { certificateFile: files.certFile, keyFile: files.keyFile },
+              { certificateFile: suite.files.certFile, keyFile: suite.files.keyFile },
               { usage: 'verifyclient', certificateFile: clientFiles.certFile },
             ],
           },
@@ -177,9 +143,9 @@ describe('interop: the same v2ray config file under v2ray and under h2tunnel run
       for (const certificates of [[], [{ certificateFile: strangerFiles.certFile, keyFile: strangerFiles.keyFile }]]) {
         const port = await freePort();
         await h2tunnel(clientConfigFile({ port, targetPort: ends.serverPort, host: HOST, path: PATH, tls: { allowInsecure: true, certificates } }));
-        const before = echo.accepted();
+        const before = suite.echo.accepted();
         assert.equal((await sendAndCollect(port, Buffer.from('must not arrive'), 20_000)).length, 0);
-        assert.equal(echo.accepted(), before, 'a client without an accepted certificate reached the forward target');
+        assert.equal(suite.echo.accepted(), before, 'a client without an accepted certificate reached the forward target');
       }
     } finally {
       await clientDir.remove();

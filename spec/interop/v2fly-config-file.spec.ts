@@ -1,18 +1,13 @@
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { dial } from '../../src/client/dial.js';
 import { SessionManager } from '../../src/client/pool/session-manager.js';
 import { selfSignedCertificate } from '../../src/tls/self-signed.js';
-import { requireBinary } from '../helpers/binaries.js';
-import { writeCertificateFiles, type CertificateFiles } from '../helpers/cert-files.js';
-import { testCertificate } from '../helpers/certs.js';
-import { startEchoTarget, type EchoTarget } from '../helpers/echo-target.js';
+import { writeCertificateFiles } from '../helpers/cert-files.js';
 import { eventually } from '../helpers/eventually.js';
-import { freePort, stopAfterEach, tempDir, type TempDir } from '../helpers/process.js';
+import { freePort, tempDir } from '../helpers/process.js';
 import { startV2flyConfig, v2flyClientConfig, v2flyServerConfig } from '../helpers/v2fly.js';
-import { startCli } from './fixtures/start-cli.js';
-import { inParallel, sendAndCollect, tcpRoundTrip, tunnelRoundTrip, type RoundTrip } from './round-trip.js';
+import { assertCarries, assertIntact, configFileSuite } from './fixtures/config-file-suite.js';
+import { inParallel, sendAndCollect, tunnelRoundTrip } from './round-trip.js';
 
 const HOST = ['tunnel.test'];
 const PATH = '/tun/file';
@@ -22,30 +17,11 @@ const MiB = 1024 * 1024;
 // runs, run by h2tunnel instead, at either end, against the real v2fly v5.52.0 at the other.
 describe('interop: the same jsonv5 file under v2fly v5 and under h2tunnel run -c -format jsonv5', function () {
   this.timeout(120_000);
-  let echo: EchoTarget;
-  let dir: TempDir;
-  let files: CertificateFiles;
-  const keep = stopAfterEach();
-  let written = 0;
-
-  before(async function () {
-    requireBinary(this, 'v2fly');
-    echo = await startEchoTarget();
-    dir = await tempDir('v2fly-config-file-');
-    files = await writeCertificateFiles(dir.path, await testCertificate());
-  });
-  after(async () => {
-    await echo?.close();
-    await dir?.remove();
-  });
+  const suite = configFileSuite('v2fly', 'v2fly-config-file-');
+  const { keep } = suite;
 
   // Named config-N.json, not *.v5.json: the format comes from -format, as v2fly is told.
-  const write = async (config: object): Promise<string> => {
-    const file = join(dir.path, `config-${++written}.json`);
-    await writeFile(file, JSON.stringify(config, null, 2));
-    return file;
-  };
-  const h2tunnel = async (config: object) => keep(await startCli(['run', '-c', await write(config), '-format', 'jsonv5']));
+  const h2tunnel = (config: object) => suite.h2tunnel(config, ['-format', 'jsonv5']);
   const v2fly = async (config: object, port: number) => keep(await startV2flyConfig(config, port));
   /** A server file and a client file that point at each other; the client's Host can differ from the server's list. */
   const pair = async (options: { tls?: boolean; clientHost?: readonly string[] } = {}) => {
@@ -55,64 +31,53 @@ describe('interop: the same jsonv5 file under v2fly v5 and under h2tunnel run -c
     return {
       serverPort,
       clientPort,
-      server: v2flyServerConfig({ tls: tls ? files : undefined, host: HOST, path: PATH, forwardPort: echo.port }, serverPort),
+      server: v2flyServerConfig({ tls: tls ? suite.files : undefined, host: HOST, path: PATH, forwardPort: suite.echo.port }, serverPort),
       client: v2flyClientConfig(
-        { serverPort, host: options.clientHost ?? HOST, path: PATH, tls: { serverName: 'tunnel.test', caFile: files.certFile } },
+        { serverPort, host: options.clientHost ?? HOST, path: PATH, tls: { serverName: 'tunnel.test', caFile: suite.files.certFile } },
         clientPort,
       ),
     };
   };
-  const intact = (trips: readonly RoundTrip[]) =>
-    assert.ok(
-      trips.every((trip) => trip.receivedBytes === trip.sentBytes && trip.receivedSha256 === trip.sentSha256),
-      'a tunnel lost bytes',
-    );
-  /** 8 MiB through one tunnel and 50 tunnels at once through the client's port, every byte checked. */
-  const carries = async (port: number) => {
-    intact([await tcpRoundTrip(port, 8 * MiB)]);
-    intact(await inParallel(50, 50, () => tcpRoundTrip(port, 64 * 1024)));
-  };
-
   describe('TLS', () => {
     it('v2fly runs the server file, h2tunnel the client file', async () => {
       const ends = await pair();
       await v2fly(ends.server, ends.serverPort);
       await h2tunnel(ends.client);
-      await carries(ends.clientPort);
+      await assertCarries(ends.clientPort);
     });
 
     it('h2tunnel runs the server file, v2fly the client file', async () => {
       const ends = await pair();
       await h2tunnel(ends.server);
       await v2fly(ends.client, ends.clientPort);
-      await carries(ends.clientPort);
+      await assertCarries(ends.clientPort);
     });
 
     it('h2tunnel runs both files', async () => {
       const ends = await pair();
       await h2tunnel(ends.server);
       await h2tunnel(ends.client);
-      await carries(ends.clientPort);
+      await assertCarries(ends.clientPort);
     });
 
     it("a client file with a Host outside the server's list gets 404 from h2tunnel's server; nothing reaches the target", async () => {
       const ends = await pair({ clientHost: ['stranger.test'] });
       const server = await h2tunnel(ends.server);
       await v2fly(ends.client, ends.clientPort);
-      const before = echo.accepted();
+      const before = suite.echo.accepted();
       assert.equal((await sendAndCollect(ends.clientPort, Buffer.from('must not arrive'), 20_000)).length, 0);
       await eventually(() => /"status":404.*"reason":"host".*"msg":"tunnel rejected"/.test(server.output()), 'the 404 in the server log', 10_000);
-      assert.equal(echo.accepted(), before);
+      assert.equal(suite.echo.accepted(), before);
     });
 
     it("a client file with a Host outside the server's list gets 404 from v2fly's server; h2tunnel's client says so", async () => {
       const ends = await pair({ clientHost: ['stranger.test'] });
       await v2fly(ends.server, ends.serverPort);
       const client = await h2tunnel(ends.client);
-      const before = echo.accepted();
+      const before = suite.echo.accepted();
       assert.equal((await sendAndCollect(ends.clientPort, Buffer.from('must not arrive'), 20_000)).length, 0);
       await eventually(() => /unexpected status 404/.test(client.output()), 'the 404 in the client log', 10_000);
-      assert.equal(echo.accepted(), before);
+      assert.equal(suite.echo.accepted(), before);
     });
   });
 
@@ -123,8 +88,8 @@ describe('interop: the same jsonv5 file under v2fly v5 and under h2tunnel run -c
     after(() => manager.close());
     const dialCarries = async (port: number) => {
       const dialing = () => dial(`127.0.0.1:${port}`, { host: HOST, path: PATH, h2c: true }, { manager });
-      intact([await tunnelRoundTrip(dialing(), 8 * MiB)]);
-      intact(await inParallel(50, 50, () => tunnelRoundTrip(dialing(), 64 * 1024)));
+      assertIntact([await tunnelRoundTrip(dialing(), 8 * MiB)]);
+      assertIntact(await inParallel(50, 50, () => tunnelRoundTrip(dialing(), 64 * 1024)));
     };
 
     for (const runner of ['v2fly', 'h2tunnel'] as const) {
@@ -149,9 +114,9 @@ describe('interop: the same jsonv5 file under v2fly v5 and under h2tunnel run -c
       await v2fly(client(v2flyPort), v2flyPort);
       const h2tunnelPort = await freePort();
       const ours = await h2tunnel(client(h2tunnelPort));
-      const before = echo.accepted();
+      const before = suite.echo.accepted();
       for (const port of [v2flyPort, h2tunnelPort]) assert.equal((await sendAndCollect(port, Buffer.from('must not arrive'), 20_000)).length, 0);
-      assert.equal(echo.accepted(), before);
+      assert.equal(suite.echo.accepted(), before);
       await eventually(() => /TlsVerifyFailed/.test(ours.output()), "h2tunnel's verification failure in its log", 10_000);
     } finally {
       await strangerDir.remove();

@@ -68,6 +68,19 @@ describe('registerClientMetrics / registerServerMetrics', function () {
     assert.match(text, /h2tunnel_sessions_evicted_total\{role="client",reason="(goaway|closed|error)"\} 1/);
   });
 
+  it('counts a session retired by its reuse limits (XMUX) as reason reuse_limit, once, though it closes later', async () => {
+    const settings = dialSettingsFor(peer, { xmux: { maxReuseTimes: 1 } });
+    for (let i = 0; i < 2; i++) {
+      const trip = await tunnelRoundTrip(dial(peer.address, settings, { manager }), 1024);
+      assert.equal(trip.receivedSha256, trip.sentSha256);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(await value(registry, 'h2tunnel_sessions_evicted_total', { role: 'client', reason: 'reuse_limit' }), 1);
+    assert.equal(await value(registry, 'h2tunnel_sessions_opened_total', { role: 'client' }), 2);
+    const text = await registry.metrics();
+    assert.doesNotMatch(text, /h2tunnel_sessions_evicted_total\{role="client",reason="(?!reuse_limit)/);
+  });
+
   it('shares one set of metrics between several managers on one registry, and stops counting when told', async () => {
     const other = new SessionManager();
     const stop = registerClientMetrics(other, { registry });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { resolveDialSettings } from '../../src/settings/resolve-dial-settings.js';
 import type { DialSettings, ResolvedDialSettings } from '../../src/settings/settings.js';
+import { XHTTP_DEFAULTS } from '../../src/settings/xhttp-settings.js';
 import type { TransportError } from '../../src/errors/transport-error.js';
 import { tlsSecurity } from '../helpers/tls-security.js';
 import { leftOf, rightOf } from '../helpers/either.js';
@@ -47,6 +48,27 @@ describe('resolveDialSettings', () => {
     assert.equal((left({ tls: {}, readIdleTimeoutMs: -1 }) as { key?: string }).key, 'readIdleTimeoutMs');
     assert.equal((left({ tls: {}, readIdleTimeoutMs: 5000, healthCheckTimeoutMs: 0 }) as { key?: string }).key, 'healthCheckTimeoutMs');
     assert.equal((left({ tls: {}, connectTimeoutMs: 0 }) as { key?: string }).key, 'connectTimeoutMs');
+  });
+
+  it("reuses sessions without limits unless xmux is given; xmux {} is Xray's defaults", () => {
+    assert.equal(right({ tls: {} }).reuse, undefined);
+    assert.deepEqual(right({ tls: {}, xmux: {} }).reuse, XHTTP_DEFAULTS.xmux);
+    assert.deepEqual(right({ tls: {}, xmux: { maxConnections: { from: 2, to: 4 } } }).reuse?.spread, {
+      kind: 'max-connections',
+      connections: { from: 2, to: 4 },
+    });
+    assert.equal((left({ tls: {}, xmux: { maxConnections: 2, maxConcurrency: 2 } }) as { key?: string }).key, 'xmux.maxConnections');
+    assert.equal((left({ tls: {}, xmux: { maxReuseTimes: -1 } }) as { key?: string }).key, 'xmux.maxReuseTimes');
+    assert.equal((left({ tls: {}, xmux: { cMaxReuseTimes: 3 } as never }) as { key?: string }).key, 'xmux.cMaxReuseTimes');
+  });
+
+  it('takes the PING period from xmux.keepAlivePeriodMs only when given: it is readIdleTimeoutMs by another name', () => {
+    assert.equal(right({ tls: {}, xmux: {} }).healthCheck.readIdleMs, 15_000);
+    assert.equal(right({ tls: {}, xmux: { keepAlivePeriodMs: 20_000 } }).healthCheck.readIdleMs, 20_000);
+    assert.equal(right({ tls: {}, xmux: { keepAlivePeriodMs: 0 } }).healthCheck.readIdleMs, 0);
+    const both = left({ tls: {}, readIdleTimeoutMs: 5_000, xmux: { keepAlivePeriodMs: 20_000 } });
+    assert.equal((both as { key?: string }).key, 'xmux.keepAlivePeriodMs');
+    assert.match(both.message, /readIdleTimeoutMs/);
   });
 
   it('refuses a health check of hours: 15000 once meant seconds (4 hours)', () => {

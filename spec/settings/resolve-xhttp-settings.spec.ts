@@ -76,7 +76,7 @@ describe('resolveXhttpSettings', () => {
   });
 
   it("applies XMUX defaults only when nothing is set, as Xray's", () => {
-    for (const xmux of [undefined, {}, { maxConnections: 0 }]) {
+    for (const xmux of [undefined, {}, { maxConnections: 0 }, { maxRequestTimes: { from: 0, to: 0 }, maxReusableMs: 0 }]) {
       const resolved = resolveXhttpSettings({ xmux });
       assert.ok(E.isRight(resolved));
       assert.deepEqual(resolved.right.xmux, XHTTP_DEFAULTS.xmux, JSON.stringify(xmux));
@@ -91,6 +91,14 @@ describe('resolveXhttpSettings', () => {
         maxReusableMs: undefined,
         keepAlivePeriodMs: undefined,
       }),
+    );
+  });
+
+  it("keeps an xmux that only turns the keep-alive off (Xray's hKeepAlivePeriod: -1) instead of filling the defaults", () => {
+    const resolved = resolveXhttpSettings({ xmux: { keepAlivePeriodMs: 0 } });
+    assert.deepEqual(
+      E.map((r: { xmux: unknown }) => r.xmux)(resolved),
+      E.right({ spread: { kind: 'unlimited' }, maxReuseTimes: undefined, maxRequestTimes: undefined, maxReusableMs: undefined, keepAlivePeriodMs: undefined }),
     );
   });
 });

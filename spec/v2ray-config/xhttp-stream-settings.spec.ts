@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
+import * as E from 'fp-ts/lib/Either.js';
 import { parseStreamSettings, type StreamSettings } from '../../src/v2ray-config/stream-settings.js';
 import type { InvalidConfig } from '../../src/errors/transport-error.js';
 import { leftOf, rightOf } from '../helpers/either.js';
+import { resolveXhttpSettings } from '../../src/settings/resolve-xhttp-settings.js';
+import { XHTTP_DEFAULTS } from '../../src/settings/xhttp-settings.js';
 
 const right = (json: unknown): StreamSettings => rightOf(parseStreamSettings(json));
 const left = (json: unknown): InvalidConfig => leftOf(parseStreamSettings(json));
@@ -68,6 +71,20 @@ describe('parseStreamSettings: Xray XHTTP', () => {
       streamUpPaddingIntervalMs: 0,
       xmux: { maxConnections: { from: 0, to: 0 }, keepAlivePeriodMs: 0 },
     });
+  });
+
+  it('resolves an xmux as Xray does: its defaults only when every field is zero, and nothing else limited otherwise', () => {
+    const resolved = (xmux: object) => {
+      const settings = resolveXhttpSettings(right(xhttp({ xmux })).xhttp ?? {});
+      assert.ok(E.isRight(settings), JSON.stringify(xmux));
+      return settings.right.xmux;
+    };
+    const unlimited = { spread: { kind: 'unlimited' }, maxReuseTimes: undefined, maxRequestTimes: undefined, maxReusableMs: undefined };
+    for (const zero of [{}, { maxConnections: 0, hMaxRequestTimes: '0-0', hKeepAlivePeriod: 0 }]) assert.deepEqual(resolved(zero), XHTTP_DEFAULTS.xmux);
+    // Not zero, so no defaults: -1 turns the keep-alive off, and a negative range is no limit.
+    assert.deepEqual(resolved({ hKeepAlivePeriod: -1 }), { ...unlimited, keepAlivePeriodMs: undefined });
+    assert.deepEqual(resolved({ maxConnections: '-1' }), { ...unlimited, keepAlivePeriodMs: 45_000 });
+    assert.deepEqual(resolved({ hMaxReusableSecs: '-5-0', hKeepAlivePeriod: 10 }), { ...unlimited, keepAlivePeriodMs: 10_000 });
   });
 
   it('reads splithttpSettings as xhttpSettings, and says which one it ignores when both are given', () => {

@@ -43,6 +43,12 @@ const client = {
   ],
 };
 
+/** The client file with `tlsSettings` in place of its own. */
+const withClientTls = (tlsSettings: object) => ({
+  ...client,
+  outbounds: [{ ...client.outbounds[0], streamSettings: { ...client.outbounds[0]?.streamSettings, tlsSettings } }],
+});
+
 describe('parseV2rayConfig: whole Xray files with XHTTP', () => {
   it("reads a `tunnel` inbound over XHTTP as a tunnel server (Xray's name for dokodemo-door)", () => {
     const [part] = right(server).parts;
@@ -59,6 +65,29 @@ describe('parseV2rayConfig: whole Xray files with XHTTP', () => {
     assert.deepEqual(part.server, { host: '127.0.0.1', port: 17443 });
     assert.deepEqual(part.stream.xhttp, { mode: 'stream-one' });
     assert.equal(part.stream.tls?.serverName, 'tunnel.test');
+  });
+
+  it("reads Xray's pinnedPeerCertSha256 and verifyPeerCertByName as Xray does: comma-separated, colons and case ignored", () => {
+    const hex = '5a63f32ccddf293957fec6b7c05bd70abcb84ea894a9a5601fd17b5c86fa04dc';
+    const colons = hex.toUpperCase().replace(/(..)(?!$)/g, '$1:');
+    const pinned = withClientTls({
+      serverName: 'front.test',
+      pinnedPeerCertSha256: ` ${colons}, ,${'0b'.repeat(32)}`,
+      verifyPeerCertByName: 'tunnel.test, other.test',
+    });
+    const [part] = right(pinned).parts;
+    assert.ok(part?.kind === 'client');
+    assert.deepEqual(part.stream.tls?.pinnedPeerCertSha256, [hex, '0b'.repeat(32)]);
+    assert.deepEqual(part.stream.tls?.verifyPeerCertByName, ['tunnel.test', 'other.test']);
+  });
+
+  it('a bad pinnedPeerCertSha256 or verifyPeerCertByName is InvalidConfig naming the key', () => {
+    const key = 'outbounds[0].streamSettings.tlsSettings';
+    assert.equal(left(withClientTls({ pinnedPeerCertSha256: 'not-hex' })).key, `${key}.pinnedPeerCertSha256`);
+    assert.match(left(withClientTls({ pinnedPeerCertSha256: 'ab'.repeat(31) })).message, /64 hex digits/);
+    assert.equal(left(withClientTls({ pinnedPeerCertSha256: ['ab'.repeat(32)] })).key, `${key}.pinnedPeerCertSha256`);
+    assert.equal(left(withClientTls({ verifyPeerCertByName: 'a b' })).key, `${key}.verifyPeerCertByName`);
+    assert.equal(left(withClientTls({ allowInsecure: true, verifyPeerCertByName: 'tunnel.test' })).key, `${key}.allowInsecure`);
   });
 
   it("takes a plain outbound spelt with Xray's `raw` as plain TCP", () => {

@@ -118,9 +118,26 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--h2c', 'cleartext HTTP/2, for a server behind a TLS-terminating proxy on a trusted network')
       .option('--no-zero-rtt', "wait for the server's 200 before sending the first bytes (one round trip more per tunnel)")
       .option('--pin <sha256>', 'accept only a server whose certificate chain has this v2fly chain hash (base64); repeatable', collect)
+      .addOption(
+        new Option(
+          '--cert-sha256 <hex>',
+          "accept the server whose certificate has this SHA-256 (hex, Xray's pinnedPeerCertSha256), or trust the CA of its chain that has it, in place of --ca; repeatable or comma-separated",
+        )
+          .argParser(collect)
+          .conflicts('insecure'),
+      )
+      .addOption(
+        new Option(
+          '--verify-name <names>',
+          "check the server certificate against these names instead of --server-name, still the SNI (Xray's verifyPeerCertByName); comma-separated",
+        )
+          .argParser(nameList)
+          .conflicts('insecure'),
+      )
       .option('--client-cert <file>', 'client certificate (PEM) for a server that verifies its clients')
       .option('--client-key <file>', 'private key (PEM) of --client-cert')
       .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, CLIENT_DEFAULTS.idleTimeout)
+      .option('--xmux <json>', "connection reuse limits, Xray's xmux object, e.g. '{\"maxConnections\":4}' (default: none; XHTTP: Xray's)")
       .addHelpText('after', CLIENT_EXAMPLES),
   ).action(async (flags: ClientFlags & CommonFlags) => {
     const config = await clientConfig(flags);

@@ -71,7 +71,7 @@ export class TunnelMetrics {
     this.sessionsOpened = new Counter({ name: 'h2tunnel_sessions_opened_total', help: 'HTTP/2 sessions opened.', labelNames: ['role'], registers });
     this.sessionsEvicted = new Counter({
       name: 'h2tunnel_sessions_evicted_total',
-      help: 'Client sessions taken out of the cache, by reason: goaway, health_check, idle, shutdown, closed, error.',
+      help: 'Client sessions taken out of the cache, by reason: goaway, health_check, idle, reuse_limit, shutdown, closed, error.',
       labelNames: ['role', 'reason'],
       registers,
     });

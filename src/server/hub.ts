@@ -5,6 +5,7 @@ import { headerListSize } from '../protocol/header-list-size.js';
 import { remoteAddress, type ForwardedForTrust } from '../protocol/remote-address.js';
 import { routeRequest, type RouteDecision, type RouteRules } from '../protocol/route.js';
 import type { ServerEvent } from './server-events.js';
+import type { TunnelCount } from './tunnel-count.js';
 
 /** What the hub needs to answer a stream. */
 export interface HubContext {
@@ -19,8 +20,8 @@ export interface HubContext {
   readonly events: Subject<ServerEvent>;
   /** The id session events report for a session. */
   readonly sessionId: (session: Http2Session | undefined) => number | undefined;
-  /** The server holds as many tunnels as it may (`maxTunnels`): refuse before answering 200. */
-  readonly full: () => boolean;
+  /** The server's tunnels of every shape: past `maxTunnels`, refuse before answering 200. */
+  readonly tunnels: TunnelCount;
 }
 
 /**
@@ -40,7 +41,9 @@ export function handleTunnelStream(stream: ServerHttp2Stream, headers: IncomingH
   // acknowledges would pass any header block: the limit is checked here too.
   const routed: RouteDecision = headerListSize(rawHeaders) > context.maxHeaderListSize ? TOO_LARGE : routeRequest({ authority, path }, context.rules);
   // A 503 before the 200 is a refusal the client can retry elsewhere; nothing reached the forward target.
-  const decision: HubDecision = routed._tag === 'Accept' && context.full() ? FULL : routed;
+  const slot = routed._tag === 'Accept' ? context.tunnels.take() : undefined;
+  if (typeof slot === 'function') stream.once('close', slot);
+  const decision: HubDecision = slot === 'full' ? FULL : routed;
   if (decision._tag === 'Reject' || !context.connections.observed) {
     const status = decision._tag === 'Reject' ? decision.status : 503;
     const reason = decision._tag === 'Reject' ? decision.reason : 'no-handler';

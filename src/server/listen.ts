@@ -18,6 +18,7 @@ import type { ServerEvent, TunnelServerStats } from './server-events.js';
 import type { ListenOptions } from './server-options.js';
 import { DEFAULT_RESET_LIMITS } from './reset-budget.js';
 import { SessionTracker } from './session-tracker.js';
+import { TunnelCount } from './tunnel-count.js';
 import { resolveXhttpServer, type XhttpServerConfig } from './xhttp/xhttp-server-config.js';
 import { startXhttpService } from './xhttp/xhttp-service.js';
 
@@ -58,7 +59,6 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const connections = new Subject<Connection>();
   const events = new Subject<ServerEvent>();
   const maxHeaderListSize = options.maxHeaderListSize ?? 16_384;
-  const maxTunnels = options.maxTunnels ?? 0;
   const serverOptions: http2.SecureServerOptions = {
     settings: localSettings({ maxConcurrentStreams: options.maxConcurrentStreams ?? 250, maxHeaderListSize }),
     maxSessionMemory: MAX_SESSION_MEMORY_MB,
@@ -69,12 +69,17 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const server = createServer(options, serverOptions);
   const headerTimeoutMs = options.headerTimeoutMs ?? 4_000;
   const sessionId = (session: http2.Http2Session | undefined) => tracker.idOf(session);
-  const full = () => maxTunnels > 0 && tracker.stats().tunnels >= maxTunnels;
-  const context: HubContext = { rules, maxHeaderListSize, forwardedFor, headers, connections, events, sessionId, full };
+  const tunnels = new TunnelCount(options.maxTunnels ?? 0);
+  const context: HubContext = { rules, maxHeaderListSize, forwardedFor, headers, connections, events, sessionId, tunnels };
   const xhttp =
     xhttpConfig === undefined
       ? undefined
-      : startXhttpService(server, xhttpConfig, { connections, events, sessionId, forwardedFor, maxHeaderListSize, headerTimeoutMs }, options.tls !== undefined);
+      : startXhttpService(
+          server,
+          xhttpConfig,
+          { connections, events, sessionId, forwardedFor, maxHeaderListSize, headerTimeoutMs, tunnels },
+          options.tls !== undefined,
+        );
   const tracker = new SessionTracker(server, events, {
     healthCheck,
     headerTimeoutMs,
@@ -97,7 +102,7 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
     address: bound,
     connections: singleConsumer(connections, 'connections'),
     events: events.asObservable(),
-    stats: () => (xhttp === undefined ? tracker.stats() : { ...tracker.stats(), xhttp: xhttp.stats() }),
+    stats: () => (xhttp === undefined ? { ...tracker.stats(), tunnels: tunnels.size } : { ...tracker.stats(), tunnels: tunnels.size, xhttp: xhttp.stats() }),
     close: async (drainMs = 0) => {
       // Both before the first await: the port is closed and GOAWAY sent within the call.
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -23,6 +23,7 @@ export type ServerEvent =
 /** A server's counts at one moment. */
 export interface TunnelServerStats {
   readonly sessions: number;
+  /** Tunnels open now, of both wire shapes (an XHTTP download with its uploads is one), over HTTP/2 and HTTP/1.1. */
   readonly tunnels: number;
   /** Health-check PINGs sent to idle clients so far, and those that got no answer in time. */
   readonly healthPings: number;
@@ -46,5 +47,17 @@ export interface TunnelServerStats {
 export interface XhttpRejection {
   readonly status: 400 | 404 | 409 | 410 | 413 | 503;
   readonly reason:
-    'host' | 'path' | 'padding' | 'mode' | 'session-id' | 'seq' | 'too-far' | 'conflict' | 'session-closed' | 'packet-size' | 'busy' | 'no-handler';
+    | 'host'
+    | 'path'
+    | 'padding'
+    | 'mode'
+    | 'session-id'
+    | 'seq'
+    | 'too-far'
+    | 'conflict'
+    | 'session-closed'
+    | 'packet-size'
+    | 'busy'
+    | 'no-handler'
+    | 'server-full';
 }

@@ -43,7 +43,6 @@ export class SessionTracker {
   private readonly perAddress = new Map<string, number>();
   private readonly ids = new WeakMap<Http2Session, number>();
   private nextId = 1;
-  private tunnels = 0;
   private readonly health = { sent: 0, failed: 0 };
 
   constructor(
@@ -67,8 +66,8 @@ export class SessionTracker {
     return session === undefined ? undefined : this.ids.get(session);
   }
 
-  stats(): TunnelServerStats {
-    return { sessions: this.sessions.size, tunnels: this.tunnels, healthPings: this.health.sent, healthPingsFailed: this.health.failed };
+  stats(): Omit<TunnelServerStats, 'tunnels' | 'xhttp'> {
+    return { sessions: this.sessions.size, healthPings: this.health.sent, healthPingsFailed: this.health.failed };
   }
 
   /** GOAWAY to every session, `drainMs` for open tunnels, then destroy. */
@@ -104,16 +103,12 @@ export class SessionTracker {
     // v2ray gives an h2c client 4 s: a silent connection must not hold a session for the idle timeout.
     const headerTimer = setTimeout(() => failSession(session, timeout('reading request headers', this.limits.headerTimeoutMs)), this.limits.headerTimeoutMs);
     const budget = new ResetBudget(this.limits.resets, performance.now());
-    // Everything a new stream means to the session, in one listener with one 'close' for both counts.
+    // Everything a new stream means to the session, in one listener.
     session.on('stream', (stream: ServerHttp2Stream) => {
       clearTimeout(headerTimer);
       const openedAt = performance.now();
       streams++;
-      this.tunnels++;
-      stream.once('close', () => {
-        streams--;
-        this.tunnels--;
-      });
+      stream.once('close', () => streams--);
       stream.once('aborted', () => {
         // Our own resets destroy the stream before Node emits 'aborted'; the peer's RST_STREAM does not.
         if (stream.destroyed || session.destroyed || budget.spend(performance.now(), openedAt)) return;

@@ -3,10 +3,12 @@ import * as E from 'fp-ts/lib/Either.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../errors/transport-error.js';
 import { isInvalidConfig } from '../errors/error-guards.js';
 import type { CertificatePins } from '../tls/certificate-pins.js';
+import type { XrayVerification } from '../tls/xray-verification.js';
 import { DEFAULT_HOSTS, type HostList } from './hosts.js';
 import { normalizePath } from './path.js';
+import { keepAliveCheck, resolveXmux } from './resolve-xmux.js';
 import { checkRange, HEALTH_MILLISECONDS, MILLISECONDS, type NumberRange } from './ranges.js';
-import { checkPin, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
+import { checkCertSha256, checkPin, checkVerifyName, checkVersionRange, isSecureVersion, SECURE_VERSIONS } from './tls-options.js';
 import { describeValue } from './describe-value.js';
 import {
   DEFAULT_CONNECT_TIMEOUT_MS,
@@ -39,7 +41,15 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
     }
     rejectRenamed(settings);
     if (settings.tls === undefined && settings.h2c !== true) return E.left(tlsRequired());
+    if (settings.xmux !== undefined && settings.xhttp !== undefined) throw invalidConfig('xmux', 'an XHTTP dial takes its reuse limits from xhttp.xmux');
     const http = resolveHttp(settings);
+    const xmux = settings.xmux === undefined ? undefined : resolveXmux(settings.xmux, 'xmux');
+    const keepAlive = {
+      key: 'xmux.keepAlivePeriodMs',
+      given: settings.xmux?.keepAlivePeriodMs !== undefined,
+      periodMs: xmux?.keepAlivePeriodMs,
+      byDefault: false,
+    };
     // Spelled out, not `{ ...http, … }`: V8 takes a slow path (~1 us, every dial) for a spread followed by more properties.
     return E.right({
       hosts: http.hosts,
@@ -47,7 +57,8 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
       method: http.method,
       headers: http.headers,
       security: resolveSecurity(settings),
-      healthCheck: resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_MS),
+      healthCheck: keepAliveCheck(resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_MS), settings, keepAlive),
+      reuse: xmux,
       zeroRtt: settings.zeroRtt === true,
       connectTimeoutMs: positive('connectTimeoutMs', settings.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, MILLISECONDS),
       responseTimeoutMs: positive('responseTimeoutMs', settings.responseTimeoutMs, DEFAULT_RESPONSE_TIMEOUT_MS, MILLISECONDS),
@@ -155,6 +166,7 @@ function resolveSecurity(settings: DialSettings): TransportSecurity {
     ca,
     resume: tls.disableSessionResumption !== true,
     pins: resolvePins(tls),
+    xrayVerification: resolveXrayVerification(tls),
     clientCertificate: resolveClientCertificate(tls.clientCertificate),
     minVersion,
     maxVersion,
@@ -175,6 +187,26 @@ function resolvePins(tls: TlsClientSettings): CertificatePins | undefined {
   const chain = list('pinnedPeerCertificateChainSha256');
   const publicKey = list('pinnedPeerCertificatePublicKeySha256');
   return chain.length === 0 && publicKey.length === 0 ? undefined : { chain, publicKey };
+}
+
+function resolveXrayVerification(tls: TlsClientSettings): XrayVerification | undefined {
+  const list = (key: 'pinnedPeerCertSha256' | 'verifyPeerCertByName', check: (entry: string, key: string) => string): readonly string[] => {
+    const entries: unknown = tls[key];
+    if (entries === undefined) return [];
+    if (!Array.isArray(entries)) throw invalidConfig(`tls.${key}`, 'must be a list of strings');
+    const checked = entries.map((entry: unknown, i) => {
+      if (typeof entry !== 'string') throw invalidConfig(`tls.${key}[${i}]`, 'must be a string');
+      return check(entry, `tls.${key}[${i}]`);
+    });
+    // They replace the checks allowInsecure turns off: together they say two things.
+    if (checked.length > 0 && tls.allowInsecure === true)
+      throw invalidConfig(`tls.${key}`, 'replaces the usual checks; it cannot be combined with allowInsecure');
+    return checked;
+  };
+  const certSha256 = list('pinnedPeerCertSha256', checkCertSha256);
+  const names = list('verifyPeerCertByName', checkVerifyName);
+  if (certSha256.length === 0 && names.length === 0) return undefined;
+  return { certSha256, names: names.length === 0 ? undefined : names };
 }
 
 function resolveClientCertificate(pair: TlsClientSettings['clientCertificate']): TlsClientSettings['clientCertificate'] {

@@ -1,16 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { invalidConfig, type InvalidConfig } from '../errors/transport-error.js';
 import { isInvalidConfig } from '../errors/error-guards.js';
-import {
-  XHTTP_DEFAULTS,
-  type Range,
-  type ResolvedXhttpSettings,
-  type ResolvedXmux,
-  type XhttpHttpVersion,
-  type XhttpMode,
-  type XhttpSettings,
-  type XmuxSettings,
-} from './xhttp-settings.js';
+import { resolveXmux } from './resolve-xmux.js';
+import { objectAt, rangeAt as range, wholeAt as whole } from './setting-values.js';
+import { XHTTP_DEFAULTS, type Range, type ResolvedXhttpSettings, type XhttpHttpVersion, type XhttpMode, type XhttpSettings } from './xhttp-settings.js';
 
 const MODES: readonly XhttpMode[] = ['auto', 'stream-one', 'stream-up', 'packet-up'];
 const KEYS: readonly (keyof XhttpSettings)[] = [
@@ -25,14 +18,6 @@ const KEYS: readonly (keyof XhttpSettings)[] = [
   'httpVersion',
   'xmux',
 ];
-const XMUX_KEYS: readonly (keyof XmuxSettings)[] = [
-  'maxConcurrency',
-  'maxConnections',
-  'maxReuseTimes',
-  'maxRequestTimes',
-  'maxReusableMs',
-  'keepAlivePeriodMs',
-];
 
 /**
  * Validates {@link XhttpSettings} and fills Xray's defaults; a bad value is an `InvalidConfig` whose key
@@ -46,7 +31,7 @@ const XMUX_KEYS: readonly (keyof XmuxSettings)[] = [
  */
 export function resolveXhttpSettings(settings: XhttpSettings): E.Either<InvalidConfig, ResolvedXhttpSettings> {
   try {
-    const given = objectAt('xhttp', settings, KEYS);
+    const given = objectAt('xhttp', settings, KEYS, 'an XHTTP setting');
     return E.right({
       mode: mode(given.mode),
       paddingBytes: range('xhttp.paddingBytes', given.paddingBytes, 1) ?? XHTTP_DEFAULTS.paddingBytes,
@@ -57,7 +42,7 @@ export function resolveXhttpSettings(settings: XhttpSettings): E.Either<InvalidC
       maxBufferedPosts: whole('xhttp.maxBufferedPosts', given.maxBufferedPosts, 1) ?? XHTTP_DEFAULTS.maxBufferedPosts,
       streamUpPaddingIntervalMs: paddingInterval(given.streamUpPaddingIntervalMs),
       httpVersion: httpVersion(given.httpVersion),
-      xmux: xmux(given.xmux),
+      xmux: resolveXmux(given.xmux, 'xhttp.xmux'),
     });
   } catch (error) {
     if (isInvalidConfig(error)) return E.left(error);
@@ -87,75 +72,8 @@ function paddingInterval(value: unknown): Range | undefined {
   return interval;
 }
 
-function xmux(value: unknown): ResolvedXmux {
-  if (value === undefined) return XHTTP_DEFAULTS.xmux;
-  const given = objectAt('xhttp.xmux', value, XMUX_KEYS);
-  // As Xray: the defaults apply only when nothing at all is set; otherwise an unset field is no limit.
-  if (XMUX_KEYS.every((key) => given[key] === undefined || given[key] === 0)) return XHTTP_DEFAULTS.xmux;
-  const concurrency = range('xhttp.xmux.maxConcurrency', given.maxConcurrency, 0);
-  const connections = range('xhttp.xmux.maxConnections', given.maxConnections, 0);
-  if (concurrency !== undefined && connections !== undefined && concurrency.to > 0 && connections.to > 0) {
-    throw invalidConfig('xhttp.xmux.maxConnections', 'cannot be specified together with maxConcurrency');
-  }
-  const keepAlive = whole('xhttp.xmux.keepAlivePeriodMs', given.keepAlivePeriodMs, 0);
-  return {
-    spread:
-      concurrency !== undefined && concurrency.to > 0
-        ? { kind: 'max-concurrency', tunnels: concurrency }
-        : connections !== undefined && connections.to > 0
-          ? { kind: 'max-connections', connections }
-          : { kind: 'unlimited' },
-    maxReuseTimes: limit(range('xhttp.xmux.maxReuseTimes', given.maxReuseTimes, 0)),
-    maxRequestTimes: limit(range('xhttp.xmux.maxRequestTimes', given.maxRequestTimes, 0)),
-    maxReusableMs: limit(range('xhttp.xmux.maxReusableMs', given.maxReusableMs, 0)),
-    keepAlivePeriodMs: keepAlive === undefined ? XHTTP_DEFAULTS.keepAlivePeriodMs : keepAlive === 0 ? undefined : keepAlive,
-  };
-}
-
-/** A range whose upper end is 0 sets no limit, as Xray's zero value. */
-function limit(value: Range | undefined): Range | undefined {
-  return value === undefined || value.to === 0 ? undefined : value;
-}
-
-/** A number or `{ from, to }` of whole numbers ≥ `least`, `from ≤ to`; undefined when not given. */
-function range(key: string, value: unknown, least: number): Range | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') {
-    const n = checkWhole(key, value, least);
-    return { from: n, to: n };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw invalidConfig(key, `must be a whole number or { from, to }, got ${JSON.stringify(value)}`);
-  }
-  const { from, to, ...rest } = value as Record<string, unknown>;
-  const extra = Object.keys(rest)[0];
-  if (extra !== undefined) throw invalidConfig(`${key}.${extra}`, 'is not a range field (from, to)');
-  const low = checkWhole(`${key}.from`, from, least);
-  const high = checkWhole(`${key}.to`, to, least);
-  if (low > high) throw invalidConfig(key, `from (${low}) must not exceed to (${high})`);
-  return { from: low, to: high };
-}
-
-function whole(key: string, value: unknown, least: number): number | undefined {
-  return value === undefined ? undefined : checkWhole(key, value, least);
-}
-
-function checkWhole(key: string, value: unknown, least: number): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < least) {
-    throw invalidConfig(key, `must be a whole number ≥ ${least}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 function flag(key: string, value: unknown): boolean {
   if (value === undefined) return false;
   if (typeof value !== 'boolean') throw invalidConfig(key, 'must be true or false');
-  return value;
-}
-
-function objectAt<K extends string>(key: string, value: unknown, known: readonly K[]): Partial<Record<K, unknown>> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidConfig(key, 'must be an object');
-  const unknownKey = Object.keys(value).find((name) => !(known as readonly string[]).includes(name));
-  if (unknownKey !== undefined) throw invalidConfig(`${key}.${unknownKey}`, 'is not an XHTTP setting');
   return value;
 }

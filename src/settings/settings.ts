@@ -1,7 +1,8 @@
 import type { SecureVersion } from 'node:tls';
 import type { CertificatePins } from '../tls/certificate-pins.js';
+import type { XrayVerification } from '../tls/xray-verification.js';
 import type { HostList } from './hosts.js';
-import type { XhttpSettings } from './xhttp-settings.js';
+import type { ReuseLimits, XhttpSettings, XmuxSettings } from './xhttp-settings.js';
 
 /** HTTP-level tunnel settings, as v2ray's `httpSettings` (with v2fly v5 / Xray additions). */
 export interface HttpSettings {
@@ -36,6 +37,21 @@ export interface TlsClientSettings {
   readonly pinnedPeerCertificateChainSha256?: readonly string[];
   /** Base64 SHA-256 digests of a certificate's public key (Xray's `pinnedPeerCertificatePublicKeySha256`); one must match. */
   readonly pinnedPeerCertificatePublicKeySha256?: readonly string[];
+  /**
+   * Hex SHA-256 digests of a certificate's DER (Xray's `pinnedPeerCertSha256`; OpenSSL's
+   * `-fingerprint -sha256` form with colons is fine); one must match, in place of the usual checks. The
+   * leaf's digest identifies the server by itself: no CA, name or date is checked. A CA certificate's
+   * digest (a CA of the chain the server sends) makes it the only CA trusted, names still checked. Not
+   * with `allowInsecure`.
+   */
+  readonly pinnedPeerCertSha256?: readonly string[];
+  /**
+   * Names the server's certificate must be valid for, one of them, checked in place of `serverName`,
+   * which still goes out as SNI (Xray's `verifyPeerCertByName`: a front's name on the wire, the real
+   * one checked). The chain must still be trusted (`ca`, or a CA pinned by `pinnedPeerCertSha256`).
+   * Not with `allowInsecure`.
+   */
+  readonly verifyPeerCertByName?: readonly string[];
   /** A certificate and key (PEM) to present to a server that verifies its clients (mutual TLS). */
   readonly clientCertificate?: { readonly cert: string | Buffer; readonly key: string | Buffer };
   /** Lowest TLS version to accept. Default `TLSv1.2`. */
@@ -64,6 +80,16 @@ export interface DialSettings extends HttpSettings {
    * speaks cleartext HTTP/1.1, as Xray's client does.
    */
   readonly xhttp?: XhttpSettings;
+  /**
+   * Connection reuse limits for v2ray `PUT` tunnels, Xray's XMUX ({@link XmuxSettings}): sessions to open
+   * before tunnels share them, or tunnels one session runs at once; tunnels and requests one session
+   * carries in its life; how long it takes new ones; its keep-alive PING period (the same setting as
+   * `readIdleTimeoutMs`: give one). A session past a limit takes no new tunnel, keeps its open ones and
+   * closes once they end. Default: no limits, the pool as ever (one session per server, another at the
+   * server's stream limit); `{}` is Xray's defaults. An XHTTP dial takes these from `xhttp.xmux` instead,
+   * with Xray's defaults when it is absent.
+   */
+  readonly xmux?: XmuxSettings;
 }
 
 /** Health-check timing of a session, in milliseconds; `readIdleMs` 0 disables it. */
@@ -83,6 +109,8 @@ export type TransportSecurity =
       readonly resume: boolean;
       /** Digests the server's chain must match; undefined when nothing is pinned. */
       readonly pins: CertificatePins | undefined;
+      /** Xray's pins and names, in place of Node's chain and name checks; undefined when not asked for. */
+      readonly xrayVerification: XrayVerification | undefined;
       readonly clientCertificate: TlsClientSettings['clientCertificate'];
       readonly minVersion: SecureVersion | undefined;
       readonly maxVersion: SecureVersion | undefined;
@@ -98,6 +126,8 @@ export interface ResolvedDialSettings {
   readonly headers: Readonly<Record<string, readonly string[]>>;
   readonly security: TransportSecurity;
   readonly healthCheck: HealthCheck;
+  /** How sessions are reused, by the pool's reuse policy; undefined: no limits. */
+  readonly reuse: ReuseLimits | undefined;
   readonly zeroRtt: boolean;
   readonly connectTimeoutMs: number;
   readonly responseTimeoutMs: number;

@@ -1,4 +1,5 @@
 import type { SecureVersion } from 'node:tls';
+import { isIP } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { invalidConfig } from '../errors/transport-error.js';
 
@@ -136,4 +137,71 @@ export function checkPin(pin: string, key: string): string {
     throw invalidConfig(key, `must be the base64 of a SHA-256 digest (44 characters), got "${pin.length > 50 ? `${pin.slice(0, 50)}…` : pin}"`);
   }
   return bytes.toString('base64');
+}
+
+/**
+ * An Xray certificate pin (`pinnedPeerCertSha256`): the hex SHA-256 of a certificate's DER, in any case,
+ * colons allowed (OpenSSL's fingerprint form), as lower-case hex without them. Anything else is an
+ * error naming `key`.
+ *
+ * @example
+ * ```ts
+ * checkCertSha256('5A:63:F3:…', 'tls.pinnedPeerCertSha256[0]'); // '5a63f3…'
+ * ```
+ */
+export function checkCertSha256(pin: string, key: string): string {
+  const hex = pin.trim().replace(/:/g, '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(hex)) {
+    throw invalidConfig(
+      key,
+      `must be the hex SHA-256 of a certificate (64 hex digits, colons allowed), got "${pin.length > 70 ? `${pin.slice(0, 70)}…` : pin}"`,
+    );
+  }
+  return hex;
+}
+
+/**
+ * Xray's `pinnedPeerCertSha256` string: pins separated by commas, blanks around them and empty entries
+ * skipped, as Xray reads it.
+ *
+ * @example
+ * ```ts
+ * certSha256List('5a63…, 0b2f…', 'tlsSettings.pinnedPeerCertSha256'); // ['5a63…', '0b2f…']
+ * ```
+ */
+export function certSha256List(text: string, key: string): readonly string[] {
+  return commaList(text).map((pin) => checkCertSha256(pin, key));
+}
+
+/**
+ * A name the server's certificate must be valid for (`verifyPeerCertByName`): a host name or IP
+ * literal, without blanks, slashes or a port.
+ *
+ * @example
+ * ```ts
+ * checkVerifyName('tunnel.example', 'tls.verifyPeerCertByName[0]'); // 'tunnel.example'
+ * ```
+ */
+export function checkVerifyName(name: string, key: string): string {
+  if (!/^[^\s/:@?#]+$/.test(name) && isIP(name) === 0) throw invalidConfig(key, `"${name}" is not a host name`);
+  return name;
+}
+
+/**
+ * Xray's `verifyPeerCertByName` string: names separated by commas, as Xray reads it.
+ *
+ * @example
+ * ```ts
+ * verifyNameList('a.example, b.example', 'tlsSettings.verifyPeerCertByName'); // ['a.example', 'b.example']
+ * ```
+ */
+export function verifyNameList(text: string, key: string): readonly string[] {
+  return commaList(text).map((name) => checkVerifyName(name, key));
+}
+
+function commaList(text: string): string[] {
+  return text
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== '');
 }

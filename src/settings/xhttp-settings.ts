@@ -95,22 +95,37 @@ export interface Range {
 export type RangeInput = number | Range;
 
 /**
- * Xray's XMUX: how a client spreads tunnels over connections. Unset fields mean "no limit"; with no
- * `xmux` at all (or every field unset) Xray's defaults apply: 3 connections, 600–900 requests and
- * 1,800–3,000 s each.
+ * Xray's XMUX: how a client spreads tunnels over connections, enforced as Xray's client does
+ * (splithttp/mux.go). A range is drawn at random: `maxConcurrency` and `maxConnections` once per pool
+ * (a server and these settings), the others once per connection; 0 (given or drawn) is no limit. Unset
+ * fields are no limit; with no `xmux` at all, or every field at Xray's zero value (absent, 0 or 0–0;
+ * `keepAlivePeriodMs` absent), Xray's defaults apply: 3 connections, 600–900 requests and 1,800–3,000 s
+ * each. A connection past a limit takes no new tunnel, keeps carrying its own, and closes after the
+ * last. Over HTTP/1.1 only `maxRequestTimes` and `maxReusableMs` apply, to each keep-alive connection
+ * that carries packets (a download or stream upload has a connection of its own there).
+ *
+ * @example
+ * ```ts
+ * dial('tunnel.test:443', { tls: {}, xhttp: { xmux: { maxConcurrency: { from: 16, to: 32 } } } });
+ * dial('tunnel.test:443', { tls: {}, xmux: { maxConnections: 4 } }); // v2ray PUT tunnels over 4 sessions
+ * ```
  */
 export interface XmuxSettings {
-  /** Tunnels at most on one connection before another opens. Not together with `maxConnections`. */
+  /** Tunnels running at most on one connection before another opens. Not together with `maxConnections`. */
   readonly maxConcurrency?: RangeInput;
   /** Connections to open before tunnels share them (a random pick). Not together with `maxConcurrency`. */
   readonly maxConnections?: RangeInput;
   /** Tunnels one connection carries in its life. */
   readonly maxReuseTimes?: RangeInput;
-  /** HTTP requests one connection carries in its life (every GET, stream POST and packet POST counts). */
+  /** HTTP requests one connection carries in its life: a v2ray tunnel is one; XHTTP's GET, stream POST and each packet POST count. */
   readonly maxRequestTimes?: RangeInput;
   /** Milliseconds after which a connection takes no new tunnels or requests. */
   readonly maxReusableMs?: RangeInput;
-  /** HTTP/2 PING after this much read silence; `0` never. Default 45,000 (Xray's). */
+  /**
+   * HTTP/2 PING after this much read silence (Xray's `hKeepAlivePeriod`, Go's `ReadIdleTimeout`); `0`
+   * never. The same setting as `readIdleTimeoutMs`: give one. Default for XHTTP 45,000 (Xray's); a v2ray
+   * dial keeps `readIdleTimeoutMs`'s default unless this is given.
+   */
   readonly keepAlivePeriodMs?: number;
 }
 
@@ -136,12 +151,19 @@ export type XmuxSpread =
   | { readonly kind: 'max-concurrency'; readonly tunnels: Range }
   | { readonly kind: 'max-connections'; readonly connections: Range };
 
-/** {@link XmuxSettings} validated; an undefined limit is no limit. */
-export interface ResolvedXmux {
+/**
+ * The limits of {@link XmuxSettings} a session pool enforces; an undefined limit is no limit, and so is a
+ * 0 drawn from a range (as in Xray).
+ */
+export interface ReuseLimits {
   readonly spread: XmuxSpread;
   readonly maxReuseTimes: Range | undefined;
   readonly maxRequestTimes: Range | undefined;
   readonly maxReusableMs: Range | undefined;
+}
+
+/** {@link XmuxSettings} validated; an undefined limit is no limit. */
+export interface ResolvedXmux extends ReuseLimits {
   /** Undefined: no keep-alive PINGs. */
   readonly keepAlivePeriodMs: number | undefined;
 }

@@ -69,8 +69,16 @@ export function pinMismatch(peer: DetailedPeerCertificate, pins: CertificatePins
   return undefined;
 }
 
-/** The DER certificates of a peer, leaf first, following `issuerCertificate` until a self-signed one. */
-function presentedChain(peer: DetailedPeerCertificate): Buffer[] {
+/**
+ * The DER certificates of a peer, leaf first, following `issuerCertificate` until a self-signed one:
+ * what it sent, completed by Node up to a trusted root when it has one.
+ *
+ * @example
+ * ```ts
+ * presentedChain(socket.getPeerCertificate(true)); // [leaf, intermediate, …]
+ * ```
+ */
+export function presentedChain(peer: DetailedPeerCertificate): Buffer[] {
   const chain: Buffer[] = [];
   let current: DetailedPeerCertificate | undefined = peer;
   while (current !== undefined && current.raw !== undefined && !chain.some((der) => der.equals(current!.raw))) {

@@ -88,6 +88,8 @@ export async function dialSettingsOf(stream: StreamSettings, base: string): Prom
       disableSessionResumption: t.disableSessionResumption || undefined,
       pinnedPeerCertificateChainSha256: t.pinnedPeerCertificateChainSha256,
       pinnedPeerCertificatePublicKeySha256: t.pinnedPeerCertificatePublicKeySha256,
+      pinnedPeerCertSha256: t.pinnedPeerCertSha256,
+      verifyPeerCertByName: t.verifyPeerCertByName,
       clientCertificate,
       minVersion: t.minVersion,
       maxVersion: t.maxVersion,
@@ -118,7 +120,13 @@ export async function listenSettingsOf(stream: StreamSettings, base: string): Pr
       else warnings.push(`${key} is ignored: "verifyclient" certificates need verifyClientCertificate: true`);
     } else if (candidate.usage === 'verify') warnings.push(`${key} is ignored: "verify" certificates are for a client`);
   }
-  for (const clientOnly of ['pinnedPeerCertificateChainSha256', 'pinnedPeerCertificatePublicKeySha256', 'serverName'] as const) {
+  for (const clientOnly of [
+    'pinnedPeerCertificateChainSha256',
+    'pinnedPeerCertificatePublicKeySha256',
+    'pinnedPeerCertSha256',
+    'verifyPeerCertByName',
+    'serverName',
+  ] as const) {
     if (t[clientOnly] !== undefined) warnings.push(`${clientOnly} is ignored: it is a client setting`);
   }
   const tls: ServerTlsSettings = dropUndefined({

@@ -2,7 +2,7 @@ import type { SecureVersion } from 'node:tls';
 import { invalidConfig } from '../errors/transport-error.js';
 import { dropUndefined } from './drop-undefined.js';
 import type { JsonFields } from './json-fields.js';
-import { checkAlpn, checkPin, checkVersionRange, cipherSuites, tlsVersion } from '../settings/tls-options.js';
+import { certSha256List, checkAlpn, checkPin, checkVersionRange, cipherSuites, tlsVersion, verifyNameList } from '../settings/tls-options.js';
 
 /**
  * One entry of a config's TLS certificates: files, or inline PEM. `encipherment` is our own certificate
@@ -29,6 +29,10 @@ export interface StreamTlsSettings {
   readonly pinnedPeerCertificateChainSha256?: readonly string[];
   /** Xray's SHA-256 pins of a certificate's public key, base64. */
   readonly pinnedPeerCertificatePublicKeySha256?: readonly string[];
+  /** Xray's SHA-256 pins of a certificate's DER (the leaf, or a CA of the chain), lower-case hex. */
+  readonly pinnedPeerCertSha256?: readonly string[];
+  /** Xray's names to check the certificate against in place of `serverName`. */
+  readonly verifyPeerCertByName?: readonly string[];
   readonly minVersion?: SecureVersion;
   readonly maxVersion?: SecureVersion;
   /** OpenSSL cipher list, mapped from the config's Go names. */
@@ -75,6 +79,8 @@ export function parseV4Tls(
     certificates,
     pinnedPeerCertificateChainSha256: pins(fields, 'pinnedPeerCertificateChainSha256'),
     pinnedPeerCertificatePublicKeySha256: pins(fields, 'pinnedPeerCertificatePublicKeySha256'),
+    pinnedPeerCertSha256: commaSeparated(fields, 'pinnedPeerCertSha256', certSha256List),
+    verifyPeerCertByName: commaSeparated(fields, 'verifyPeerCertByName', verifyNameList),
     minVersion: tlsVersion(fields.string('minVersion'), fields.key('minVersion')),
     maxVersion: tlsVersion(fields.string('maxVersion'), fields.key('maxVersion')),
     ciphers: ciphers === undefined ? undefined : cipherSuites(ciphers, fields.key('cipherSuites')),
@@ -95,9 +101,14 @@ export function parseV4Tls(
  */
 export function tlsSettings(fields: JsonFields, settings: StreamTlsSettings, allowInsecureIfPinned = false): StreamTlsSettings {
   checkVersionRange(settings.minVersion, settings.maxVersion, fields.key('maxVersion'));
+  if (settings.allowInsecure && (settings.pinnedPeerCertSha256 !== undefined || settings.verifyPeerCertByName !== undefined)) {
+    throw invalidConfig(fields.key('allowInsecure'), 'cannot be combined with pinnedPeerCertSha256 or verifyPeerCertByName, which replace it (as in Xray)');
+  }
   const pinned = (settings.pinnedPeerCertificateChainSha256?.length ?? 0) > 0;
   const verifyCas = settings.certificates.filter((entry) => entry.usage === 'verify').length;
-  if (settings.disableSystemRoot === true && verifyCas === 0 && !settings.allowInsecure && !(pinned && allowInsecureIfPinned)) {
+  // A pin on the leaf or on a CA of the chain trusts by itself (Xray's pinnedPeerCertSha256).
+  const trustedByPin = settings.pinnedPeerCertSha256 !== undefined || (pinned && allowInsecureIfPinned);
+  if (settings.disableSystemRoot === true && verifyCas === 0 && !settings.allowInsecure && !trustedByPin) {
     throw invalidConfig(fields.key('disableSystemRoot'), 'leaves no certificate to trust: add a certificate with usage "verify"');
   }
   const clientCas = settings.certificates.some((entry) => entry.usage === 'verifyclient');
@@ -106,6 +117,13 @@ export function tlsSettings(fields: JsonFields, settings: StreamTlsSettings, all
   }
   const withInsecure = pinned && allowInsecureIfPinned ? { ...settings, allowInsecure: true } : settings;
   return dropUndefined(withInsecure);
+}
+
+// Xray takes these as one string of comma-separated entries; an empty one is unset.
+function commaSeparated(fields: JsonFields, name: string, parse: (text: string, key: string) => readonly string[]): readonly string[] | undefined {
+  const text = fields.string(name);
+  const entries = text === undefined ? [] : parse(text, fields.key(name));
+  return entries.length === 0 ? undefined : entries;
 }
 
 function pins(fields: JsonFields, name: string): readonly string[] | undefined {

@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { configDetail, invalidConfig } from '../errors/transport-error.js';
 import { resolveXhttpSettings } from '../settings/resolve-xhttp-settings.js';
 import type { HttpSettings } from '../settings/settings.js';
-import type { Range, XhttpHttpVersion, XhttpMode, XhttpSettings, XmuxSettings } from '../settings/xhttp-settings.js';
+import { XHTTP_DEFAULTS, type Range, type XhttpHttpVersion, type XhttpMode, type XhttpSettings, type XmuxSettings } from '../settings/xhttp-settings.js';
 import { dropUndefined } from './drop-undefined.js';
 import { JsonFields } from './json-fields.js';
 import { describeValue as describe } from '../settings/describe-value.js';
@@ -157,26 +157,50 @@ function streamUpInterval(fields: JsonFields): Range | 0 | undefined {
   return { from: range.from * 1000, to: range.to * 1000 };
 }
 
-function xmuxOf(fields: JsonFields | undefined): XmuxSettings | undefined {
-  if (fields === undefined) return undefined;
-  const read = (name: string, scale = 1) => scaled(atLeastZero(xrayRange(fields.raw(name), fields.key(name))), scale);
+/**
+ * Reads Xray's `xmux` object (`maxConcurrency`, `maxConnections`, `cMaxReuseTimes`, `hMaxRequestTimes`,
+ * `hMaxReusableSecs`, `hKeepAlivePeriod`) as the library's {@link XmuxSettings}: Xray's ranges and zero
+ * values, seconds as ms. Throws an InvalidConfig naming the key.
+ *
+ * @example
+ * ```ts
+ * parseXrayXmux(JsonFields.open({ maxConnections: '2-4', hKeepAlivePeriod: -1 }, '--xmux')); // { maxConnections: { from: 2, to: 4 }, keepAlivePeriodMs: 0 }
+ * ```
+ */
+export function parseXrayXmux(fields: JsonFields): XmuxSettings {
+  // Undefined is Xray's zero value (0, "", "0-0"); a negative end is no limit, as 0 is in the library.
+  let set = false;
+  const read = (name: string, scale = 1) => {
+    const range = xrayRange(fields.raw(name), fields.key(name));
+    if (range !== undefined) set = true;
+    return scaled(atLeastZero(range), scale);
+  };
   const maxConcurrency = read('maxConcurrency');
   const maxConnections = read('maxConnections');
   if ((maxConcurrency?.to ?? 0) > 0 && (maxConnections?.to ?? 0) > 0) {
     throw invalidConfig(fields.key('maxConnections'), 'cannot be specified together with maxConcurrency');
   }
   const keepAlive = xrayInteger(fields.raw('hKeepAlivePeriod'), fields.key('hKeepAlivePeriod'));
-  const xmux: XmuxSettings = dropUndefined({
+  const limits = {
     maxConcurrency,
     maxConnections,
     maxReuseTimes: read('cMaxReuseTimes'),
     maxRequestTimes: read('hMaxRequestTimes'),
     maxReusableMs: read('hMaxReusableSecs', 1000),
-    // Xray: 0 is its 45 s default, below 0 no keep-alive at all.
-    keepAlivePeriodMs: keepAlive === undefined || keepAlive === 0 ? undefined : keepAlive < 0 ? 0 : keepAlive * 1000,
-  });
+  };
+  const limited = Object.values(limits).some((range) => range !== undefined && range.to > 0);
+  // Xray: 0 is its 45 s default, below 0 no keep-alive at all. An xmux Xray takes as set (no defaults) whose
+  // limits all read as "none" here ("-1") says so with the keep-alive Xray then uses: the library's
+  // settings would otherwise be all zero, which means its defaults.
+  const keepAlivePeriodMs =
+    keepAlive !== undefined && keepAlive !== 0 ? Math.max(0, keepAlive) * 1000 : set && !limited ? XHTTP_DEFAULTS.keepAlivePeriodMs : undefined;
+  const xmux: XmuxSettings = dropUndefined({ ...limits, keepAlivePeriodMs });
   fields.rejectUnread('is not a known xmux key');
   return xmux;
+}
+
+function xmuxOf(fields: JsonFields | undefined): XmuxSettings | undefined {
+  return fields === undefined ? undefined : parseXrayXmux(fields);
 }
 
 function headersOf(fields: JsonFields | undefined): Record<string, string[]> | undefined {

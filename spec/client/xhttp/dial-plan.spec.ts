@@ -5,6 +5,7 @@ import { SessionManager } from '../../../src/client/pool/session-manager.js';
 import { resolveXhttpDial } from '../../../src/client/xhttp/xhttp-dial-plan.js';
 import { isTransportError } from '../../../src/errors/error-guards.js';
 import type { DialSettings } from '../../../src/settings/settings.js';
+import { XHTTP_DEFAULTS } from '../../../src/settings/xhttp-settings.js';
 import { openTunnel } from '../../../src/client/open-tunnel.js';
 
 const target = { host: 'tunnel.test', port: 443 };
@@ -43,6 +44,24 @@ describe('resolveXhttpDial', () => {
     assert.equal(plan({ host: ['a.test'], tls: { serverName: 'sni.test' }, xhttp: {} }).pickAuthority(), 'a.test');
     assert.equal(plan({ tls: { serverName: 'sni.test' }, xhttp: {} }).pickAuthority(), 'sni.test');
     assert.equal(plan({ xhttp: {} }).pickAuthority(), 'tunnel.test');
+  });
+
+  it("hands the pool the xmux limits, Xray's defaults when xmux is absent", () => {
+    assert.deepEqual(plan({ tls: {}, xhttp: {} }).dial.reuse, XHTTP_DEFAULTS.xmux);
+    assert.deepEqual(plan({ tls: {}, xhttp: { xmux: { maxConcurrency: 2 } } }).dial.reuse?.spread, { kind: 'max-concurrency', tunnels: { from: 2, to: 2 } });
+    assert.equal(refusedKey({ tls: {}, xhttp: {}, xmux: { maxConnections: 2 } }), 'xmux');
+  });
+
+  it("PINGs an HTTP/2 session after the xmux keep-alive period of silence (Xray's hKeepAlivePeriod: Go's ReadIdleTimeout), 45 s by default", () => {
+    assert.deepEqual(plan({ tls: {}, xhttp: {} }).dial.healthCheck, { readIdleMs: 45_000, timeoutMs: 15_000 });
+    assert.deepEqual(plan({ tls: {}, xhttp: { xmux: { keepAlivePeriodMs: 10_000 } } }).dial.healthCheck, { readIdleMs: 10_000, timeoutMs: 15_000 });
+    // Xray's -1: no PINGs, and no XMUX defaults either.
+    const off = plan({ tls: {}, xhttp: { xmux: { keepAlivePeriodMs: 0 } } });
+    assert.equal(off.dial.healthCheck.readIdleMs, 0);
+    assert.deepEqual(off.dial.reuse?.spread, { kind: 'unlimited' });
+    assert.equal(plan({ tls: {}, readIdleTimeoutMs: 5_000, xhttp: {} }).dial.healthCheck.readIdleMs, 5_000);
+    assert.equal(refusedKey({ tls: {}, readIdleTimeoutMs: 5_000, xhttp: { xmux: { keepAlivePeriodMs: 10_000 } } }), 'xhttp.xmux.keepAlivePeriodMs');
+    assert.equal(refusedKey({ tls: {}, xhttp: { xmux: { keepAlivePeriodMs: 3_600_001 } } }), 'xhttp.xmux.keepAlivePeriodMs');
   });
 
   it('fuzzed xhttp settings: a dial fails only with typed errors', async () => {

@@ -6,6 +6,7 @@ import type { Connection } from '../../../src/connection/connection.js';
 import { listen, type TunnelServer } from '../../../src/server/listen.js';
 import type { DialSettings } from '../../../src/settings/settings.js';
 import type { XhttpMode } from '../../../src/settings/xhttp-settings.js';
+import { xhttpRefusal } from '../../helpers/xhttp-refusal.js';
 import { testCertificate } from '../../helpers/certs.js';
 import { echoRoundTrip, inParallel } from '../../interop/round-trip.js';
 import { openTunnel } from '../../../src/client/open-tunnel.js';
@@ -85,12 +86,9 @@ describe('XHTTP: our client -> our server', function () {
       });
 
       it('fails with 404 on a wrong path', async () => {
-        const given = { ...(await settings()), path: '/elsewhere/' };
-        await assert.rejects(openTunnel(destination(), given, { manager }), (error: { code?: string; status?: number }) => {
-          assert.equal(error.code, 'H2T_ERR_STATUS');
-          assert.equal(error.status, 404);
-          return true;
-        });
+        const error = await xhttpRefusal(destination(), { ...(await settings()), path: '/elsewhere/' }, manager);
+        assert.equal(error.code, 'H2T_ERR_STATUS', JSON.stringify(error));
+        assert.equal((error as { status?: number }).status, 404);
       });
     });
   }

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { SessionManager } from '../../../src/client/pool/session-manager.js';
 import type { DialSettings } from '../../../src/settings/settings.js';
 import type { XhttpMode } from '../../../src/settings/xhttp-settings.js';
+import { xhttpRefusal } from '../../helpers/xhttp-refusal.js';
 import { requireBinary } from '../../helpers/binaries.js';
 import { writeCertificateFiles, type CertificateFiles } from '../../helpers/cert-files.js';
 import { testCertificate } from '../../helpers/certs.js';
@@ -86,11 +87,9 @@ describe('interop: our XHTTP client -> Xray server', function () {
       });
 
       it('fails with 404 on a wrong path', async () => {
-        await assert.rejects(openTunnel(destination(), settings('/elsewhere/'), { manager }), (error: { code?: string; status?: number }) => {
-          assert.equal(error.code, 'H2T_ERR_STATUS');
-          assert.equal(error.status, 404);
-          return true;
-        });
+        const error = await xhttpRefusal(destination(), settings('/elsewhere/'), manager);
+        assert.equal(error.code, 'H2T_ERR_STATUS', JSON.stringify(error));
+        assert.equal((error as { status?: number }).status, 404);
       });
     });
   }

@@ -1,10 +1,13 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { parseHostPort, type HostPort } from '../../settings/address.js';
 import { loadDialSettings, readKeyPairFiles, readCaFile } from '../../v2ray-config/load-stream-settings.js';
-import { checkPin } from '../../settings/tls-options.js';
+import { certSha256List, checkPin, checkVerifyName } from '../../settings/tls-options.js';
 import type { DialSettings, TlsClientSettings } from '../../settings/settings.js';
 import { invalidConfig, tlsRequired, type InvalidConfig, type TlsRequired } from '../../errors/transport-error.js';
 import { xhttpClientHost } from '../../v2ray-config/xhttp-ends.js';
+import { parseXrayXmux } from '../../v2ray-config/xhttp-stream-settings.js';
+import { JsonFields } from '../../v2ray-config/json-fields.js';
+import type { XmuxSettings } from '../../settings/xhttp-settings.js';
 import { checkDialSettings } from './check-dial-settings.js';
 
 /** The `h2tunnel client` flags, as the argument parser hands them over. */
@@ -25,8 +28,14 @@ export interface ClientFlags {
   readonly zeroRtt: boolean;
   /** `--pin`, repeatable: base64 chained SHA-256 of the server's certificate chain. */
   readonly pin?: readonly string[];
+  /** `--cert-sha256`, repeatable or comma-separated: hex SHA-256 of a certificate (Xray's `pinnedPeerCertSha256`). */
+  readonly certSha256?: readonly string[];
+  /** `--verify-name`: the names to check the certificate against (Xray's `verifyPeerCertByName`). */
+  readonly verifyName?: readonly string[];
   readonly clientCert?: string;
   readonly clientKey?: string;
+  /** `--xmux JSON`: Xray's `xmux` object, the tunnels' connection reuse limits. */
+  readonly xmux?: string;
 }
 
 /** Everything `h2tunnel client` needs, validated. */
@@ -60,6 +69,8 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
     flags.insecure === true && '--insecure',
     flags.serverName !== undefined && '--server-name',
     flags.pin !== undefined && '--pin',
+    flags.certSha256 !== undefined && '--cert-sha256',
+    flags.verifyName !== undefined && '--verify-name',
     flags.clientCert !== undefined && '--client-cert',
   ].filter(Boolean);
   if ((flags.clientCert === undefined) !== (flags.clientKey === undefined)) {
@@ -74,6 +85,10 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   if (E.isLeft(ca)) return ca;
   const pins = pinFlags(flags.pin);
   if (E.isLeft(pins)) return pins;
+  const xray = xrayVerificationFlags(flags, base.tls);
+  if (E.isLeft(xray)) return xray;
+  const xmux = xmuxFlag(flags.xmux);
+  if (E.isLeft(xmux)) return xmux;
   const clientCertificate =
     flags.clientCert === undefined ? E.right(undefined) : await readKeyPairFiles(flags.clientCert, flags.clientKey as string, '--client-cert', '--client-key');
   if (E.isLeft(clientCertificate)) return clientCertificate;
@@ -86,6 +101,7 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
       ...(ca.right === undefined ? {} : { ca: ca.right }),
       ...(flags.insecure === true ? { allowInsecure: true } : {}),
       ...(pins.right === undefined ? {} : { pinnedPeerCertificateChainSha256: pins.right }),
+      ...xray.right,
       ...(clientCertificate.right === undefined ? {} : { clientCertificate: clientCertificate.right }),
     };
   }
@@ -93,16 +109,18 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   if (tls === undefined && flags.h2c !== true && base.xhttp === undefined) return E.left(withHint(tlsRequired(), flags.streamSettings));
 
   const settings: DialSettings = xhttpClientHost(
-    {
-      ...base,
-      ...(flags.host === undefined ? {} : { host: flags.host }),
-      ...(flags.path === undefined ? {} : { path: flags.path }),
-      ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeoutMs: flags.readIdleTimeout * 1000 }),
-      ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeoutMs: flags.healthCheckTimeout * 1000 }),
-      tls,
-      h2c: flags.h2c === true ? true : undefined,
-      zeroRtt: flags.zeroRtt,
-    },
+    withReadIdle(
+      {
+        ...withXmux(base, xmux.right),
+        ...(flags.host === undefined ? {} : { host: flags.host }),
+        ...(flags.path === undefined ? {} : { path: flags.path }),
+        ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeoutMs: flags.healthCheckTimeout * 1000 }),
+        tls,
+        h2c: flags.h2c === true ? true : undefined,
+        zeroRtt: flags.zeroRtt,
+      },
+      flags.readIdleTimeout,
+    ),
     server.right.host,
   );
   // Validate now, so a bad host name or timeout stops the start instead of failing every tunnel later.
@@ -111,10 +129,62 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
   return E.right({ listen: listen.right, server: server.right, settings, idleTimeoutMs: flags.idleTimeout * 1000, warnings: loaded.right.warnings });
 }
 
+function xmuxFlag(text: string | undefined): E.Either<InvalidConfig, XmuxSettings | undefined> {
+  if (text === undefined) return E.right(undefined);
+  try {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw invalidConfig('--xmux', `must be a JSON object such as '{"maxConnections": 4}', got ${JSON.stringify(text)}`);
+    }
+    return E.right(parseXrayXmux(JsonFields.open(json, '--xmux')));
+  } catch (error) {
+    return E.left(error as InvalidConfig);
+  }
+}
+
+// --xmux applies to the tunnels in either shape: an XHTTP file's own xmux gives way to it.
+function withXmux(base: DialSettings, xmux: XmuxSettings | undefined): DialSettings {
+  if (xmux === undefined) return base;
+  return base.xhttp === undefined ? { ...base, xmux } : { ...base, xhttp: { ...base.xhttp, xmux } };
+}
+
+// --read-idle-timeout is the PING period Xray's hKeepAlivePeriod also sets: the flag takes the place of
+// that one when it is given (the xmux stays as set as it was), and is readIdleTimeoutMs otherwise.
+function withReadIdle(settings: DialSettings, seconds: number | undefined): DialSettings {
+  if (seconds === undefined) return settings;
+  const ms = seconds * 1000;
+  if (settings.xmux?.keepAlivePeriodMs !== undefined) return { ...settings, xmux: { ...settings.xmux, keepAlivePeriodMs: ms } };
+  const xhttp = settings.xhttp;
+  if (xhttp?.xmux?.keepAlivePeriodMs !== undefined) return { ...settings, xhttp: { ...xhttp, xmux: { ...xhttp.xmux, keepAlivePeriodMs: ms } } };
+  return { ...settings, readIdleTimeoutMs: ms };
+}
+
 function pinFlags(pins: readonly string[] | undefined): E.Either<InvalidConfig, readonly string[] | undefined> {
   if (pins === undefined) return E.right(undefined);
   try {
     return E.right(pins.map((pin) => checkPin(pin, '--pin')));
+  } catch (error) {
+    return E.left(error as InvalidConfig);
+  }
+}
+
+// Xray's pinnedPeerCertSha256 and verifyPeerCertByName as flags; they replace the checks allowInsecure turns off.
+function xrayVerificationFlags(
+  flags: ClientFlags,
+  fileTls: TlsClientSettings | undefined,
+): E.Either<InvalidConfig, Pick<TlsClientSettings, 'pinnedPeerCertSha256' | 'verifyPeerCertByName'>> {
+  try {
+    const certSha256 = flags.certSha256?.flatMap((text) => certSha256List(text, '--cert-sha256'));
+    const names = flags.verifyName?.map((name) => checkVerifyName(name, '--verify-name'));
+    const given = certSha256 !== undefined ? '--cert-sha256' : names !== undefined ? '--verify-name' : undefined;
+    if (given !== undefined && fileTls?.allowInsecure === true)
+      return E.left(invalidConfig(given, 'cannot be combined with allowInsecure in --stream-settings'));
+    return E.right({
+      ...(certSha256 === undefined ? {} : { pinnedPeerCertSha256: certSha256 }),
+      ...(names === undefined ? {} : { verifyPeerCertByName: names }),
+    });
   } catch (error) {
     return E.left(error as InvalidConfig);
   }

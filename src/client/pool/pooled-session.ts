@@ -2,6 +2,7 @@ import type { ClientHttp2Session } from 'node:http2';
 import { Observable, ReplaySubject, share, Subject, tap } from 'rxjs';
 import type { TransportError } from '../../errors/transport-error.js';
 import type { WindowTuner } from '../../session/window-tuner.js';
+import type { SessionQuota } from './reuse-policy.js';
 
 // How many waiters may queue on a session still connecting. Streams are handed out once it is
 // connected, within the limit assumed until the peer's SETTINGS arrive (see `admit` below), so
@@ -44,11 +45,26 @@ export class PooledSession {
   /** Emits the connected session to every waiter; connecting stops when the last waiter leaves. */
   readonly ready: Observable<ClientHttp2Session>;
   private readonly abort = new Subject<never>();
+  /**
+   * What it has carried, for its reuse limits (Xray's XMUX): tunnels placed on it and requests made on
+   * it, ever, and tunnels running on it now (a v2ray tunnel is one request; an XHTTP tunnel counts where
+   * its first request went, until it ends).
+   */
+  readonly use = { tunnels: 0, requests: 0, running: 0 };
+  /**
+   * Out of its pool because its reuse limits are spent: it keeps serving what it carries, takes no new
+   * tunnel, and closes once nothing runs on it.
+   */
+  retired = false;
 
   constructor(
     readonly key: string,
     open: Observable<ClientHttp2Session>,
     hooks: { readonly connected: (session: ClientHttp2Session) => void; readonly failed: (reason: TransportError) => void },
+    /** Its limits, drawn when it opened. */
+    readonly quota: SessionQuota = { maxTunnels: undefined, maxRequests: undefined, unreusableAt: undefined },
+    /** The pool it belongs to: its `key` and its dials' reuse limits. */
+    readonly pool: string = key,
   ) {
     // `open` completes right after it emits; `abort` only ever errors. Completion ends both.
     const openOrAbort = new Observable<ClientHttp2Session>((subscriber) => {

@@ -25,6 +25,7 @@ type TlsSecurity = Extract<TransportSecurity, { kind: 'tls' }>;
 function hasExtras(security: TlsSecurity): boolean {
   return (
     security.pins !== undefined ||
+    security.xrayVerification !== undefined ||
     security.clientCertificate !== undefined ||
     security.minVersion !== undefined ||
     security.maxVersion !== undefined ||
@@ -34,8 +35,10 @@ function hasExtras(security: TlsSecurity): boolean {
 
 function extras(security: TlsSecurity): string {
   const pins = security.pins === undefined ? '' : sha256([...security.pins.chain, '|', ...security.pins.publicKey].join(','));
+  const xray = security.xrayVerification;
+  const verified = xray === undefined ? '' : sha256([...xray.certSha256, '|', ...(xray.names ?? [])].join(','));
   const cert = security.clientCertificate === undefined ? '' : certificateDigest(security.clientCertificate.cert);
-  return `pins=${pins} cert=${cert} versions=${security.minVersion ?? ''}-${security.maxVersion ?? ''} ciphers=${security.ciphers ?? ''}`;
+  return `pins=${pins} xray=${verified} cert=${cert} versions=${security.minVersion ?? ''}-${security.maxVersion ?? ''} ciphers=${security.ciphers ?? ''}`;
 }
 
 function trustDigest(ca: readonly (string | Buffer)[]): string {

@@ -1,25 +1,27 @@
-import type { ClientHttp2Session, Settings } from 'node:http2';
+import type { ClientHttp2Session } from 'node:http2';
 import { Mutex } from 'async-mutex';
-import { Subject, type Observable } from 'rxjs';
+import { Subject, throwError, type Observable } from 'rxjs';
 import type { HostPort } from '../../settings/address.js';
 import type { ResolvedDialSettings } from '../../settings/settings.js';
-import { sessionClosed, timeout, type TransportError } from '../../errors/transport-error.js';
-import { WINDOW_LIMITS } from '../../session/flow-control.js';
-import { watchHealth } from '../../session/health-check.js';
-import { fromNodeError } from '../../errors/node-errors.js';
-import { drainSession, failSession, markSessionFailed, sessionFailure } from '../../session/session-failure.js';
+import { sessionClosed, usageError, type TransportError } from '../../errors/transport-error.js';
+import { drainSession } from '../../session/session-failure.js';
 import { sessionTlsResumed } from '../../session/session-tls-resumed.js';
-import { tuneWindows } from '../../session/window-tuner.js';
+import { adoptSession } from './adopt-session.js';
 import { leaseSession } from './lease-request.js';
-import { openSession, peerSettingsArrived } from '../stages/open-session.js';
+import { openSession } from '../stages/open-session.js';
 import { PooledSession } from './pooled-session.js';
+import { drawQuota, reuseKey } from './reuse-policy.js';
 import { sessionKey } from './session-key.js';
+import { SessionPools } from './session-pools.js';
 import { TlsTickets } from './tls-tickets.js';
+import { countReservation, heldSession, HeldTunnel, type TunnelHold } from './tunnel-hold.js';
 import { ZeroStreamBackoff } from './zero-stream-backoff.js';
 import type { SessionLease } from './session-lease.js';
+import type { SessionEvent, SessionManagerStats } from './session-event.js';
 import type { TunnelEvent } from './tunnel-event.js';
 
 export type { SessionLease } from './session-lease.js';
+export type { SessionEvent, SessionManagerStats } from './session-event.js';
 
 /** Options of a {@link SessionManager}. */
 export interface SessionManagerOptions {
@@ -27,32 +29,14 @@ export interface SessionManagerOptions {
   readonly idleTimeoutMs?: number;
 }
 
-/** What happens to the sessions a manager owns. */
-export type SessionEvent =
-  | {
-      readonly type: 'opened';
-      readonly id: number;
-      readonly key: string;
-      /** The TLS handshake resumed an earlier session from its ticket, without a certificate exchange. */
-      readonly resumed: boolean;
-    }
-  | { readonly type: 'evicted'; readonly id: number; readonly key: string; readonly reason: TransportError }
-  | { readonly type: 'closed'; readonly id: number; readonly key: string };
-
-/** Counts at one moment. */
-export interface SessionManagerStats {
-  readonly sessions: number;
-  readonly tunnels: number;
-  /** Health-check PINGs sent so far (after a read-idle period), and those that got no answer in time. */
-  readonly healthPings: number;
-  readonly healthPingsFailed: number;
-}
-
 /**
  * The actor that owns the HTTP/2 session cache. Every change of the cache (the pools, the live set, an
  * entry's reservations and stream slots) runs under one `Mutex`, so concurrent dials to one destination
  * share one session (up to the peer's stream limit, then another opens). A session that errors, closes,
- * gets GOAWAY or fails its health check is evicted at once, so the next dial opens a fresh one.
+ * gets GOAWAY or fails its health check is evicted at once, so the next dial opens a fresh one. Dials
+ * with reuse limits (Xray's XMUX: `DialSettings.xmux`, `xhttp.xmux`) have pools of their own, where the
+ * reuse policy (`reuse-policy.ts`) picks the session and retires the spent ones; a retired session
+ * keeps its tunnels and closes once none runs on it.
  *
  * Three things run outside it, on purpose, each safe because no critical section awaits midway (a
  * synchronous step never sees another's half-done change): `stats()` reads a snapshot; a session's
@@ -75,7 +59,7 @@ export class SessionManager {
   readonly tunnels: Observable<TunnelEvent>;
 
   private readonly mutex = new Mutex();
-  private readonly pools = new Map<string, PooledSession[]>();
+  private readonly pools = new SessionPools();
   private readonly live = new Set<PooledSession>();
   private readonly eventSubject = new Subject<SessionEvent>();
   private readonly tunnelSubject = new Subject<TunnelEvent>();
@@ -104,19 +88,35 @@ export class SessionManager {
   }
 
   /**
-   * A stream slot on a session to `destination`: an existing one with room, or a new one. Cold;
-   * unsubscribing before it emits gives the slot back, and a session nobody waits for stops connecting.
+   * A stream slot on a session to `destination`: an existing one with room, or a new one, within
+   * `settings.reuse` (Xray's XMUX limits). Each lease is a tunnel of its own, unless it carries one
+   * request of the tunnel `hold` stands for. Cold; unsubscribing before it emits gives the slot back,
+   * and a session nobody waits for stops connecting.
    */
-  lease(destination: HostPort, settings: ResolvedDialSettings): Observable<SessionLease> {
+  lease(destination: HostPort, settings: ResolvedDialSettings, tunnel?: TunnelHold): Observable<SessionLease> {
+    if (tunnel !== undefined && !(tunnel instanceof HeldTunnel)) return throwError(() => usageError('a TunnelHold comes from holdTunnel()'));
+    const hold = tunnel;
     return leaseSession({
       exclusive: (task) => this.mutex.runExclusive(task),
       reserve: () => {
         if (this.closed) throw sessionClosed('the session manager is closed');
-        return this.reserve(destination, settings);
+        return this.reserve(destination, settings, hold);
       },
-      leaseOf: (entry, session) => this.leaseOf(entry, session),
-      release: (entry, admitted) => this.release(entry, admitted),
+      leaseOf: (entry, session) => this.leaseOf(entry, session, hold),
+      release: (entry, admitted) => this.release(entry, admitted, hold),
       refused: (entry) => this.refused(entry),
+    });
+  }
+
+  /** A hold for a tunnel made of several requests (XHTTP): pass it to each of its {@link lease}s, release it when the tunnel ends. */
+  holdTunnel(): TunnelHold {
+    return new HeldTunnel((hold) => {
+      void this.mutex.runExclusive(() => {
+        const home = hold.home;
+        if (home === undefined) return;
+        home.use.running--;
+        this.closeIfSpent(home);
+      });
     });
   }
 
@@ -145,10 +145,12 @@ export class SessionManager {
   }
 
   // Runs under the mutex.
-  private reserve(destination: HostPort, settings: ResolvedDialSettings): PooledSession {
+  private reserve(destination: HostPort, settings: ResolvedDialSettings, hold: HeldTunnel | undefined): PooledSession {
     const key = sessionKey(destination, settings.security);
-    const pool = this.pools.get(key) ?? [];
-    let entry = pool.find((candidate) => candidate.hasRoom());
+    const pool = key + reuseKey(settings.reuse);
+    const now = Date.now();
+    const held = heldSession(hold, now);
+    let entry = held ?? this.pools.choose(pool, settings.reuse, now, (spent, why) => this.retire(spent, why));
     if (entry === undefined) {
       // A server that allowed no streams is not asked again by a new session until its backoff ends.
       const backoff = this.zeroStreams.check(key);
@@ -160,21 +162,22 @@ export class SessionManager {
           ? { ticket: this.tickets.ticketFor(key), onTicket: (ticket: Buffer) => this.tickets.remember(key, ticket) }
           : {}),
       });
-      const created: PooledSession = new PooledSession(key, open, {
-        connected: (session) => this.adopt(created, session, settings),
-        failed: (reason) => {
+      const hooks = {
+        connected: (session: ClientHttp2Session) => this.adopt(created, session, settings),
+        failed: (reason: TransportError) => {
           // A ticket the server merely declines costs a full handshake, and that session brings a new
           // one; after any failure to connect, the next attempt starts without the old ticket.
           this.tickets.forget(key);
           this.evict(created, reason);
         },
-      });
+      };
+      const created: PooledSession = new PooledSession(key, open, hooks, drawQuota(settings.reuse, now), pool);
       entry = created;
-      pool.push(created);
-      this.pools.set(key, pool);
+      this.pools.add(created);
       this.live.add(created);
     }
     entry.reserved++;
+    countReservation(entry, hold, entry !== held);
     if (entry.idleTimer !== undefined) {
       clearTimeout(entry.idleTimer);
       entry.idleTimer = undefined;
@@ -183,7 +186,25 @@ export class SessionManager {
     return entry;
   }
 
-  private leaseOf(entry: PooledSession, session: ClientHttp2Session): SessionLease {
+  // Under the mutex: its reuse limits are spent, so it leaves the pool and closes once nothing runs on it.
+  private retire(entry: PooledSession, why: string): void {
+    entry.retired = true;
+    // Routine, not a fault: said at info.
+    const reason = Object.assign(sessionClosed(`reuse limit reached: ${why}`), { severity: 'info' as const });
+    this.eventSubject.next({ type: 'evicted', id: entry.id, key: entry.key, reason });
+    this.closeIfSpent(entry);
+  }
+
+  // Under the mutex. Node's close() would let open streams finish, but a retired session closes only once
+  // idle: a tunnel's later requests (XHTTP) may still follow it there.
+  private closeIfSpent(entry: PooledSession): void {
+    if (!entry.retired || entry.reserved > 0 || entry.use.running > 0 || entry.session === undefined || entry.state === 'draining') return;
+    entry.state = 'draining';
+    clearTimeout(entry.idleTimer);
+    entry.session.close();
+  }
+
+  private leaseOf(entry: PooledSession, session: ClientHttp2Session, hold: HeldTunnel | undefined): SessionLease {
     let released = false;
     entry.windows?.kick();
     return {
@@ -192,7 +213,7 @@ export class SessionManager {
       release: () => {
         if (released) return;
         released = true;
-        this.release(entry, true);
+        this.release(entry, true, hold);
       },
       evict: (reason) => {
         this.evict(entry, reason);
@@ -208,14 +229,18 @@ export class SessionManager {
     return this.zeroStreams.refusedBy(entry.key);
   }
 
-  private release(entry: PooledSession, admitted: boolean): void {
+  private release(entry: PooledSession, admitted: boolean, hold: HeldTunnel | undefined): void {
     void this.mutex.runExclusive(() => {
       if (admitted) entry.active--;
       entry.reserved--;
+      // A v2ray tunnel runs as long as its reservation; an XHTTP one until its hold is released.
+      if (hold === undefined) entry.use.running--;
       if (entry.reserved > 0) return;
       if (entry.state === 'connecting') {
         // Nobody waits any more: the share() below has already stopped connecting.
         this.forget(entry);
+      } else if (entry.retired) {
+        this.closeIfSpent(entry);
       } else if (entry.state === 'ready' && entry.session !== undefined) {
         const session = entry.session;
         session.unref();
@@ -230,40 +255,14 @@ export class SessionManager {
 
   // Called synchronously when the TLS + HTTP/2 handshake completes, before any waiter sees the session.
   private adopt(entry: PooledSession, session: ClientHttp2Session, settings: ResolvedDialSettings): void {
-    entry.session = session;
-    entry.state = 'ready';
-    // openSession hands the session over before the peer's first SETTINGS, usually: until they arrive
-    // it admits as many streams as the last session to this server was allowed (one for a stranger).
-    entry.provisionalLimit = this.streamLimits.get(entry.key) ?? 1;
-    // A server that never speaks HTTP/2 must not hold the tunnels waiting for its limit.
-    const settingsTimer = setTimeout(
-      () => failSession(session, timeout("waiting for the server's HTTP/2 SETTINGS", settings.connectTimeoutMs)),
-      settings.connectTimeoutMs,
-    );
-    const settingsArrived = (remote: Settings) => {
-      clearTimeout(settingsTimer);
-      const limit = remote.maxConcurrentStreams ?? entry.streamLimit;
-      this.streamLimits.set(entry.key, limit);
-      entry.settingsArrived(limit);
-    };
-    if (peerSettingsArrived(session)) settingsArrived(session.remoteSettings);
-    session.on('remoteSettings', settingsArrived);
-    const stopHealth = watchHealth(session, settings.healthCheck, (reason) => failSession(session, reason), this.health);
-    entry.windows = tuneWindows(session, WINDOW_LIMITS, () => entry.active);
-    session.on('error', (error) => {
-      const reason = fromNodeError(error, entry.key);
-      markSessionFailed(session, reason);
-      this.evict(entry, reason);
-    });
-    session.on('goaway', () => this.evict(entry, sessionClosed('GOAWAY received')));
-    session.once('close', () => {
-      stopHealth();
-      clearTimeout(settingsTimer);
-      entry.closedBeforeSettings();
-      clearTimeout(entry.idleTimer);
-      this.evict(entry, sessionFailure(session) ?? sessionClosed('connection closed'));
-      this.live.delete(entry);
-      this.eventSubject.next({ type: 'closed', id: entry.id, key: entry.key });
+    adoptSession(entry, session, settings, {
+      streamLimits: this.streamLimits,
+      health: this.health,
+      evict: (evicted, reason) => this.evict(evicted, reason),
+      closed: (closed) => {
+        this.live.delete(closed);
+        this.eventSubject.next({ type: 'closed', id: closed.id, key: closed.key });
+      },
     });
     this.eventSubject.next({ type: 'opened', id: entry.id, key: entry.key, resumed: sessionTlsResumed(session) === true });
   }
@@ -274,16 +273,14 @@ export class SessionManager {
       if (entry.state === 'draining') return;
       entry.state = 'draining';
       this.forget(entry);
-      this.eventSubject.next({ type: 'evicted', id: entry.id, key: entry.key, reason });
+      // A retired session said why it left the pool when it retired.
+      if (!entry.retired) this.eventSubject.next({ type: 'evicted', id: entry.id, key: entry.key, reason });
     });
   }
 
   // Removes exactly this entry: a newer session under the same key stays.
   private forget(entry: PooledSession): void {
-    const pool = this.pools.get(entry.key);
-    const index = pool?.indexOf(entry) ?? -1;
-    if (pool !== undefined && index >= 0) pool.splice(index, 1);
-    if (pool?.length === 0) this.pools.delete(entry.key);
+    this.pools.remove(entry);
     if (entry.session === undefined) this.live.delete(entry);
   }
 

@@ -8,7 +8,7 @@ import type { TransportSecurity } from '../../settings/settings.js';
 import { alpnMismatch, sessionClosed, timeout, tlsVerifyFailed, type TransportError } from '../../errors/transport-error.js';
 import { localSettings, MAX_SESSION_MEMORY_MB, widenSessionWindow } from '../../session/flow-control.js';
 import { fromNodeError } from '../../errors/node-errors.js';
-import { pinMismatch } from '../../tls/certificate-pins.js';
+import { checkPeer } from '../../tls/check-peer.js';
 import { clientTlsOptions } from '../../tls/client-tls-options.js';
 
 const settingsArrived = new WeakSet<http2.Http2Session>();
@@ -102,7 +102,7 @@ class SessionOpening {
       // Exactly v2ray's ClientHello offer: h2 alone. Offering http/1.1 too would let a server that
       // prefers it pick it, failing a dial that v2ray would complete.
       ALPNProtocols: ['h2'],
-      ...clientTlsOptions(security),
+      ...clientTlsOptions(security, serverName),
       session: this.options.ticket,
     });
     this.state = { kind: 'handshaking', socket: secure };
@@ -110,9 +110,8 @@ class SessionOpening {
     secure.once('error', this.onError);
     secure.once('secureConnect', () => {
       if (secure.alpnProtocol !== 'h2') return this.fail(alpnMismatch(secure.alpnProtocol ?? false));
-      // A resumed session was pinned when its ticket was issued: tickets are kept per TLS identity, pins included.
-      const mismatch = security.pins === undefined || secure.isSessionReused() ? undefined : pinMismatch(secure.getPeerCertificate(true), security.pins);
-      if (mismatch !== undefined) return this.fail(tlsVerifyFailed(mismatch));
+      const failure = checkPeer(secure, security, serverName);
+      if (failure !== undefined) return this.fail(tlsVerifyFailed(failure));
       this.startHttp2(secure);
     });
   }

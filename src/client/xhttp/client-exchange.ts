@@ -18,6 +18,12 @@ export interface ClientResponse {
 export interface ClientExchange {
   /** The request body, to write when it was opened as a stream. */
   readonly upload: Writable;
+  /**
+   * Resolves once the request is on a connected socket, TLS handshake and checks done (HTTP/2: its
+   * session is; HTTP/1.1: its own connection, or a kept-alive one); rejects as `response` does when the
+   * request fails first. A dial that does not wait for the answer waits for this.
+   */
+  readonly sent: Promise<void>;
   /** Resolves once the response headers came; rejects with a TransportError when the request fails first. */
   readonly response: Promise<ClientResponse>;
   /** The HTTP/2 session it rides on, and its id in the pool's events; undefined on HTTP/1.1. */
@@ -31,8 +37,10 @@ export interface ClientExchange {
   evictConnection(reason: Error): void;
 }
 
-/** Sends XHTTP requests to one server. */
+/** Sends the XHTTP requests of one tunnel to one server. */
 export interface XhttpTransport {
   /** Sends `head` with `body`; `signal` aborting before it resolves gives back whatever it took, after it cancels the exchange. */
   open(head: XhttpRequestHead, body: RequestBody, signal: AbortSignal): Promise<ClientExchange>;
+  /** The tunnel ended: its connection's reuse limits count it as running no longer. Idempotent. */
+  release(): void;
 }

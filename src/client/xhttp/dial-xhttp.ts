@@ -34,9 +34,12 @@ interface TunnelPlan {
 
 /**
  * Opens one XHTTP tunnel ({@link DialSettings.xhttp}) in the plan's mode, over HTTP/2 on `manager`'s
- * sessions or over HTTP/1.1: the download's 200 (stream-one: its only request's) hands out a
- * {@link Connection} that looks like any other, and lives as long as the subscription: unsubscribing
- * before it emits cancels every request it made, after it closes the tunnel (unless detached). Errors are typed.
+ * sessions or over HTTP/1.1, as a {@link Connection} that looks like any other. stream-one and stream-up
+ * hand it out on the 200 of their download (stream-one: of its only request); packet-up, as Xray's
+ * client, once its download request is on a connected socket, its `accepted` resolving on the 200: a
+ * refusal or no answer within `responseTimeoutMs` then fails the tunnel. It lives as long as the
+ * subscription: unsubscribing before it emits cancels every request it made, after it closes the tunnel
+ * (unless detached). Errors are typed.
  *
  * @example
  * ```ts
@@ -53,9 +56,11 @@ export function dialXhttp(destination: Destination, settings: DialSettings, mana
     const controller = new AbortController();
     let settled = false;
     let handedOff: Connection | undefined;
-    open(tunnelPlan(manager, target.right, plan.right), controller.signal).then(
+    const tunnel = tunnelPlan(manager, target.right, plan.right);
+    open(tunnel, controller.signal).then(
       (connection) => {
         settled = true;
+        void connection.done.then(() => tunnel.transport.release());
         if (subscriber.closed) return connection.close();
         handedOff = connection;
         subscriber.next(connection);
@@ -66,6 +71,7 @@ export function dialXhttp(destination: Destination, settings: DialSettings, mana
         settled = true;
         // Whatever requests it had made go with it.
         controller.abort();
+        tunnel.transport.release();
         subscriber.error(fromNodeError(error, formatHostPort(target.right)));
       },
     );
@@ -98,11 +104,8 @@ async function streamOne(tunnel: TunnelPlan, signal: AbortSignal): Promise<Conne
   // Over HTTP/2 the stream is the whole tunnel, as a v2ray PUT; over HTTP/1.1 request and response are two halves.
   if (exchange.stream !== undefined) return connectionOf(tunnel, exchange.stream, exchange);
   const upload = new StreamSender(exchange.upload, () => exchange.cancel());
-  return connectionOf(
-    tunnel,
-    new ClientSplitTunnel({ body: response.body, session: undefined, cancel: () => exchange.cancel() }, upload, { lingerMs: undefined }),
-    exchange,
-  );
+  const download = { answer: Promise.resolve(response.body), session: undefined, cancel: () => exchange.cancel() };
+  return connectionOf(tunnel, new ClientSplitTunnel(download, upload, { lingerMs: undefined }), exchange);
 }
 
 async function streamUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
@@ -117,7 +120,7 @@ async function streamUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connec
     throw error;
   });
   const split = new ClientSplitTunnel(
-    { body: response.body, session: download.session, cancel: () => download.cancel() },
+    { answer: Promise.resolve(response.body), session: download.session, cancel: () => download.cancel() },
     new StreamSender(post.upload, () => post.cancel()),
     { lingerMs: undefined },
   );
@@ -129,30 +132,52 @@ async function streamUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connec
   return connectionOf(tunnel, split, download);
 }
 
+// As Xray's client, packet-up hands the tunnel out once its GET is on a connected socket and uploads
+// without waiting for the GET's 200: a proxy may hold that 200 until it has something else to send
+// (nginx 1.22 over h2 does), and a tunnel whose target does not speak first would never open. A refusal,
+// or no answer within responseTimeoutMs, then fails the tunnel; so does any packet refused.
 async function packetUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
   const sessionId = newSessionId();
   const download = await send(tunnel, { kind: 'download', sessionId }, { kind: 'none' }, signal);
-  const response = await awaitOk(download, tunnel.plan.dial.responseTimeoutMs, true);
+  // A connect or TLS failure is still the dial's.
+  await download.sent;
+  const answer = awaitOk(download, tunnel.plan.dial.responseTimeoutMs, true).then(
+    (response) => response.body,
+    (error: unknown) => Promise.reject(fromNodeError(error, tunnel.address)),
+  );
+  answer.catch(() => undefined);
   const post = async (seq: number, payload: Buffer, postSignal: AbortSignal) => {
-    const exchange = await send(tunnel, { kind: 'packet', sessionId, seq }, { kind: 'packet', payload }, postSignal);
-    (await awaitOk(exchange, tunnel.plan.dial.responseTimeoutMs, false)).body.resume();
+    try {
+      const exchange = await send(tunnel, { kind: 'packet', sessionId, seq }, { kind: 'packet', payload }, postSignal);
+      (await awaitOk(exchange, tunnel.plan.dial.responseTimeoutMs, false)).body.resume();
+    } catch (error) {
+      // Its bytes are lost: the tunnel fails now, not at its next write.
+      split.fail(fromNodeError(error, tunnel.address));
+      throw error;
+    }
   };
   const limits = {
     maxBytes: drawFromRange(tunnel.plan.xhttp.maxEachPostBytes),
     intervalMs: tunnel.plan.xhttp.minPostsIntervalMs,
     maxInFlight: MAX_POSTS_IN_FLIGHT,
   };
-  const split = new ClientSplitTunnel({ body: response.body, session: download.session, cancel: () => download.cancel() }, new PacketSender(post, limits), {
+  const split = new ClientSplitTunnel({ answer, session: download.session, cancel: () => download.cancel() }, new PacketSender(post, limits), {
     lingerMs: PACKET_UP_LINGER_MS,
   });
-  return connectionOf(tunnel, split, download);
+  const connection = connectionOf(tunnel, split, download, false);
+  answer.then(
+    () => connection.markAccepted(),
+    () => undefined,
+  );
+  return connection;
 }
 
 function send(tunnel: TunnelPlan, target: RequestTarget, body: RequestBody, signal: AbortSignal): Promise<ClientExchange> {
   return tunnel.transport.open(xhttpRequestHead(target, tunnel.rules), body, signal);
 }
 
-function connectionOf(tunnel: TunnelPlan, stream: ConstructorParameters<typeof Connection>[0], download: ClientExchange): Connection {
+/** `answered`: the server's 200 came already; otherwise the caller marks the connection accepted when it does. */
+function connectionOf(tunnel: TunnelPlan, stream: ConstructorParameters<typeof Connection>[0], download: ClientExchange, answered = true): Connection {
   const info = { remoteAddress: tunnel.address, authority: tunnel.rules.authority, path: tunnel.rules.path.base, session: download.sessionId };
-  return new Connection(stream, info, tunnel.address);
+  return new Connection(stream, info, tunnel.address, answered);
 }

@@ -1,13 +1,14 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
 import { isIP } from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import { sessionClosed, tlsVerifyFailed } from '../../errors/transport-error.js';
 import { fromNodeError } from '../../errors/node-errors.js';
 import type { HostPort } from '../../settings/address.js';
 import { formatHostPort } from '../../settings/address.js';
 import type { ResolvedDialSettings, TransportSecurity } from '../../settings/settings.js';
-import { pinMismatch } from '../../tls/certificate-pins.js';
+import { checkPeer, needsPeerCheck } from '../../tls/check-peer.js';
+import { reuseKey } from '../pool/reuse-policy.js';
 import { sessionKey } from '../pool/session-key.js';
 import type { SessionManager } from '../pool/session-manager.js';
 import type { ClientExchange, ClientResponse, XhttpTransport } from './client-exchange.js';
@@ -22,7 +23,7 @@ const connected = new WeakSet<object>();
 /**
  * XHTTP over HTTP/1.1, on Node's HTTP client: each download and stream upload on a connection of its own
  * (it asked for `Connection: close`, as Xray's client does), packets on keep-alive connections shared by
- * the manager's tunnels. Over TLS it offers ALPN `http/1.1` only, and checks names and pins as a session
+ * the manager's tunnels, each reused within the XMUX request and age limits (see `limitSocketReuse`). Over TLS it offers ALPN `http/1.1` only, and checks names and pins as a session
  * opening does.
  *
  * @example
@@ -33,8 +34,14 @@ const connected = new WeakSet<object>();
 export function h1Transport(manager: SessionManager, target: HostPort, settings: ResolvedDialSettings, secure: boolean): XhttpTransport {
   const address = formatHostPort(target);
   const security = secure && settings.security.kind === 'tls' ? settings.security : undefined;
-  const keepAlive = http1AgentsOf(manager).agentFor(`h1|${sessionKey(target, settings.security)}`, security !== undefined);
+  const keepAlive = http1AgentsOf(manager).agentFor(
+    `h1|${sessionKey(target, settings.security)}${reuseKey(settings.reuse)}`,
+    security !== undefined,
+    settings.reuse,
+  );
   return {
+    // A tunnel holds no connection of its own over HTTP/1.1 that its end would give back.
+    release: () => undefined,
     open: (head, body, signal) => {
       if (signal.aborted) return Promise.reject(sessionClosed('the dial was cancelled'));
       const headers: http.OutgoingHttpHeaders = Object.assign({ host: head.authority }, head.headers as http.OutgoingHttpHeaders);
@@ -53,14 +60,26 @@ export function h1Transport(manager: SessionManager, target: HostPort, settings:
       request.on('error', () => undefined);
       // Tunnel bytes go out as they are written, not held back for an ACK (Nagle).
       request.setNoDelay(true);
-      if (security?.pins !== undefined) checkPins(request, security);
+      if (security !== undefined && needsPeerCheck(security)) checkPeerOnConnect(request, security, target);
+      let markSent: () => void = () => undefined;
+      const sent = new Promise<void>((resolve, reject) => {
+        markSent = resolve;
+        request.once('error', (error) => reject(fromNodeError(error, address)));
+        request.once('close', () => reject(sessionClosed('the connection closed before the request went out')));
+      });
+      sent.catch(() => undefined);
       // The timeout guards the connect only: a download or stream upload may rest as long as its tunnel.
       request.once('socket', (socket) => {
         // A kept-alive socket is connected already.
-        if (connected.has(socket)) return void request.setTimeout(0);
+        if (connected.has(socket)) {
+          request.setTimeout(0);
+          return markSent();
+        }
         socket.once(security === undefined ? 'connect' : 'secureConnect', () => {
           connected.add(socket);
           request.setTimeout(0);
+          // A pin mismatch, checked by a listener before this one, has destroyed the request already.
+          if (!request.destroyed) markSent();
         });
       });
       request.once('timeout', () => request.destroy(sessionClosed(`connecting to ${address} timed out`)));
@@ -79,6 +98,7 @@ export function h1Transport(manager: SessionManager, target: HostPort, settings:
       request.once('close', () => signal.removeEventListener('abort', cancel));
       const exchange: ClientExchange = {
         upload: request,
+        sent,
         response,
         session: undefined,
         sessionId: undefined,
@@ -96,17 +116,16 @@ function tlsOptions(security: Tls, target: HostPort): https.RequestOptions & tls
   return {
     servername: isIP(name) === 0 ? name : '',
     ALPNProtocols: ['http/1.1'],
-    ...clientTlsOptions(security),
-    checkServerIdentity: (_host, certificate) => (security.allowInsecure ? undefined : tls.checkServerIdentity(name, certificate)),
+    ...clientTlsOptions(security, name),
   };
 }
 
-function checkPins(request: http.ClientRequest, security: Tls): void {
+function checkPeerOnConnect(request: http.ClientRequest, security: Tls, target: HostPort): void {
   request.once('socket', (socket) => {
     const secure = socket as tls.TLSSocket;
     const check = () => {
-      const mismatch = security.pins === undefined || secure.isSessionReused() ? undefined : pinMismatch(secure.getPeerCertificate(true), security.pins);
-      if (mismatch !== undefined) request.destroy(tlsVerifyFailed(mismatch));
+      const failure = checkPeer(secure, security, security.serverName ?? target.host);
+      if (failure !== undefined) request.destroy(tlsVerifyFailed(failure));
     };
     // A kept-alive socket was checked when it connected.
     if (secure.encrypted && secure.getPeerCertificate().raw !== undefined) check();

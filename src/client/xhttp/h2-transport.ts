@@ -13,7 +13,9 @@ import type { ClientExchange, ClientResponse, RequestBody, XhttpTransport } from
 /**
  * XHTTP over HTTP/2 on the session pool: each request takes a stream slot (a lease) and gives it back
  * when its stream closes, so a split tunnel's download, stream upload and packets share sessions as any
- * tunnels do, and spill over to another session at the server's stream limit.
+ * tunnels do, and spill over to another session at the server's stream limit. The tunnel's requests go
+ * under one hold (`manager.holdTunnel()`), so the pool's reuse limits (XMUX) count them as Xray does: one tunnel
+ * where the first went, each request where it goes.
  *
  * @example
  * ```ts
@@ -23,7 +25,9 @@ import type { ClientExchange, ClientResponse, RequestBody, XhttpTransport } from
 export function h2Transport(manager: SessionManager, target: HostPort, settings: ResolvedDialSettings): XhttpTransport {
   const address = formatHostPort(target);
   const scheme = settings.security.kind === 'tls' ? 'https' : 'http';
+  const hold = manager.holdTunnel();
   return {
+    release: () => hold.release(),
     open: (head, body, signal) =>
       new Promise<SessionLease>((resolve, reject) => {
         if (signal.aborted) return reject(sessionClosed('the dial was cancelled'));
@@ -31,7 +35,7 @@ export function h2Transport(manager: SessionManager, target: HostPort, settings:
           leasing.unsubscribe();
           reject(sessionClosed('the dial was cancelled'));
         };
-        const leasing = manager.lease(target, settings).subscribe({
+        const leasing = manager.lease(target, settings, hold).subscribe({
           next: (lease) => {
             signal.removeEventListener('abort', onAbort);
             resolve(lease);
@@ -76,6 +80,8 @@ function request(lease: SessionLease, head: XhttpRequestHead, body: RequestBody,
   stream.once('close', () => signal.removeEventListener('abort', cancel));
   return {
     upload: stream,
+    // A lease is a session past its connect and TLS checks.
+    sent: Promise.resolve(),
     response,
     session: lease.session,
     sessionId: lease.sessionId,

@@ -1,6 +1,8 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type { ReuseLimits } from '../../settings/xhttp-settings.js';
 import type { SessionManager } from '../pool/session-manager.js';
+import { limitSocketReuse } from './socket-reuse.js';
 
 // Idle keep-alive sockets an agent keeps per server; Xray's client keeps a pool per connection too.
 const MAX_FREE_SOCKETS = 16;
@@ -9,11 +11,13 @@ const MAX_FREE_SOCKETS = 16;
 class Http1Agents {
   private readonly agents = new Map<string, http.Agent>();
 
-  agentFor(key: string, tls: boolean): http.Agent {
+  /** The agent for `key` (a server, its TLS identity and `limits`), whose sockets are reused within `limits`. */
+  agentFor(key: string, tls: boolean, limits: ReuseLimits | undefined): http.Agent {
     let agent = this.agents.get(key);
     if (agent === undefined) {
       const options = { keepAlive: true, maxFreeSockets: MAX_FREE_SOCKETS };
       agent = tls ? new https.Agent(options) : new http.Agent(options);
+      limitSocketReuse(agent, limits);
       this.agents.set(key, agent);
     }
     return agent;

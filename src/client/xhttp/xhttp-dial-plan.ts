@@ -7,6 +7,7 @@ import type { HostPort } from '../../settings/address.js';
 import { pickHost } from '../../settings/hosts.js';
 import { resolveDialSettings } from '../../settings/resolve-dial-settings.js';
 import { resolveXhttpSettings } from '../../settings/resolve-xhttp-settings.js';
+import { keepAliveCheck } from '../../settings/resolve-xmux.js';
 import type { DialSettings, ResolvedDialSettings } from '../../settings/settings.js';
 import type { ResolvedXhttpSettings, XhttpDialMode } from '../../settings/xhttp-settings.js';
 
@@ -61,7 +62,15 @@ function resolvePlan(target: HostPort, settings: DialSettings): E.Either<Invalid
   // For cleartext HTTP/1.1 the pool is not used; `h2c` only says "no TLS" to the shared resolver.
   const dial = resolveDialSettings(cleartext ? { ...settings, h2c: true } : settings);
   if (E.isLeft(dial)) return dial;
-  const resolved = dial.right;
+  // XMUX: the pool's reuse limits, and the keep-alive PINGs of HTTP/2 sessions (Xray's 45 s by default).
+  const xmux = xhttp.right.xmux;
+  const keepAlive = {
+    key: 'xhttp.xmux.keepAlivePeriodMs',
+    given: settings.xhttp?.xmux?.keepAlivePeriodMs !== undefined,
+    periodMs: xmux.keepAlivePeriodMs,
+    byDefault: true,
+  };
+  const resolved: ResolvedDialSettings = { ...dial.right, reuse: xmux, healthCheck: keepAliveCheck(dial.right.healthCheck, settings, keepAlive) };
   const wire: XhttpWire = cleartext ? { version: '1.1', tls: false } : version === '1.1' ? { version: '1.1', tls: true } : { version: '2' };
   const configuredHosts = Array.isArray(settings.host) && settings.host.length > 0;
   const serverName = resolved.security.kind === 'tls' ? resolved.security.serverName : undefined;

@@ -11,6 +11,7 @@ import { readPacket } from './read-packet.js';
 import type { SessionTable } from './session-table.js';
 import { SplitTunnel } from './split-tunnel.js';
 import { StreamUpload } from './stream-upload.js';
+import type { TunnelCount } from '../tunnel-count.js';
 
 /** What the XHTTP hub needs to answer a request. */
 export interface XhttpHubContext {
@@ -24,6 +25,7 @@ export interface XhttpHubContext {
   readonly connections: Subject<Connection>;
   readonly events: Subject<ServerEvent>;
   readonly sessionId: (session: Http2Session | undefined) => number | undefined;
+  readonly tunnels: TunnelCount;
 }
 
 /**
@@ -63,9 +65,12 @@ export function handleXhttp(exchange: XhttpExchange, context: XhttpHubContext): 
 
 function streamOne(exchange: XhttpExchange, context: XhttpHubContext): void {
   if (!context.connections.observed) return refuse(exchange, context, { status: 503, reason: 'no-handler' });
+  const slot = context.tunnels.take();
+  if (slot === 'full') return refuse(exchange, context, FULL);
   exchange.respond(200, downloadHeaders(origin(exchange), context.responses), true);
   // Over HTTP/2 the stream is the whole tunnel, as v2ray's PUT; over HTTP/1.1 request and response are two halves.
   const tunnel = exchange.stream ?? new SplitTunnel(exchange);
+  tunnel.once('close', slot);
   if (tunnel instanceof SplitTunnel) new StreamUpload(exchange, { graceMs: context.uploadGraceMs, ownResponse: undefined }).connect(tunnel);
   handOver(tunnel, exchange, context);
 }
@@ -74,8 +79,14 @@ function download(exchange: XhttpExchange, sessionId: string, context: XhttpHubC
   if (!context.connections.observed) return refuse(exchange, context, { status: 503, reason: 'no-handler' });
   const session = context.table.upsert(sessionId);
   if (session === 'full') return refuse(exchange, context, { status: 503, reason: 'busy' });
+  const slot = context.tunnels.take();
+  if (slot === 'full') return refuse(exchange, context, FULL);
   const tunnel = session.openDownload(exchange);
-  if (tunnel === 'conflict') return refuse(exchange, context, { status: 409, reason: 'conflict' });
+  if (tunnel === 'conflict') {
+    slot();
+    return refuse(exchange, context, { status: 409, reason: 'conflict' });
+  }
+  tunnel.once('close', slot);
   exchange.respond(200, downloadHeaders(origin(exchange), context.responses), true);
   handOver(tunnel, exchange, context);
 }
@@ -136,6 +147,9 @@ function handOver(tunnel: SplitTunnel | NonNullable<XhttpExchange['stream']>, ex
     context.connections.next(new Connection(tunnel, info, exchange.remoteAddress ?? 'client'));
   });
 }
+
+// The server's own capacity (`maxTunnels`), beyond Xray's rules, as for a v2ray PUT.
+const FULL = { status: 503, reason: 'server-full' } as const;
 
 function refuse(exchange: XhttpExchange, context: XhttpHubContext, refusal: Pick<XhttpRejection, 'status' | 'reason'>): void {
   // A 404 says nothing: no padding, no CORS, as Xray's.

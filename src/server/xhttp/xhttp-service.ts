@@ -11,6 +11,7 @@ import { serveHttp1Beside } from './http1-beside-h2.js';
 import { SessionTable, type SessionTableStats } from './session-table.js';
 import type { XhttpServerConfig } from './xhttp-server-config.js';
 import { handleXhttp, type XhttpHubContext } from './xhttp-hub.js';
+import type { TunnelCount } from '../tunnel-count.js';
 
 /** What the XHTTP service shares with the listener it runs in. */
 export interface XhttpServiceShared {
@@ -21,6 +22,8 @@ export interface XhttpServiceShared {
   readonly maxHeaderListSize: number;
   /** Milliseconds a client has for its request headers (and a cleartext one for its first bytes). */
   readonly headerTimeoutMs: number;
+  /** The listener's tunnels of both shapes, under one `maxTunnels`. */
+  readonly tunnels: TunnelCount;
 }
 
 /** XHTTP inside a listener: it answers the requests it claims, over HTTP/2 and HTTP/1.1. */
@@ -48,7 +51,14 @@ export interface XhttpService {
  */
 export function startXhttpService(server: Http2Server | Http2SecureServer, config: XhttpServerConfig, shared: XhttpServiceShared, tls: boolean): XhttpService {
   const table = new SessionTable(config.table);
-  const context: XhttpHubContext = { ...config, table, connections: shared.connections, events: shared.events, sessionId: shared.sessionId };
+  const context: XhttpHubContext = {
+    ...config,
+    table,
+    connections: shared.connections,
+    events: shared.events,
+    sessionId: shared.sessionId,
+    tunnels: shared.tunnels,
+  };
   const http1 = http.createServer({ maxHeaderSize: shared.maxHeaderListSize, requestTimeout: 0, keepAliveTimeout: 0, headersTimeout: shared.headerTimeoutMs });
   http1.keepAliveTimeout = 0;
   http1.on('request', (request: http.IncomingMessage, response: http.ServerResponse) => {
