@@ -30,8 +30,11 @@ export interface XhttpExchange {
   readonly stream: ServerHttp2Stream | undefined;
   /** Sends status and headers at once (flushed); the response ends with them unless `open`. */
   respond(status: number, headers: ResponseHeaders, open: boolean): void;
-  /** Ends the open response cleanly (END_STREAM, or the last chunk). */
-  endResponse(): void;
+  /**
+   * Ends the open response cleanly (END_STREAM, or the last chunk); `done` runs once every byte written
+   * before it was handed to the connection, or at once when the response was over already.
+   */
+  endResponse(done?: () => void): void;
   /** Cuts the exchange: RST_STREAM, or the HTTP/1.1 connection destroyed. */
   reset(): void;
   /** True once the exchange is over either way. */

@@ -47,8 +47,9 @@ export function h1Exchange(request: IncomingMessage, response: ServerResponse, t
       // The headers go now, before any tunnel byte, so the client's download starts (Xray flushes too).
       response.flushHeaders();
     },
-    endResponse: () => {
-      if (!response.writableEnded && !response.destroyed) response.end();
+    endResponse: (done) => {
+      if (response.writableEnded || response.destroyed) return done?.();
+      response.end(() => done?.());
     },
     reset: () => {
       request.socket.destroy();

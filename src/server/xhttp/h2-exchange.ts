@@ -44,8 +44,10 @@ export function h2Exchange(stream: ServerHttp2Stream, headers: IncomingHttpHeade
         stream.close(constants.NGHTTP2_CANCEL);
       }
     },
-    endResponse: () => {
-      if (!stream.destroyed && !stream.writableEnded) stream.end();
+    endResponse: (done) => {
+      if (stream.destroyed || stream.writableEnded) return done?.();
+      // Node reports a failed end through 'error' (swallowed above) and the close: done runs either way.
+      stream.end(() => done?.());
     },
     reset: () => {
       if (!stream.destroyed) stream.close(constants.NGHTTP2_CANCEL);

@@ -95,13 +95,15 @@ export class SplitTunnel extends Duplex {
     response.once('close', closed);
   }
 
+  // The tunnel's writable side finishes only once the response took its end: finishing earlier let
+  // autoDestroy reset the download under its last bytes, and the client saw a cut-off tunnel.
   override _final(callback: (error?: Error | null) => void): void {
-    this.download.endResponse();
-    callback();
+    this.download.endResponse(() => callback());
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.download.done) this.download.reset();
+    // A clean end (both sides over, or the response ended) leaves the download to close on its own END_STREAM.
+    if (!this.download.done && !(error === null && this.writableFinished)) this.download.reset();
     this.feed?.release();
     callback(error);
   }

@@ -67,6 +67,10 @@ export class XhttpSession {
   openDownload(download: XhttpExchange): SplitTunnel | 'conflict' {
     if (this.state.kind !== 'awaiting-download') return 'conflict';
     clearTimeout(this.state.reaper);
+    // The GET has no body, but it must be read to its end: Node closes a server stream whose request was
+    // never read with RST_STREAM(NO_ERROR) as soon as its response ended, which overtakes the response's
+    // last bytes and END_STREAM while they wait for flow-control window, and the client sees a cut-off.
+    download.body.resume();
     const tunnel = new SplitTunnel(download);
     this.state = { kind: 'open', tunnel };
     this.watcher.downloadCame(this);
