@@ -1,4 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
+import type { Readable } from 'node:stream';
 import { Observable, throwError } from 'rxjs';
 import { Connection } from '../../connection/connection.js';
 import { fromNodeError } from '../../errors/node-errors.js';
@@ -35,9 +36,10 @@ interface TunnelPlan {
 /**
  * Opens one XHTTP tunnel ({@link DialSettings.xhttp}) in the plan's mode, over HTTP/2 on `manager`'s
  * sessions or over HTTP/1.1, as a {@link Connection} that looks like any other. stream-one and stream-up
- * hand it out on the 200 of their download (stream-one: of its only request); packet-up, as Xray's
- * client, once its download request is on a connected socket, its `accepted` resolving on the 200: a
- * refusal or no answer within `responseTimeoutMs` then fails the tunnel. It lives as long as the
+ * hand it out on the 200 of their download (stream-one: of its only request), or with `zeroRtt` once
+ * their requests are on a connected socket; packet-up always does the latter, as Xray's client. A tunnel
+ * handed out early has `accepted` resolve on the 200, and a refusal or no answer within
+ * `responseTimeoutMs` fails the tunnel. It lives as long as the
  * subscription: unsubscribing before it emits cancels every request it made, after it closes the tunnel
  * (unless detached). Errors are typed.
  *
@@ -98,14 +100,27 @@ function open(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
   }
 }
 
+// With zeroRtt (the CLI's default), as Xray's client, stream-one and stream-up hand the tunnel out once
+// their requests are on a connected socket, so its first bytes go up with them: one round trip to the
+// first echoed byte instead of two. The 200 then comes later; a refusal or no answer within
+// responseTimeoutMs fails the tunnel instead of the dial.
 async function streamOne(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
   const exchange = await send(tunnel, { kind: 'stream-one' }, { kind: 'stream' }, signal);
-  const response = await awaitOk(exchange, tunnel.plan.dial.responseTimeoutMs, true);
+  const early = tunnel.plan.dial.zeroRtt;
+  const { answer } = await (early ? answerLater(tunnel, exchange) : answerNow(tunnel, exchange));
   // Over HTTP/2 the stream is the whole tunnel, as a v2ray PUT; over HTTP/1.1 request and response are two halves.
-  if (exchange.stream !== undefined) return connectionOf(tunnel, exchange.stream, exchange);
+  if (exchange.stream !== undefined) {
+    const connection = connectionOf(tunnel, exchange.stream, exchange, !early);
+    // The refusal's reason, not the reset its cancel causes; after a local close it changes nothing.
+    answer.then(
+      () => connection.markAccepted(),
+      (reason: unknown) => connection.close(reason),
+    );
+    return connection;
+  }
   const upload = new StreamSender(exchange.upload, () => exchange.cancel());
-  const download = { answer: Promise.resolve(response.body), session: undefined, cancel: () => exchange.cancel() };
-  return connectionOf(tunnel, new ClientSplitTunnel(download, upload, { lingerMs: undefined }), exchange);
+  const download = { answer, session: undefined, cancel: () => exchange.cancel() };
+  return accepting(connectionOf(tunnel, new ClientSplitTunnel(download, upload, { lingerMs: undefined }), exchange, !early), answer);
 }
 
 async function streamUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
@@ -115,21 +130,56 @@ async function streamUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connec
     send(tunnel, { kind: 'download', sessionId }, { kind: 'none' }, signal),
     send(tunnel, { kind: 'stream-up', sessionId }, { kind: 'stream' }, signal),
   ]);
-  const response = await awaitOk(download, tunnel.plan.dial.responseTimeoutMs, true).catch((error: unknown) => {
-    post.cancel();
-    throw error;
-  });
+  const early = tunnel.plan.dial.zeroRtt;
+  const { answer } = await (early ? answerLater(tunnel, download, post) : answerNow(tunnel, download, post));
   const split = new ClientSplitTunnel(
-    { answer: Promise.resolve(response.body), session: download.session, cancel: () => download.cancel() },
+    { answer, session: download.session, cancel: () => download.cancel() },
     new StreamSender(post.upload, () => post.cancel()),
     { lingerMs: undefined },
   );
   // The upload's own answer carries only padding; another status than 200 ends the tunnel.
   awaitOk(post, tunnel.plan.dial.responseTimeoutMs, false).then(
-    (answer) => answer.body.resume(),
+    (response) => response.body.resume(),
     (error: unknown) => split.fail(fromNodeError(error, tunnel.address)),
   );
-  return connectionOf(tunnel, split, download);
+  return accepting(connectionOf(tunnel, split, download, !early), answer);
+}
+
+/**
+ * Once `download` (and `others`) are sent, so a connect or TLS failure is still the dial's: the
+ * download's 200 body, which a refusal or the deadline rejects later with the typed reason.
+ */
+async function answerLater(
+  tunnel: TunnelPlan,
+  download: ClientExchange,
+  ...others: readonly ClientExchange[]
+): Promise<{ readonly answer: Promise<Readable> }> {
+  await Promise.all([download.sent, ...others.map((exchange) => exchange.sent)]);
+  const answer = awaitOk(download, tunnel.plan.dial.responseTimeoutMs, true).then(
+    (response) => response.body,
+    (error: unknown) => Promise.reject(fromNodeError(error, tunnel.address)),
+  );
+  answer.catch(() => undefined);
+  return { answer };
+}
+
+/** Without zeroRtt: the download's 200 body, waited for; a refusal or the deadline cancels `others` too and fails the dial. */
+async function answerNow(tunnel: TunnelPlan, download: ClientExchange, ...others: readonly ClientExchange[]): Promise<{ readonly answer: Promise<Readable> }> {
+  try {
+    return { answer: Promise.resolve((await awaitOk(download, tunnel.plan.dial.responseTimeoutMs, true)).body) };
+  } catch (error) {
+    for (const exchange of others) exchange.cancel();
+    throw error;
+  }
+}
+
+/** The connection, marked accepted when `answer` comes (a split tunnel fails itself on a refusal). */
+function accepting(connection: Connection, answer: Promise<Readable>): Connection {
+  answer.then(
+    () => connection.markAccepted(),
+    () => undefined,
+  );
+  return connection;
 }
 
 // As Xray's client, packet-up hands the tunnel out once its GET is on a connected socket and uploads
@@ -139,13 +189,7 @@ async function streamUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connec
 async function packetUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connection> {
   const sessionId = newSessionId();
   const download = await send(tunnel, { kind: 'download', sessionId }, { kind: 'none' }, signal);
-  // A connect or TLS failure is still the dial's.
-  await download.sent;
-  const answer = awaitOk(download, tunnel.plan.dial.responseTimeoutMs, true).then(
-    (response) => response.body,
-    (error: unknown) => Promise.reject(fromNodeError(error, tunnel.address)),
-  );
-  answer.catch(() => undefined);
+  const { answer } = await answerLater(tunnel, download);
   const post = async (seq: number, payload: Buffer, postSignal: AbortSignal) => {
     try {
       const exchange = await send(tunnel, { kind: 'packet', sessionId, seq }, { kind: 'packet', payload }, postSignal);
@@ -164,12 +208,7 @@ async function packetUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connec
   const split = new ClientSplitTunnel({ answer, session: download.session, cancel: () => download.cancel() }, new PacketSender(post, limits), {
     lingerMs: PACKET_UP_LINGER_MS,
   });
-  const connection = connectionOf(tunnel, split, download, false);
-  answer.then(
-    () => connection.markAccepted(),
-    () => undefined,
-  );
-  return connection;
+  return accepting(connectionOf(tunnel, split, download, false), answer);
 }
 
 function send(tunnel: TunnelPlan, target: RequestTarget, body: RequestBody, signal: AbortSignal): Promise<ClientExchange> {
