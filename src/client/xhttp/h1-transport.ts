@@ -3,7 +3,6 @@ import * as https from 'node:https';
 import { isIP } from 'node:net';
 import type * as tls from 'node:tls';
 import { sessionClosed, tlsVerifyFailed } from '../../errors/transport-error.js';
-import { fromNodeError } from '../../errors/node-errors.js';
 import type { HostPort } from '../../settings/address.js';
 import { formatHostPort } from '../../settings/address.js';
 import type { ResolvedDialSettings, TransportSecurity } from '../../settings/settings.js';
@@ -12,6 +11,7 @@ import { reuseKey } from '../pool/reuse-policy.js';
 import { sessionKey } from '../pool/session-key.js';
 import type { SessionManager } from '../pool/session-manager.js';
 import type { ClientExchange, ClientResponse, XhttpTransport } from './client-exchange.js';
+import { firstAnswer } from './first-answer.js';
 import { http1AgentsOf } from './http1-agents.js';
 import { clientTlsOptions } from '../../tls/client-tls-options.js';
 
@@ -62,11 +62,12 @@ export function h1Transport(manager: SessionManager, target: HostPort, settings:
       request.setNoDelay(true);
       if (security !== undefined && needsPeerCheck(security)) checkPeerOnConnect(request, security, target);
       let markSent: () => void = () => undefined;
-      const sent = new Promise<void>((resolve, reject) => {
-        markSent = resolve;
-        request.once('error', (error) => reject(fromNodeError(error, address)));
-        request.once('close', () => reject(sessionClosed('the connection closed before the request went out')));
-      });
+      const sent = firstAnswer<void>(
+        request,
+        (resolve) => (markSent = resolve),
+        () => sessionClosed('the connection closed before the request went out'),
+        address,
+      );
       sent.catch(() => undefined);
       // The timeout guards the connect only: a download or stream upload may rest as long as its tunnel.
       request.once('socket', (socket) => {
@@ -83,11 +84,12 @@ export function h1Transport(manager: SessionManager, target: HostPort, settings:
         });
       });
       request.once('timeout', () => request.destroy(sessionClosed(`connecting to ${address} timed out`)));
-      const response = new Promise<ClientResponse>((resolve, reject) => {
-        request.once('response', (answer: http.IncomingMessage) => resolve({ status: answer.statusCode ?? 0, body: answer }));
-        request.once('error', (error) => reject(fromNodeError(error, address)));
-        request.once('close', () => reject(sessionClosed('the connection closed before the response')));
-      });
+      const response = firstAnswer<ClientResponse>(
+        request,
+        (resolve) => request.once('response', (answer: http.IncomingMessage) => resolve({ status: answer.statusCode ?? 0, body: answer })),
+        () => sessionClosed('the connection closed before the response'),
+        address,
+      );
       response.catch(() => undefined);
       if (body.kind === 'packet') request.end(body.payload);
       else if (body.kind === 'none') request.end();

@@ -1,5 +1,5 @@
 import { addAbortSignal } from 'node:stream';
-import type { ClientHttp2Stream, OutgoingHttpHeaders } from 'node:http2';
+import type { ClientHttp2Stream, IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { sessionClosed, type TransportError } from '../../errors/transport-error.js';
 import { fromNodeError } from '../../errors/node-errors.js';
 import type { XhttpRequestHead } from '../../protocol/xhttp/request-headers.js';
@@ -9,6 +9,7 @@ import type { ResolvedDialSettings } from '../../settings/settings.js';
 import type { SessionLease } from '../pool/session-lease.js';
 import type { SessionManager } from '../pool/session-manager.js';
 import type { ClientExchange, ClientResponse, RequestBody, XhttpTransport } from './client-exchange.js';
+import { firstAnswer } from './first-answer.js';
 
 /**
  * XHTTP over HTTP/2 on the session pool: each request takes a stream slot (a lease) and gives it back
@@ -69,11 +70,12 @@ function request(lease: SessionLease, head: XhttpRequestHead, body: RequestBody,
   // The exchange's owner reports failures (the response promise, the tunnel); an unheard 'error' must not crash.
   stream.on('error', () => undefined);
   if (body.kind === 'packet' && body.payload.length > 0) stream.end(body.payload);
-  const response = new Promise<ClientResponse>((resolve, reject) => {
-    stream.once('response', (answer) => resolve({ status: Number(answer[':status']), body: stream }));
-    stream.once('error', (error) => reject(fromNodeError(error, address)));
-    stream.once('close', () => reject(sessionClosed('the stream closed before its response')));
-  });
+  const response = firstAnswer<ClientResponse>(
+    stream,
+    (resolve) => stream.once('response', (answer: IncomingHttpHeaders) => resolve({ status: Number(answer[':status']), body: stream })),
+    () => sessionClosed('the stream closed before its response'),
+    address,
+  );
   response.catch(() => undefined);
   const cancel = () => cancelStream(stream);
   signal.addEventListener('abort', cancel, { once: true });
