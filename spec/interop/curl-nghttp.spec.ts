@@ -41,10 +41,23 @@ describe('interop: curl and nghttp against our server', function () {
 
   const url = (server: TunnelServer, scheme: 'https' | 'http', path = PATH) => `${scheme}://127.0.0.1:${portOf(server)}${path}`;
 
-  /** PUTs `payload` with curl; returns the status, the response headers and the body. */
-  const curl = async (mode: '--http2' | '--http2-prior-knowledge', target: string, host: string) => {
+  /**
+   * PUTs `payload` with curl, or nothing (`none`); returns the status, the response headers and the body.
+   *
+   * A refusal is asked for without a body: the server answers 404 before reading one, then tells the
+   * client to stop uploading with RST_STREAM(NO_ERROR), as RFC 9113 §8.1 allows (v2ray's hub does the
+   * same). Debian 12's curl (7.88) drops that complete response when it comes while curl still uploads
+   * (exit 92 or 52, under load), which §8.1 forbids a client; curl 8.11 keeps it. nghttp's refusals below
+   * still carry a body.
+   */
+  const curl = async (mode: '--http2' | '--http2-prior-knowledge', target: string, host: string, body: 'payload' | 'none' = 'payload') => {
     const headerFile = join(dir.path, `headers-${Math.random().toString(36).slice(2)}`);
-    const result = await runProgram('curl', ['-sS', '-k', mode, '-X', 'PUT', '-T', '-', '-H', `Host: ${host}`, '-D', headerFile, '-o', '-', target], payload);
+    const upload = body === 'payload' ? ['-T', '-'] : [];
+    const result = await runProgram(
+      'curl',
+      ['-sS', '-k', mode, '-X', 'PUT', ...upload, '-H', `Host: ${host}`, '-D', headerFile, '-o', '-', target],
+      body === 'payload' ? payload : Buffer.alloc(0),
+    );
     assert.equal(result.code, 0, result.stderr);
     const headers = (await readFile(headerFile, 'utf8')).toLowerCase();
     const status = Number(/^http\/2 (\d{3})/m.exec(headers)?.[1]);
@@ -66,13 +79,13 @@ describe('interop: curl and nghttp against our server', function () {
     });
 
     it('over TLS: 404 for a wrong Host', async () => {
-      const answer = await curl('--http2', url(tls, 'https'), 'stranger.test');
+      const answer = await curl('--http2', url(tls, 'https'), 'stranger.test', 'none');
       assert.equal(answer.status, 404);
       assert.equal(answer.body.length, 0);
     });
 
     it('over TLS: 404 for a wrong path', async () => {
-      const answer = await curl('--http2', url(tls, 'https', '/tun'), HOST);
+      const answer = await curl('--http2', url(tls, 'https', '/tun'), HOST, 'none');
       assert.equal(answer.status, 404);
       assert.equal(answer.body.length, 0);
     });
@@ -82,7 +95,7 @@ describe('interop: curl and nghttp against our server', function () {
       assert.equal(good.status, 200);
       assert.match(good.headers, /^cache-control: no-store\r?$/m);
       assert.ok(good.body.equals(payload));
-      const wrong = await curl('--http2-prior-knowledge', url(h2c, 'http'), 'stranger.test');
+      const wrong = await curl('--http2-prior-knowledge', url(h2c, 'http'), 'stranger.test', 'none');
       assert.equal(wrong.status, 404);
     });
   });

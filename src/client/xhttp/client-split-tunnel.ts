@@ -18,9 +18,9 @@ export interface ClientDownload {
 /** How the tunnel ends once its upload ended. */
 export interface SplitTunnelOptions {
   /**
-   * Packet-up has no end-of-upload signal: after the upload ended, the download may go on this long,
-   * then the client closes the tunnel (Xray closes 1 s after its uplink ends). Undefined: the upload's
-   * end reaches the server (stream-up), and the download ends when the server ends it.
+   * Packet-up has no end-of-upload signal: after the upload ended, the client closes the tunnel once the
+   * download brought nothing for this long (Xray's client: 1 s, its policy downlinkOnly). Undefined: the
+   * upload's end reaches the server (stream-up), and the download ends when the server ends it.
    */
   readonly lingerMs: number | undefined;
 }
@@ -41,8 +41,8 @@ type DownloadState =
  * The readable side ends when the server ends the download with END_STREAM (or a complete HTTP/1.1
  * body), which also ends the tunnel for the server: writes after it fail. A download refused, never
  * answered or cut off (reset, connection lost) destroys the tunnel with the reason. For packet-up,
- * ending the upload closes the tunnel after `lingerMs`: the readable side then ends there, by the
- * client's choice, as a local close.
+ * once the upload ended the tunnel closes after `lingerMs` without a downloaded byte: the readable side
+ * then ends there, by the client's choice, as a local close.
  *
  * @example
  * ```ts
@@ -104,6 +104,8 @@ export class ClientSplitTunnel extends Duplex {
     // An HTTP/2 download reset by the server must not end like a finished one.
     if ('rstCode' in body) watchPeerEnd(body as unknown as Parameters<typeof watchPeerEnd>[0], () => sessionClosed('the download was cut off'));
     body.on('data', (chunk: Buffer) => {
+      // A reply still coming keeps the tunnel open: closing at a fixed time cut it off.
+      this.lingerTimer?.refresh();
       if (!this.push(chunk)) body.pause();
     });
     body.once('end', () => {
@@ -123,6 +125,8 @@ export class ClientSplitTunnel extends Duplex {
     this.lingerTimer = setTimeout(() => {
       if (this.state.kind === 'ended' || this.destroyed) return;
       const state = this.state;
+      // Held back by our own reader, not quiet: the server may have more to send.
+      if (state.kind === 'flowing' && state.body.isPaused()) return void this.lingerTimer?.refresh();
       this.state = { kind: 'ended' };
       if (state.kind === 'flowing') state.body.removeAllListeners('data');
       this.download.cancel();

@@ -22,7 +22,7 @@ import { resolveXhttpDial, type XhttpDialPlan } from './xhttp-dial-plan.js';
 
 // Under Xray's reorder window (30 packets) with room to spare; enough to keep a fast link busy.
 const MAX_POSTS_IN_FLIGHT = 8;
-// Xray closes a connection 1 s after its uplink ended (policy uplinkOnly): packet-up's upload end.
+// Xray closes a tunnel whose uplink ended after 1 s without a downloaded byte (policy downlinkOnly): packet-up's upload end.
 const PACKET_UP_LINGER_MS = 1_000;
 
 /** One tunnel's requests and where they go. */
