@@ -47,7 +47,7 @@ describe('interop: curl and nghttp against our server', function () {
    * A refusal is asked for without a body: the server answers 404 before reading one, then tells the
    * client to stop uploading with RST_STREAM(NO_ERROR), as RFC 9113 §8.1 allows (v2ray's hub does the
    * same). Debian 12's curl (7.88) drops that complete response when it comes while curl still uploads
-   * (exit 92 or 52, under load), which §8.1 forbids a client; curl 8.11 keeps it. nghttp's refusals below
+   * (exit 92 or 52, under load), which §8.1 forbids a client. nghttp's refusals below
    * still carry a body.
    */
   const curl = async (mode: '--http2' | '--http2-prior-knowledge', target: string, host: string, body: 'payload' | 'none' = 'payload') => {
