@@ -26,6 +26,15 @@ describe('padding', () => {
     assert.equal(paddedReferer('http', '127.0.0.1', '/', 1), 'http://127.0.0.1/?x_padding=X');
   });
 
+  it('gives every length exactly, short or long, after long ones and whatever the prefix', () => {
+    for (const length of [0, 1, 12, 13, 1000, 20_000, 5, 4097]) {
+      assert.equal(paddingOf(length), 'X'.repeat(length));
+      assert.equal(paddedReferer('https', 'tunnel.test', '/tün/', length), `https://tunnel.test/tün/?x_padding=${'X'.repeat(length)}`);
+    }
+    // Prefixes beyond what is kept still come out right.
+    for (let i = 0; i < 100; i++) assert.equal(paddedReferer('http', `h${i}.test`, '/', 2), `http://h${i}.test/?x_padding=XX`);
+  });
+
   it("reads the Referer's x_padding, and the request query only without a Referer", () => {
     assert.equal(requestPadding('https://t.test/p/?x_padding=XXX', '/p/abc/0'), 'XXX');
     assert.equal(requestPadding(undefined, '/p/?x_padding=YY&a=1'), 'YY');

@@ -23,7 +23,7 @@ export function drawFromRange(range: Range, random: () => number = Math.random):
  * ```
  */
 export function paddingOf(length: number): string {
-  return 'X'.repeat(length);
+  return paddedText('', length);
 }
 
 /**
@@ -36,7 +36,26 @@ export function paddingOf(length: number): string {
  * ```
  */
 export function paddedReferer(scheme: 'http' | 'https', authority: string, base: string, length: number): string {
-  return `${scheme}://${authority}${base}?x_padding=${paddingOf(length)}`;
+  return paddedText(`${scheme}://${authority}${base}?x_padding=`, length);
+}
+
+// Node keeps a stream's sent headers for the stream's life, so every held tunnel kept its own padding:
+// a copy of up to 1000 bytes plus the tree of pieces `repeat` builds it from (about 1.2 KB a header in
+// heap snapshots). A slice of one flat run shared per prefix is a fixed-size view of it instead.
+const runs = new Map<string, string>();
+const MAX_PREFIXES = 64;
+const MIN_RUN = 4096;
+
+/** `prefix` then `length` X's, as a slice of the run kept for `prefix`. */
+function paddedText(prefix: string, length: number): string {
+  let run = runs.get(prefix);
+  if (run === undefined || run.length < prefix.length + length) {
+    // Through a Buffer: the string comes back flat, one piece that slices can point into.
+    run = Buffer.from(prefix + 'X'.repeat(Math.max(MIN_RUN, 2 * length)), 'utf8').toString('utf8');
+    if (!runs.has(prefix) && runs.size >= MAX_PREFIXES) runs.delete(runs.keys().next().value as string);
+    runs.set(prefix, run);
+  }
+  return run.slice(0, prefix.length + length);
 }
 
 /**
