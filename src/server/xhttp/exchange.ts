@@ -10,14 +10,21 @@ import type { ResponseHeaders } from '../../protocol/xhttp/response-headers.js';
  */
 export type ExchangeEnd = 'finished' | 'cancelled' | 'lost';
 
+/** What a request asks of CORS: its `Origin`, and a preflight's `Access-Control-Request-*` headers. */
+export interface CorsAsk {
+  readonly origin: string | undefined;
+  readonly method: string | undefined;
+  readonly headers: string | undefined;
+}
+
 /**
  * One XHTTP request and its response, whatever the HTTP version: an HTTP/2 stream, or an HTTP/1.1
- * request and response. The hub and the sessions see only this.
+ * request and response. The hub and the sessions see only this. It lives as long as its tunnel, so it
+ * keeps the few request headers it answers by, not the request's whole header block.
  */
 export interface XhttpExchange {
   readonly facts: XhttpRequestFacts;
-  /** A request header by lower-case name, its first value. */
-  header(name: string): string | undefined;
+  readonly cors: CorsAsk;
   /** The tunnel's remote address (the socket's, or a trusted X-Forwarded-For). */
   readonly remoteAddress: string | undefined;
   /** The request body. */

@@ -25,9 +25,10 @@ export function h1Exchange(request: IncomingMessage, response: ServerResponse, t
       referer: request.headers.referer,
       contentLength: length === undefined ? undefined : Number(length),
     },
-    header: (name) => {
-      const value = request.headers[name];
-      return Array.isArray(value) ? value[0] : value;
+    cors: {
+      origin: request.headers.origin,
+      method: first(request.headers['access-control-request-method']),
+      headers: first(request.headers['access-control-request-headers']),
     },
     remoteAddress: remoteAddress(request.headers['x-forwarded-for'], request.socket.remoteAddress, trust),
     body: request,
@@ -68,4 +69,8 @@ export function h1Exchange(request: IncomingMessage, response: ServerResponse, t
 
 function endOf(request: IncomingMessage, response: ServerResponse): ExchangeEnd {
   return response.writableFinished && request.complete ? 'finished' : 'cancelled';
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -44,12 +44,7 @@ export function handleXhttp(exchange: XhttpExchange, context: XhttpHubContext): 
     case 'Refuse':
       return refuse(exchange, context, decision);
     case 'Preflight': {
-      const headers = preflightHeaders(
-        origin(exchange),
-        exchange.header('access-control-request-method'),
-        exchange.header('access-control-request-headers'),
-        context.rules.paddingBytes,
-      );
+      const headers = preflightHeaders(origin(exchange), exchange.cors.method, exchange.cors.headers, context.rules.paddingBytes);
       return exchange.respond(200, headers, false);
     }
     case 'StreamOne':
@@ -166,5 +161,5 @@ function refuse(exchange: XhttpExchange, context: XhttpHubContext, refusal: Pick
 }
 
 function origin(exchange: XhttpExchange): string | undefined {
-  return exchange.header('origin');
+  return exchange.cors.origin;
 }
