@@ -19,18 +19,24 @@ export function firstAnswer<T>(
   address: string,
 ): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let settled = false;
+    // Once settled, the listeners go: a download's request lives as long as its tunnel.
+    const settle = () => {
+      request.off('error', onError);
+      request.off('close', onClose);
+    };
+    const onError = (error: Error) => {
+      settle();
+      reject(fromNodeError(error, address));
+    };
+    const onClose = () => {
+      settle();
+      reject(closedFirst());
+    };
+    request.once('error', onError);
+    request.once('close', onClose);
     answer((value) => {
-      if (!settled) resolve(value);
-      settled = true;
-    });
-    request.once('error', (error: Error) => {
-      if (!settled) reject(fromNodeError(error, address));
-      settled = true;
-    });
-    request.once('close', () => {
-      if (!settled) reject(closedFirst());
-      settled = true;
+      settle();
+      resolve(value);
     });
   });
 }

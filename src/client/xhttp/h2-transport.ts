@@ -66,7 +66,6 @@ function request(lease: SessionLease, head: XhttpRequestHead, body: RequestBody,
     lease.evict(reason);
     throw reason;
   }
-  stream.once('close', () => lease.release());
   // The exchange's owner reports failures (the response promise, the tunnel); an unheard 'error' must not crash.
   stream.on('error', () => undefined);
   if (body.kind === 'packet' && body.payload.length > 0) stream.end(body.payload);
@@ -79,7 +78,10 @@ function request(lease: SessionLease, head: XhttpRequestHead, body: RequestBody,
   response.catch(() => undefined);
   const cancel = () => cancelStream(stream);
   signal.addEventListener('abort', cancel, { once: true });
-  stream.once('close', () => signal.removeEventListener('abort', cancel));
+  stream.once('close', () => {
+    signal.removeEventListener('abort', cancel);
+    lease.release();
+  });
   return {
     upload: stream,
     // A lease is a session past its connect and TLS checks.
