@@ -80,9 +80,26 @@ export function renderXhttpTable(loopback: Figures, link: LinkFigures, modes: re
         ]);
       }
     }
+    if (mode === 'stream-one') rows.push(...platformRows(loopback));
     tables.push(markdown(rows));
   }
   return `${tables.join('\n\n')}\n`;
+}
+
+// Stream-one is the PUT tunnel's successor: beside Xray's one tunnel, what Node's http2 itself and our PUT
+// tunnel carry in the same run, the ceiling a stream-one tunnel in Node can reach.
+const PLATFORM: readonly { readonly chain: string; readonly label: string }[] = [
+  { chain: 'bare-http2', label: 'bare Node http2 (the platform)' },
+  { chain: 'h2tunnel-cli', label: "h2tunnel CLI over v2ray's PUT" },
+];
+
+function platformRows(loopback: Figures): string[][] {
+  const xray = loopback['xray-stream-one']?.throughput1;
+  return PLATFORM.flatMap(({ chain, label }) => {
+    const figure = loopback[chain]?.throughput1;
+    if (figure === undefined || xray === undefined) return [];
+    return [[`loopback: one tunnel, ${label} (MB/s)`, formatFigure(figure), formatFigure(xray), formatRatio(figure, xray), '']];
+  });
 }
 
 function markdown(rows: readonly (readonly string[])[]): string {

@@ -51,6 +51,15 @@ describe('bench: XHTTP against Xray', () => {
     assert.doesNotMatch(table, /cold first byte/, 'a figure measured for no chain has no row');
   });
 
+  it("sets the platform's one tunnel beside Xray's stream-one when the run measured it: the ceiling of any Node tunnel", () => {
+    const withPlatform = { ...loopback, 'bare-http2': { throughput1: 120 }, 'h2tunnel-cli': { throughput1: 110 } };
+    const table = renderXhttpTable(withPlatform, link, ['stream-one', 'packet-up']);
+    assert.match(table, /\| loopback: one tunnel, bare Node http2 \(the platform\) \(MB\/s\) \| 120 \| 90\.0 \| 1\.33x \| {2}\|/);
+    assert.match(table, /\| loopback: one tunnel, h2tunnel CLI over v2ray's PUT \(MB\/s\) \| 110 \| 90\.0 \| 1\.22x \| {2}\|/);
+    assert.equal(table.match(/bare Node http2/g)?.length, 1, 'stream-one only: the successor of the PUT tunnel');
+    assert.doesNotMatch(renderXhttpTable(loopback, link, ['stream-one']), /bare Node http2/, 'not measured: no row');
+  });
+
   it('hands h2tunnel the same XHTTP streamSettings Xray runs, for either end', () => {
     const files = { certFile: '/certs/cert.pem', keyFile: '/certs/key.pem' };
     for (const stream of [xhttpServerStream('packet-up', files), xhttpClientStream('stream-one', files.certFile)]) {
