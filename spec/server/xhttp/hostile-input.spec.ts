@@ -7,6 +7,7 @@ import { listen, type TunnelServer } from '../../../src/server/listen.js';
 import type { XhttpServerSettings } from '../../../src/settings/xhttp-settings.js';
 import { eventually } from '../../helpers/eventually.js';
 import { readBytes, referer, xhttpRequest } from './support/raw-xhttp.js';
+import { liveHeap } from '../../helpers/live-heap.js';
 
 // What the XHTTP server does with requests no honest client sends: typed refusals, bounded memory, and
 // no tunnel (so no forward connection) for anything refused.
@@ -126,7 +127,7 @@ describe('XHTTP server: hostile input', function () {
     const download = await xhttpRequest(client, 'GET', '/tun/tiny');
     const count = 20_000;
     const echoed = readBytes(download.stream, count * 2);
-    const before = process.memoryUsage().heapUsed;
+    const before = liveHeap();
     let next = 0;
     const send = async () => {
       while (next < count) {
@@ -141,7 +142,9 @@ describe('XHTTP server: hostile input', function () {
     const body = await echoed;
     const expected = Buffer.from(Array.from({ length: count }, (_, seq) => (seq % 100).toString().padStart(2, '0')).join(''));
     assert.ok(body.equals(expected), 'the packets come out in seq order');
-    assert.ok(process.memoryUsage().heapUsed - before < 64 * 1024 * 1024, 'heap growth stays small');
+    // Reachable heap, after a collection: 1.4 MB here. Heap used with garbage (64 MB allowed before) swung
+    // past that under load; a leak of 400 bytes a packet shows in this one.
+    assert.ok(liveHeap() - before < 8 * 1024 * 1024, 'live heap growth stays small');
     assert.equal(server.stats().xhttp?.pendingBytes, 0);
   });
 });
