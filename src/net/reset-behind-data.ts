@@ -1,4 +1,4 @@
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { constants } from 'node:os';
 import { Readable } from 'node:stream';
@@ -38,9 +38,11 @@ export function revealResetBehindData(socket: Socket): void {
 export function resetBehindEnd(socket: Socket): NodeJS.ErrnoException | undefined {
   const fd = (socket as unknown as { _handle?: { fd?: unknown } | null })._handle?.fd;
   if (typeof fd !== 'number' || fd < 0) return undefined;
-  // After our own FIN the kernel refuses every write with EPIPE, reset or not; a reset there still says ECONNRESET.
-  const code = probe(fd);
-  if (code === null || code === 'EBADF' || (code === 'EPIPE' && socket.writableEnded)) return undefined;
+  // After our own FIN a write fails with EPIPE even on a clean end, and Node builds an error for it each
+  // time: a one-byte read asks instead. Past the peer's FIN nothing is left to read and it returns 0
+  // without an error; a reset still fails it with ECONNRESET.
+  const code = socket.writableEnded ? readProbe(fd) : probe(fd);
+  if (code === null || code === 'EBADF' || code === 'EAGAIN' || (code === 'EPIPE' && socket.writableEnded)) return undefined;
   // EPIPE with our side still open: the reset's error was taken by an earlier write, the connection is gone all the same.
   return connectionReset(code === 'EPIPE' || code === undefined ? 'ECONNRESET' : code);
 }
@@ -61,6 +63,17 @@ function probe(fd: number): string | undefined | null {
     if (quiet) Error.stackTraceLimit = limit;
   }
 }
+
+// A one-byte read at the end of the data: null when it reads the end (0 bytes), else the error code. Only
+// asked once the stream saw its end, so there is no byte left for it to take.
+function readProbe(fd: number): string | undefined | null {
+  try {
+    return readSync(fd, ONE_BYTE, 0, 1, null) === 0 ? null : undefined;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code;
+  }
+}
+const ONE_BYTE = Buffer.alloc(1);
 
 function checkedPush(this: Socket, chunk: unknown, encoding?: BufferEncoding): boolean {
   if (chunk === null) {
