@@ -3,7 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { catchError, defer, map, type Observable, of, retry, switchMap, throwError } from 'rxjs';
 import { formatHostPort } from '../settings/address.js';
 import { destinationOf, type Destination } from '../settings/destination.js';
-import { resolveDialSettings } from '../settings/resolve-dial-settings.js';
+import { rememberedDialSettings } from '../settings/remembered-dial-settings.js';
 import type { DialSettings } from '../settings/settings.js';
 import type { Connection } from '../connection/connection.js';
 import type { TransportError } from '../errors/transport-error.js';
@@ -75,7 +75,7 @@ export function plannedDial(destination: Destination, settings: DialSettings, op
     destinationOf(destination),
     E.flatMap((target) =>
       pipe(
-        resolveDialSettings(settings),
+        rememberedDialSettings(settings),
         E.map((resolved) => ({ target, resolved })),
       ),
     ),
