@@ -40,6 +40,9 @@ export function defaultSessionManager(): SessionManager {
  *
  * With `settings.xhttp` it speaks Xray's XHTTP instead (see `dialXhttp`); the Connection and its lifetime are the same.
  *
+ * Over the http transport `settings` are checked once per object and remembered with it (they are
+ * readonly): dial again with the same object and nothing is checked twice; other settings are another object.
+ *
  * @example
  * ```ts
  * dial('tunnel.test:443', { host: ['tunnel.test'], path: '/tun', tls: {} })
