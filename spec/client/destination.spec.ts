@@ -17,6 +17,13 @@ describe('dial: the destination it is handed', function () {
     assert.deepEqual(destinationOf({ address: '127.0.0.1', family: 'IPv4', port: 9 }), E.right({ host: '127.0.0.1', port: 9 }));
   });
 
+  it('reads the same text the same way every time, and a bad text is refused every time', () => {
+    for (let i = 0; i < 3; i++) {
+      assert.deepEqual(destinationOf('tunnel.test:8443'), E.right({ host: 'tunnel.test', port: 8443 }));
+      assert.ok(E.isLeft(destinationOf('tunnel.test:99999')));
+    }
+  });
+
   for (const [what, value, message] of [
     ['null', null, /destination: must be "host:port" or \{ host, port \}, got null/],
     ['undefined', undefined, /got undefined/],

@@ -72,4 +72,27 @@ describe('net: a reset right behind data is reported as a reset', function () {
       }
     });
   }
+
+  // The check reads the probe's error for its code alone, so it builds that error without a stack: it
+  // must leave Error.stackTraceLimit as it was, and still work where an application has frozen it.
+  for (const frozen of [false, true]) {
+    it(`after our own FIN, RST then FIN are told apart, Error.stackTraceLimit ${frozen ? 'frozen' : 'left as it was'}`, async () => {
+      const original = Object.getOwnPropertyDescriptor(Error, 'stackTraceLimit');
+      if (frozen) Object.defineProperty(Error, 'stackTraceLimit', { value: 7, writable: false, configurable: true });
+      try {
+        for (const reset of [true, false]) {
+          const { peer, socket } = await pair();
+          socket.end();
+          await once(peer, 'end');
+          const how = ending(socket);
+          if (reset) await sendThenReset(peer, 1_000);
+          else peer.end(Buffer.alloc(1_000));
+          assert.equal(await how, reset ? 'ECONNRESET' : 'end');
+        }
+        assert.equal(Error.stackTraceLimit, frozen ? 7 : original?.value);
+      } finally {
+        if (original !== undefined) Object.defineProperty(Error, 'stackTraceLimit', original);
+      }
+    });
+  }
 });

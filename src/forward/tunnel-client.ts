@@ -1,6 +1,6 @@
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import type { Logger } from 'pino';
-import { dial } from '../client/dial.js';
+import { plannedDial } from '../client/dial.js';
 import type { SessionManager } from '../client/pool/session-manager.js';
 import { formatHostPort, type HostPort } from '../settings/address.js';
 import type { DialSettings } from '../settings/settings.js';
@@ -54,6 +54,8 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
   const bridges = new Set<Promise<unknown>>();
   const opening = new Set<Promise<unknown>>();
   const serverLabel = formatHostPort(options.server);
+  // The same server and settings for every connection: read and checked once, not per tunnel.
+  const open = plannedDial(options.server, settings, { manager });
   let next = 0;
 
   const onSocket = (socket: Socket) => {
@@ -70,7 +72,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
     const opened = new Promise<void>((resolve) => (settle = resolve));
     opening.add(opened);
     void opened.then(() => opening.delete(opened));
-    const subscription = dial(options.server, settings, { manager }).subscribe({
+    const subscription = open().subscribe({
       next: (connection) => {
         const ms = performance.now() - started;
         options.onOpened?.(tunnel, ms);
@@ -78,7 +80,7 @@ export async function startTunnelClient(options: TunnelClientOptions): Promise<T
         // With 0-RTT the tunnel is handed over before the 200: its first bytes go up at once, kept for a
         // replay until the server has taken the tunnel.
         const carried: Promise<EarlyOutcome> = settings.zeroRtt
-          ? sendEarly(socket, connection, socketAddress, () => dial(options.server, settings, { manager }), idleTimeoutMs)
+          ? sendEarly(socket, connection, socketAddress, open, idleTimeoutMs)
           : Promise.resolve({ _tag: 'Accepted', connection, replays: 0 });
         const done = carried.then(async (outcome) => {
           settle();

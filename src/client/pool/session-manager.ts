@@ -10,8 +10,8 @@ import { adoptSession } from './adopt-session.js';
 import { leaseSession } from './lease-request.js';
 import { openSession } from '../stages/open-session.js';
 import { PooledSession } from './pooled-session.js';
-import { drawQuota, reuseKey } from './reuse-policy.js';
-import { sessionKey } from './session-key.js';
+import { drawQuota } from './reuse-policy.js';
+import { poolKeyOf } from './pool-key.js';
 import { SessionPools } from './session-pools.js';
 import { TlsTickets } from './tls-tickets.js';
 import { countReservation, heldSession, HeldTunnel, type TunnelHold } from './tunnel-hold.js';
@@ -146,8 +146,7 @@ export class SessionManager {
 
   // Runs under the mutex.
   private reserve(destination: HostPort, settings: ResolvedDialSettings, hold: HeldTunnel | undefined): PooledSession {
-    const key = sessionKey(destination, settings.security);
-    const pool = key + reuseKey(settings.reuse);
+    const { key, pool } = poolKeyOf(destination, settings);
     const now = Date.now();
     const held = heldSession(hold, now);
     let entry = held ?? this.pools.choose(pool, settings.reuse, now, (spent, why) => this.retire(spent, why));
