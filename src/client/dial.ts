@@ -40,7 +40,7 @@ export function defaultSessionManager(): SessionManager {
  *
  * With `settings.xhttp` it speaks Xray's XHTTP instead (see `dialXhttp`); the Connection and its lifetime are the same.
  *
- * Over the http transport `settings` are checked once per object and remembered with it (they are
+ * `settings` are checked once per object (over XHTTP, per object and destination) and remembered with it (they are
  * readonly): dial again with the same object and nothing is checked twice; other settings are another object.
  *
  * @example

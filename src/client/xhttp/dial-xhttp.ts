@@ -18,7 +18,8 @@ import { h1Transport } from './h1-transport.js';
 import { h2Transport } from './h2-transport.js';
 import { PacketSender } from './packet-sender.js';
 import { StreamSender } from './stream-sender.js';
-import { resolveXhttpDial, type XhttpDialPlan } from './xhttp-dial-plan.js';
+import { rememberedXhttpDial } from './remembered-xhttp-dial.js';
+import type { XhttpDialPlan } from './xhttp-dial-plan.js';
 
 // Under Xray's reorder window (30 packets) with room to spare; enough to keep a fast link busy.
 const MAX_POSTS_IN_FLIGHT = 8;
@@ -52,7 +53,7 @@ interface TunnelPlan {
 export function dialXhttp(destination: Destination, settings: DialSettings, manager: SessionManager): Observable<Connection> {
   const target = destinationOf(destination);
   if (E.isLeft(target)) return throwError(() => target.left);
-  const plan = resolveXhttpDial(target.right, settings);
+  const plan = rememberedXhttpDial(target.right, settings);
   if (E.isLeft(plan)) return throwError(() => plan.left);
   return new Observable<Connection>((subscriber) => {
     const controller = new AbortController();
