@@ -4,8 +4,10 @@ import type { DeliveryRate } from './delivery-rate.js';
 export type CapPhase =
   /** The rate still rises each round trip: the cap leaves room for it to double. */
   | { readonly kind: 'startup'; readonly fullRate: number; readonly flatRounds: number }
+  /** A round with almost nothing let go: the queue empties, and a PING sent then reads the link's own round trip. */
+  | { readonly kind: 'drain'; readonly rounds: number }
   /** The rate stopped rising: the cap holds a little more than the path carries in a round trip. */
-  | { readonly kind: 'steady' };
+  | { readonly kind: 'steady'; readonly rounds: number };
 
 // 2/ln 2, BBR's startup gain: room for the rate to double each round trip.
 const STARTUP_GAIN = 2.885;
@@ -18,6 +20,13 @@ const PACE_GAIN = 2;
 // The startup ends after this many rounds without the rate rising by a quarter, as BBR's does.
 const FULL_ROUNDS = 3;
 const RISING = 1.25;
+// A steady cap keeps (gain - 1) round trips queued, and no PING behind that queue reads less: a round trip
+// first read long (a process busy at the session's start) would size the cap too large for good. So the
+// cap drains the queue for a round on reaching steady and every this many rounds after, as BBR's ProbeRTT
+// does: the PINGs that leave once the queue is empty read the link's own round trip, even those that
+// come back after the round ended. Two rounds would cost the bulk stream 5-8 % in the specs' link.
+const DRAIN_EVERY_ROUNDS = 32;
+const DRAIN_ROUNDS = 1;
 // Below this round trip (loopback, a LAN) the windows' floor already outruns what one tunnel carries:
 // no cap, whatever a busy event loop later does to the PINGs.
 const LINK_MIN_RTT_MS = 5;
@@ -57,11 +66,16 @@ export class InFlightCap {
   /** After an acknowledgement: whether it ended a round in which the sender was busy. */
   update(roundEnded: boolean): void {
     const phase = this.state;
-    if (!roundEnded || phase.kind !== 'startup') return;
-    const rate = this.delivery.maxRate;
-    if (rate >= phase.fullRate * RISING) this.state = { kind: 'startup', fullRate: rate, flatRounds: 0 };
-    else if (phase.flatRounds + 1 >= FULL_ROUNDS) this.state = { kind: 'steady' };
-    else this.state = { ...phase, flatRounds: phase.flatRounds + 1 };
+    if (!roundEnded) return;
+    if (phase.kind === 'drain') this.state = phase.rounds + 1 >= DRAIN_ROUNDS ? { kind: 'steady', rounds: 0 } : { kind: 'drain', rounds: phase.rounds + 1 };
+    else if (phase.kind === 'steady')
+      this.state = phase.rounds + 1 >= DRAIN_EVERY_ROUNDS ? { kind: 'drain', rounds: 0 } : { kind: 'steady', rounds: phase.rounds + 1 };
+    else {
+      const rate = this.delivery.maxRate;
+      if (rate >= phase.fullRate * RISING) this.state = { kind: 'startup', fullRate: rate, flatRounds: 0 };
+      else if (phase.flatRounds + 1 >= FULL_ROUNDS) this.state = { kind: 'drain', rounds: 0 };
+      else this.state = { ...phase, flatRounds: phase.flatRounds + 1 };
+    }
   }
 
   /**
@@ -70,13 +84,13 @@ export class InFlightCap {
    */
   limit(pingIntervalMs: number): number {
     if (!this.known()) return Number.POSITIVE_INFINITY;
-    const gain = this.state.kind === 'startup' ? STARTUP_GAIN : this.gain;
+    const gain = this.state.kind === 'startup' ? STARTUP_GAIN : this.state.kind === 'drain' ? 0 : this.gain;
     return this.delivery.maxRate * (gain * this.delivery.minRttMs + pingIntervalMs);
   }
 
   /** Bytes per ms the sender may write once steady; infinite before (the cap alone holds the startup). */
   get pace(): number {
-    return this.known() && this.state.kind === 'steady' ? PACE_GAIN * this.delivery.maxRate : Number.POSITIVE_INFINITY;
+    return this.known() && this.state.kind !== 'startup' ? PACE_GAIN * this.delivery.maxRate : Number.POSITIVE_INFINITY;
   }
 
   /** True once a round trip under 5 ms was seen: the link is too short to need a cap, for good. */
