@@ -42,7 +42,7 @@ export function plan(quick: boolean): Plan {
         hold: 200,
         sweep: [1, 10, 100],
         sweepBytes: 10e6,
-        link: { rttsMs: [40], warmSamples: 20, coldSamples: 2, bulkBytes: 16e6, loadSamples: 10, loadRateMBps: 50, fillMs: 500 },
+        link: { rttsMs: [40], warmSamples: 20, coldSamples: 2, bulkBytes: 16e6, heldSeconds: 5, loadSamples: 10, loadRateMBps: 50, fillMs: 500 },
       }
     : {
         warmUpTunnels: 5_000,
@@ -56,6 +56,6 @@ export function plan(quick: boolean): Plan {
         hold: 2_000,
         sweep: [1, 10, 100, 1_000, 5_000],
         sweepBytes: 100e6,
-        link: { rttsMs: [10, 40, 150], warmSamples: 50, coldSamples: 5, bulkBytes: 64e6, loadSamples: 30, loadRateMBps: 50, fillMs: 1_000 },
+        link: { rttsMs: [10, 40, 150], warmSamples: 50, coldSamples: 5, bulkBytes: 64e6, heldSeconds: 20, loadSamples: 30, loadRateMBps: 50, fillMs: 1_000 },
       };
 }

@@ -1,7 +1,7 @@
 // `npm run bench` (add `--quick` for the CI smoke run): h2tunnel against the v2ray 4.34 chain, bare
 // Node http2 (two processes) and raw TCP, all to one echo target on loopback. Prints a table, writes JSON and an SVG
 // under bench/results/. Then the same chains, and stunnel, through an emulated link (delay, rate).
-// Other flags: --only=h2tunnel,v2ray  --no-sweep  --no-link  --link-only  --profile
+// Other flags: --only=h2tunnel,v2ray  --no-sweep  --no-link  --link-only  --link-rtts=40,150  --profile
 // --only=xhttp: just XHTTP against Xray (every mode; `xhttp-stream-one,xray-stream-one` for one of them).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -38,7 +38,13 @@ const only = argv
   ?.slice('--only='.length)
   .split(',')
   .flatMap((n) => (n === 'xhttp' ? xhttpChainNames(XHTTP_MODES) : [n]));
-const sizes = plan(quick);
+const linkRtts = argv
+  .find((a) => a.startsWith('--link-rtts='))
+  ?.slice('--link-rtts='.length)
+  .split(',')
+  .map(Number);
+const planned = plan(quick);
+const sizes = linkRtts === undefined ? planned : { ...planned, link: { ...planned.link, rttsMs: linkRtts } };
 const resultsDir = fileURLToPath(new URL('results/', import.meta.url));
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 if (profile) {

@@ -37,11 +37,13 @@ export interface CliFlags {
   readonly metrics?: boolean;
   /** With `metrics`, false adds `--no-node-metrics`. */
   readonly nodeMetrics?: boolean;
+  /** More flags, after the others (an option under test, such as `--bulk-cap`). */
+  readonly extra?: readonly string[];
 }
 
 function extraFlags(flags: CliFlags): string[] {
   const metrics = flags.metrics === true ? ['--metrics', '127.0.0.1:0', ...(flags.nodeMetrics === false ? ['--no-node-metrics'] : [])] : [];
-  return [...(flags.defaults === true ? [] : QUIET), ...metrics];
+  return [...(flags.defaults === true ? [] : QUIET), ...metrics, ...(flags.extra ?? [])];
 }
 
 /** `h2tunnel server` forwarding to `echoPort`; resolves once it listens (watched, not probed). */

@@ -26,6 +26,11 @@ export class Bottleneck {
     return this.departs;
   }
 
+  /** How long a byte arriving at `now` would wait before it leaves, in ms. */
+  backlogMs(now: number): number {
+    return Math.max(0, this.departs - now);
+  }
+
   /** True while more than the buffer waits to leave: senders must hold back. */
   full(now: number): boolean {
     const rate = this.bytesPerSecond;

@@ -14,6 +14,8 @@ export interface LinkOptions {
 /** A running link in front of one TCP port. */
 export interface DelayLink {
   readonly port: number;
+  /** How long a byte entering the bottleneck now would wait there, each way, in ms. */
+  queuedMs(): { readonly up: number; readonly down: number };
   close(): Promise<void>;
 }
 
@@ -71,6 +73,7 @@ export function startDelayLink(targetPort: number, options: LinkOptions): Promis
     server.listen({ port: 0, host: '127.0.0.1', backlog: LISTEN_BACKLOG }, () =>
       resolve({
         port: (server.address() as AddressInfo).port,
+        queuedMs: () => ({ up: upHop.backlogMs(performance.now()), down: downHop.backlogMs(performance.now()) }),
         close: () =>
           new Promise<void>((done) => {
             for (const socket of sockets) socket.destroy();

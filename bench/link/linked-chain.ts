@@ -7,7 +7,7 @@ import { xhttpEnds, type XhttpChainName } from '../chains/xhttp-chain.js';
 import type { LinkOptions } from './delay-link.js';
 
 /** The ways from a local port to the echo target that the link section compares. */
-export type LinkedChainName = 'raw-tcp' | 'stunnel' | 'h2tunnel' | 'h2tunnel-cli' | 'v2ray' | XhttpChainName;
+export type LinkedChainName = 'raw-tcp' | 'stunnel' | 'h2tunnel' | 'h2tunnel-cli' | 'h2tunnel-cli-bulk-cap' | 'v2ray' | XhttpChainName;
 
 /** What the link section needs besides the loopback chains' context. */
 export interface LinkedContext extends ChainContext {
@@ -75,6 +75,11 @@ function endsOf(name: LinkedChainName, context: LinkedContext): Ends {
       };
     case 'h2tunnel-cli':
       return { server: () => startCliServer(files, context.echoPort), client: (serverPort) => startCliClient(files, serverPort) };
+    case 'h2tunnel-cli-bulk-cap': {
+      // The CLI with the bulk cap at both ends, beside its defaults in the same run.
+      const flags = { extra: ['--bulk-cap'] };
+      return { server: () => startCliServer(files, context.echoPort, flags), client: (serverPort) => startCliClient(files, serverPort, flags) };
+    }
     case 'v2ray': {
       const binary = required(context.v2ray, 'v2ray');
       return {

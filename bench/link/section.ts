@@ -1,5 +1,6 @@
 import { openTime } from '../load/open-time.js';
 import { throughput } from '../load/throughput.js';
+import { saturateBoth } from '../soak/saturate-both.js';
 import { coldFirstByte, firstByteUnderLoad } from './link-load.js';
 import { startLinkedChain, type LinkedChainName, type LinkedContext } from './linked-chain.js';
 
@@ -9,6 +10,8 @@ export interface LinkPlan {
   readonly warmSamples: number;
   readonly coldSamples: number;
   readonly bulkBytes: number;
+  /** How long one tunnel's echo is held full after the bulk transfers warmed the chain up, in seconds. */
+  readonly heldSeconds: number;
   readonly loadSamples: number;
   /** The rate-limited link of the under-load metric, MB/s each way. */
   readonly loadRateMBps: number;
@@ -19,11 +22,11 @@ export interface LinkPlan {
 /** Figures by RTT (ms, as a string key), then chain, then metric. */
 export type LinkFigures = Record<string, Record<string, Record<string, number>>>;
 
-export const LINK_CHAINS: readonly LinkedChainName[] = ['raw-tcp', 'stunnel', 'h2tunnel', 'h2tunnel-cli', 'v2ray'];
+export const LINK_CHAINS: readonly LinkedChainName[] = ['raw-tcp', 'stunnel', 'h2tunnel', 'h2tunnel-cli', 'h2tunnel-cli-bulk-cap', 'v2ray'];
 
 /**
  * Every chain through the emulated link at each RTT: warm and cold first byte, one and eight tunnels of
- * bulk echo, then the first byte of short tunnels while a bulk one fills a rate-limited link. Chains run
+ * bulk echo, one tunnel held full after them, then the first byte of short tunnels while a bulk one fills a rate-limited link. Chains run
  * one after another; a failed measurement is recorded in `errors` and the rest go on.
  *
  * @example
@@ -64,7 +67,17 @@ export async function runLinkSection(
             const cold = await coldFirstByte(chain, plan.coldSamples);
             const one = await throughput(chain.entryPort, 1, plan.bulkBytes);
             const eight = await throughput(chain.entryPort, 8, plan.bulkBytes / 8);
-            return { warmP50: warm.p50Ms, warmP99: warm.p99Ms, coldP50: cold.p50Ms, bulk1: one.mbPerSecond, bulk8: eight.mbPerSecond };
+            // The transfers above were the warm-up: what a daemon carries once its code is compiled and its
+            // windows are sized, rather than the ramp of fresh processes that the first 64 MB reads.
+            const held = await saturateBoth(chain.entryPort, 1, plan.heldSeconds, () => undefined);
+            return {
+              warmP50: warm.p50Ms,
+              warmP99: warm.p99Ms,
+              coldP50: cold.p50Ms,
+              bulk1: one.mbPerSecond,
+              bulk8: eight.mbPerSecond,
+              held1: held.received / 1e6 / plan.heldSeconds,
+            };
           } finally {
             await chain.stop();
           }

@@ -85,7 +85,7 @@ export function linkCurves(figures: Readonly<Record<string, Readonly<Record<stri
   const curves: Record<string, LinkPoint[]> = {};
   for (const [rtt, byChain] of Object.entries(figures))
     for (const [name, values] of Object.entries(byChain)) {
-      const mbPerSecond = values['bulk1'];
+      const mbPerSecond = values['held1'] ?? values['bulk1'];
       if (mbPerSecond !== undefined) (curves[name] ??= []).push({ rttMs: Number(rtt), mbPerSecond });
     }
   for (const points of Object.values(curves)) points.sort((a, b) => a.rttMs - b.rttMs);

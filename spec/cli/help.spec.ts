@@ -37,6 +37,7 @@ describe('h2tunnel --help and --version', function () {
       '--log-level',
       '--stats-interval',
       '--drain-timeout',
+      '--bulk-cap',
     ],
     server: [
       '--listen',
@@ -50,6 +51,7 @@ describe('h2tunnel --help and --version', function () {
       '--log-level',
       '--stats-interval',
       '--drain-timeout',
+      '--bulk-cap',
     ],
     cert: ['--name', '--out', '--days'],
   };

@@ -50,6 +50,14 @@ describe('resolveDialSettings', () => {
     assert.equal((left({ tls: {}, connectTimeoutMs: 0 }) as { key?: string }).key, 'connectTimeoutMs');
   });
 
+  it('leaves the bulk cap off unless asked, and names a bulkCap that is not a boolean', () => {
+    assert.equal(right({ tls: {} }).bulkCap, false);
+    assert.equal(right({ tls: {}, bulkCap: true }).bulkCap, true);
+    const error = left({ tls: {}, bulkCap: 'yes' as unknown as boolean });
+    assert.equal(error._tag, 'InvalidConfig');
+    assert.equal((error as { key?: string }).key, 'bulkCap');
+  });
+
   it("reuses sessions without limits unless xmux is given; xmux {} is Xray's defaults", () => {
     assert.equal(right({ tls: {} }).reuse, undefined);
     assert.deepEqual(right({ tls: {}, xmux: {} }).reuse, XHTTP_DEFAULTS.xmux);

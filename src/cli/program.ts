@@ -117,6 +117,7 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--health-check-timeout <seconds>', 'drop the session when a PING gets no answer in time (default 15)', seconds)
       .option('--h2c', 'cleartext HTTP/2, for a server behind a TLS-terminating proxy on a trusted network')
       .option('--no-zero-rtt', "wait for the server's 200 before sending the first bytes (one round trip more per tunnel)")
+      .option('--bulk-cap', 'while tunnels share a session, hold a bulk upload to 1.5 round trips of what the link carries (default off)')
       .option('--pin <sha256>', 'accept only a server whose certificate chain has this v2fly chain hash (base64); repeatable', collect)
       .addOption(
         new Option(
@@ -169,6 +170,7 @@ export function buildProgram(output: ProgramOutput): Command {
       .option('--read-idle-timeout <seconds>', 'PING a client after this much silence; 0 disables (default 30)', seconds)
       .option('--health-check-timeout <seconds>', 'drop a client whose PING gets no answer in time (default 15)', seconds)
       .option('--client-ca <file>', 'require client certificates issued by this CA (PEM): mutual TLS')
+      .option('--bulk-cap', 'while tunnels share a session, hold a bulk download to 1.5 round trips of what the link carries (default off)')
       .option('--connect-timeout <seconds>', 'reset a tunnel whose --forward connect takes longer', seconds, SERVER_DEFAULTS.connectTimeout)
       .option('--idle-timeout <seconds>', 'reset a tunnel with no byte either way for this long; 0 never', seconds, SERVER_DEFAULTS.idleTimeout)
       .option('--max-sessions-per-address <n>', 'sessions one client address may hold; 0 no cap', count, SERVER_DEFAULTS.maxSessionsPerAddress)

@@ -38,6 +38,7 @@ export function checkListenOptions(options: unknown): E.Either<InvalidConfig, Li
   const listen = o.listen;
   if (typeof listen !== 'string' && !isParsedAddress(listen)) return bad('listen', 'must be "host:port", "unix:/path" or a parsed listen address');
   if (o.h2c !== undefined && typeof o.h2c !== 'boolean') return bad('h2c', 'must be true or false');
+  if (o.bulkCap !== undefined && typeof o.bulkCap !== 'boolean') return bad('bulkCap', 'must be true or false');
   if (o.hostMatch !== undefined && o.hostMatch !== 'exact' && o.hostMatch !== 'xray') return bad('hostMatch', 'must be "exact" (v2ray) or "xray"');
   if (o.tls !== undefined) {
     const tls = o.tls as Record<string, unknown> | null;

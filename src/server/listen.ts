@@ -83,6 +83,7 @@ export async function listen(options: ListenOptions): Promise<TunnelServer> {
   const tracker = new SessionTracker(server, events, {
     healthCheck,
     headerTimeoutMs,
+    bulkCap: options.bulkCap === true,
     idleTimeoutMs: options.idleSessionTimeoutMs ?? 300_000,
     maxSessionsPerAddress: options.maxSessionsPerAddress ?? 100,
     maxSessions: options.maxSessions ?? 0,

@@ -77,6 +77,12 @@ export interface ListenOptions extends Omit<HttpSettings, 'method'> {
   /** Stream resets per second a session may sustain after the burst. Default 50. */
   readonly maxResetsPerSecond?: number;
   /**
+   * While other tunnels share its session, hold a bulk tunnel's download to 1.5 round trips of what the
+   * link delivers (after its first 64 KiB), so their bytes do not wait behind its whole window. A tunnel
+   * alone on its session is never held. Default false.
+   */
+  readonly bulkCap?: boolean;
+  /**
    * Serve Xray's XHTTP. With `xhttp.path` it is served there and v2ray's `PUT` stays on `path`, both on
    * one port; without it, `path` serves XHTTP only. An XHTTP server also answers HTTP/1.1 (ALPN
    * `http/1.1` over TLS; beside h2c in cleartext), as Xray's does.

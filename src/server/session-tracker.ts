@@ -8,6 +8,7 @@ import { watchHealth } from '../session/health-check.js';
 import type { TunnelServerStats } from './server-events.js';
 import { fromNodeError } from '../errors/node-errors.js';
 import { tuneWindows } from '../session/window-tuner.js';
+import { capBulkStreams } from '../session/bulk-cap.js';
 import { drainSession, failSession } from '../session/session-failure.js';
 import { sessionTlsResumed } from '../session/session-tls-resumed.js';
 import { ResetBudget, type ResetLimits } from './reset-budget.js';
@@ -35,6 +36,8 @@ export interface SessionLimits {
   /** Sessions over all addresses; 0 no cap. */
   readonly maxSessions: number;
   readonly resets: ResetLimits;
+  /** Cap what bulk streams keep in flight while their session carries others ({@link capBulkStreams}). */
+  readonly bulkCap: boolean;
 }
 
 /** Owns a server's sessions: limits, health, counts and shutdown. */
@@ -92,6 +95,7 @@ export class SessionTracker {
     widenSessionWindow(session);
     let streams = 0;
     const windows = tuneWindows(session, WINDOW_LIMITS, () => streams);
+    const cap = this.limits.bulkCap ? capBulkStreams(session) : undefined;
     const stopHealth = watchHealth(
       session,
       this.limits.healthCheck,
@@ -115,6 +119,7 @@ export class SessionTracker {
         failSession(session, protocolError(`more than ${this.limits.resets.burst} streams reset by the client at once`), constants.NGHTTP2_ENHANCE_YOUR_CALM);
       });
       windows.kick();
+      cap?.watch(stream);
     });
     if (this.limits.idleTimeoutMs > 0) session.setTimeout(this.limits.idleTimeoutMs, () => session.close());
     this.events.next({ type: 'session-opened', session: id, remoteAddress: address, tlsResumed: sessionTlsResumed(session) });

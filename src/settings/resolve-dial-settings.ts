@@ -40,6 +40,7 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
       return E.left(invalidConfig('h2c', 'cannot be combined with TLS settings; choose one'));
     }
     rejectRenamed(settings);
+    if (settings.bulkCap !== undefined && typeof settings.bulkCap !== 'boolean') return E.left(invalidConfig('bulkCap', 'must be true or false'));
     if (settings.tls === undefined && settings.h2c !== true) return E.left(tlsRequired());
     if (settings.xmux !== undefined && settings.xhttp !== undefined) throw invalidConfig('xmux', 'an XHTTP dial takes its reuse limits from xhttp.xmux');
     const http = resolveHttp(settings);
@@ -60,6 +61,7 @@ export function resolveDialSettings(settings: DialSettings): E.Either<InvalidCon
       healthCheck: keepAliveCheck(resolveHealthCheck(settings, DEFAULT_READ_IDLE_TIMEOUT_MS), settings, keepAlive),
       reuse: xmux,
       zeroRtt: settings.zeroRtt === true,
+      bulkCap: settings.bulkCap === true,
       connectTimeoutMs: positive('connectTimeoutMs', settings.connectTimeoutMs, DEFAULT_CONNECT_TIMEOUT_MS, MILLISECONDS),
       responseTimeoutMs: positive('responseTimeoutMs', settings.responseTimeoutMs, DEFAULT_RESPONSE_TIMEOUT_MS, MILLISECONDS),
     });

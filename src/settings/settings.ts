@@ -70,6 +70,12 @@ export interface DialSettings extends HttpSettings {
   readonly h2c?: boolean;
   /** Hand out the connection before the 200 arrives (Xray's "real 0-RTT"); a non-200 fails it afterwards. */
   readonly zeroRtt?: boolean;
+  /**
+   * While other tunnels share its session, hold a bulk tunnel's upload to 1.5 round trips of what the
+   * link delivers (after its first 64 KiB), so their bytes do not wait behind its whole window. A tunnel
+   * alone on its session is never held. Set by the session's first dial. Default false.
+   */
+  readonly bulkCap?: boolean;
   /** Milliseconds allowed for TCP connect + TLS handshake. Default 10,000. */
   readonly connectTimeoutMs?: number;
   /** Milliseconds allowed for the response headers of a tunnel request, with `zeroRtt` too. Default 10,000. */
@@ -129,6 +135,7 @@ export interface ResolvedDialSettings {
   /** How sessions are reused, by the pool's reuse policy; undefined: no limits. */
   readonly reuse: ReuseLimits | undefined;
   readonly zeroRtt: boolean;
+  readonly bulkCap: boolean;
   readonly connectTimeoutMs: number;
   readonly responseTimeoutMs: number;
 }

@@ -26,6 +26,8 @@ export interface ClientFlags {
   readonly idleTimeout: number;
   /** Send the first bytes with the request, before the 200 (commander's `--no-zero-rtt` sets false). */
   readonly zeroRtt: boolean;
+  /** `--bulk-cap`: hold a bulk upload's bytes in flight while other tunnels share its session. */
+  readonly bulkCap?: boolean;
   /** `--pin`, repeatable: base64 chained SHA-256 of the server's certificate chain. */
   readonly pin?: readonly string[];
   /** `--cert-sha256`, repeatable or comma-separated: hex SHA-256 of a certificate (Xray's `pinnedPeerCertSha256`). */
@@ -118,6 +120,7 @@ export async function clientConfig(flags: ClientFlags): Promise<E.Either<Invalid
         tls,
         h2c: flags.h2c === true ? true : undefined,
         zeroRtt: flags.zeroRtt,
+        ...(flags.bulkCap === true ? { bulkCap: true } : {}),
       },
       flags.readIdleTimeout,
     ),

@@ -33,6 +33,8 @@ export interface ServerFlags {
   readonly trustForwardedFor?: true | readonly string[];
   /** CA certificates (PEM file) whose client certificates are required: mutual TLS. */
   readonly clientCa?: string;
+  /** `--bulk-cap`: hold a bulk download's bytes in flight while other tunnels share its session. */
+  readonly bulkCap?: boolean;
 }
 
 /** The server's limits (seconds and counts: flags, or their defaults) as the library's ListenOptions. */
@@ -141,6 +143,7 @@ export async function serverConfig(flags: ServerFlags): Promise<E.Either<Invalid
     ...(flags.readIdleTimeout === undefined ? {} : { readIdleTimeoutMs: flags.readIdleTimeout * 1000 }),
     ...(flags.healthCheckTimeout === undefined ? {} : { healthCheckTimeoutMs: flags.healthCheckTimeout * 1000 }),
     ...(flags.trustForwardedFor === undefined ? {} : { trustForwardedFor: flags.trustForwardedFor }),
+    ...(flags.bulkCap === true ? { bulkCap: true } : {}),
     ...listenLimits(flags),
   };
   const forwarding = { connectTimeoutMs: flags.connectTimeout * 1000, idleTimeoutMs: flags.idleTimeout * 1000 };

@@ -6,6 +6,7 @@ import { WINDOW_LIMITS } from '../../session/flow-control.js';
 import { watchHealth, type HealthTally } from '../../session/health-check.js';
 import { failSession, markSessionFailed, sessionFailure } from '../../session/session-failure.js';
 import { tuneWindows } from '../../session/window-tuner.js';
+import { capBulkStreams } from '../../session/bulk-cap.js';
 import { peerSettingsArrived } from '../stages/open-session.js';
 import type { PooledSession } from './pooled-session.js';
 
@@ -52,6 +53,7 @@ export function adoptSession(entry: PooledSession, session: ClientHttp2Session, 
   session.on('remoteSettings', settingsArrived);
   const stopHealth = watchHealth(session, settings.healthCheck, (reason) => failSession(session, reason), host.health);
   entry.windows = tuneWindows(session, WINDOW_LIMITS, () => entry.active);
+  if (settings.bulkCap) capBulkStreams(session);
   session.on('error', (error) => {
     const reason = fromNodeError(error, entry.key);
     markSessionFailed(session, reason);

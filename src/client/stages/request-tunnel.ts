@@ -9,6 +9,7 @@ import { tunnelRequestHeaders } from '../../protocol/v2ray-http/request-headers.
 import { checkStatus } from '../../protocol/v2ray-http/status.js';
 import type { SessionLease } from '../pool/session-lease.js';
 import { isDetached } from '../detach.js';
+import { bulkCapOf } from '../../session/bulk-cap.js';
 
 /**
  * Opens one tunnel on a leased session: the request (PUT, random `:authority`, path), then the status
@@ -23,6 +24,7 @@ export function requestTunnel(lease: SessionLease, address: string, settings: Re
     const headers = tunnelRequestHeaders(settings);
     try {
       stream = lease.session.request(headers, { endStream: false });
+      bulkCapOf(lease.session)?.watch(stream);
     } catch (error) {
       // Node throws here once the session got GOAWAY or is closing.
       const reason = fromNodeError(error, address);
