@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { DeliveryRate, type PingMark } from '../../src/session/delivery-rate.js';
-import { InFlightCap, STEADY_GAIN } from '../../src/session/in-flight-cap.js';
+import { InFlightCap } from '../../src/session/in-flight-cap.js';
+import { STEADY_GAIN } from '../../src/session/link-rules.js';
 
 interface LinkRun {
   /** The queue in front of the link, in ms of its rate, sampled every ms. */

@@ -1,3 +1,5 @@
+import { FULL_ROUNDS, LINK_MIN_RTT_MS, RATE_ROUNDS, RISING, STEADY_GAIN } from './link-rules.js';
+
 /** A pair of HTTP/2 receive windows: every stream's (SETTINGS_INITIAL_WINDOW_SIZE) and the connection's. */
 export interface WindowSizes {
   readonly stream: number;
@@ -16,22 +18,6 @@ export interface WindowLimits {
 // limited by them can double its rate each round trip, as TCP's slow start does. (It keeps between a half
 // and a whole window in flight: a receiver sends WINDOW_UPDATE once half of it is consumed.)
 const STARTUP_GAIN = 3;
-// Once the link is full, whatever is in flight beyond its bandwidth-delay product only waits in a queue,
-// where the first byte of every other tunnel on the session waits behind it: from then on the windows
-// grow only past this much slack.
-const STEADY_GAIN = 1.5;
-// The link is full once three rounds in a row that used the windows brought no rise in rate (RISING),
-// as BBR ends its startup. A longer round trip alone does not say so: on a busy machine the processes'
-// own queues lengthen it while larger windows still raise the rate.
-const FLAT_ROUNDS = 3;
-const RISING = 1.25;
-// The rate is the best of this many recent rounds that used the windows: a round that ran while the
-// peer had not yet seen the last SETTINGS understates it.
-const RATE_ROUNDS = 10;
-// Below this round trip the floor (2 MiB) already holds 400 MB/s, three times what one tunnel carries:
-// loopback and a LAN never grow, even on a busy machine whose every PING of a download came back in
-// 2–4 ms (seen in CI, with 2 ms here).
-const LINK_MIN_RTT_MS = 5;
 // Round trips seen before the first growth: one slow PING (a busy event loop on loopback) must not pass
 // for a link's round trip, and windows only grow.
 const MIN_RTT_SAMPLES = 3;
@@ -96,7 +82,7 @@ export class BdpEstimator {
     this.rates.push(rate);
     if (this.rates.length > RATE_ROUNDS) this.rates.shift();
     this.bestRate = Math.max(...this.rates);
-    if (this.phase === 'startup' && this.flatRounds >= FLAT_ROUNDS) this.phase = 'steady';
+    if (this.phase === 'startup' && this.flatRounds >= FULL_ROUNDS) this.phase = 'steady';
     const gain = this.phase === 'startup' ? STARTUP_GAIN : STEADY_GAIN;
     const wanted = Math.min(this.limits.cap.stream, Math.max(this.limits.floor.stream, roundUp(gain * this.bestRate * this.minRttMs)));
     const stream = Math.min(cap, wanted);

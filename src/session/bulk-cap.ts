@@ -1,6 +1,7 @@
 import type { Http2Session, Http2Stream } from 'node:http2';
 import { DeliveryRate } from './delivery-rate.js';
-import { InFlightCap, STEADY_GAIN } from './in-flight-cap.js';
+import { InFlightCap } from './in-flight-cap.js';
+import { STEADY_GAIN } from './link-rules.js';
 
 type WriteCallback = (error?: Error | null) => void;
 

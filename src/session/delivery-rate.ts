@@ -1,3 +1,5 @@
+import { RATE_ROUNDS } from './link-rules.js';
+
 /** What a sender knew when one PING left: its acknowledgement proves that every byte written before it arrived. */
 export interface PingMark {
   /** Bytes written to the session's socket before the PING. */
@@ -8,9 +10,6 @@ export interface PingMark {
   readonly busy: boolean;
 }
 
-// The rate is the best of the samples of this many recent rounds, as BBR keeps its bottleneck bandwidth:
-// long enough to ride out a round slowed by a busy event loop, short enough to follow a slower link.
-const RATE_ROUNDS = 10;
 // The floor a queue is measured from is the shortest round trip of this many recent rounds: a peer slowed
 // by a busy machine for seconds raises it, and no queue of the sender's own survives that long, since the
 // pace drains it every cycle of eight rounds.

@@ -1,4 +1,5 @@
 import type { DeliveryRate } from './delivery-rate.js';
+import { FULL_ROUNDS, LINK_MIN_RTT_MS, RISING, STEADY_GAIN } from './link-rules.js';
 
 /** Where a capped sender stands. */
 export type CapPhase =
@@ -11,15 +12,10 @@ export type CapPhase =
 
 // 2/ln 2, BBR's startup gain: room for the rate to double each round trip.
 const STARTUP_GAIN = 2.885;
-/** What may stand in flight once the rate stopped rising, in round trips of the best recent rate. */
-export const STEADY_GAIN = 1.5;
 // Once steady, what the cap lets go is spread at twice the best rate: released at once, it would leave
 // as one burst acknowledged by one PING, which frees the next burst, and the link would idle between
 // them with a queue at each. Twice the rate never binds while the cap does.
 const PACE_GAIN = 2;
-// The startup ends after this many rounds without the rate rising by a quarter, as BBR's does.
-const FULL_ROUNDS = 3;
-const RISING = 1.25;
 // A steady cap keeps (gain - 1) round trips queued, and no PING behind that queue reads less: a round trip
 // first read long (a process busy at the session's start) would size the cap too large for good. So the
 // cap drains the queue for a round on reaching steady and every this many rounds after, as BBR's ProbeRTT
@@ -27,9 +23,6 @@ const RISING = 1.25;
 // come back after the round ended. Two rounds would cost the bulk stream 5-8 % in the specs' link.
 const DRAIN_EVERY_ROUNDS = 32;
 const DRAIN_ROUNDS = 1;
-// Below this round trip (loopback, a LAN) the windows' floor already outruns what one tunnel carries:
-// no cap, whatever a busy event loop later does to the PINGs.
-const LINK_MIN_RTT_MS = 5;
 
 /**
  * How many bytes a bulk sender may keep in flight so that the queues in front of a link stay short:
