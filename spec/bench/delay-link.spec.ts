@@ -64,7 +64,10 @@ describe('bench: the delay link', function () {
     socket.destroy();
     assert.ok(warm >= 39 && warm < 70, `warm echo took ${warm.toFixed(1)} ms, want ~40`);
     assert.ok(coldTotal >= 78 && coldTotal < 120, `first echo on a new connection took ${coldTotal.toFixed(1)} ms, want ~80`);
-    assert.ok(cold >= 78, `the first bytes left before the handshake's round trip (${cold.toFixed(1)} ms)`);
+    // Timed from our 'connect', which a loaded event loop hears milliseconds after the link accepted and
+    // started the handshake's round trip (75.5 ms seen in a full run): bytes let go at once would come back
+    // after one round trip (~40), bytes held for the handshake after two (~80).
+    assert.ok(cold >= 60, `the first bytes left before the handshake's round trip (${cold.toFixed(1)} ms)`);
   });
 
   it('paces each direction at its rate, bytes intact and in order', async () => {
