@@ -1,6 +1,7 @@
 import { drawFromRange } from '../../protocol/xhttp/padding.js';
 import type { Range } from '../../settings/xhttp-settings.js';
 import type { ClientUpload } from './client-upload.js';
+import { DueTimer } from './due-timer.js';
 
 /** How packets go out. */
 export interface PacketLimits {
@@ -29,7 +30,7 @@ export class PacketSender implements ClientUpload {
   private seq = 0;
   private inFlight = new Set<AbortController>();
   private lastStart = -Infinity;
-  private timer: NodeJS.Timeout | undefined;
+  private readonly timer = new DueTimer();
   private heldWrite: ((error?: Error | null) => void) | undefined;
   private ending: ((error?: Error | null) => void) | undefined;
   private failure: Error | undefined;
@@ -56,7 +57,7 @@ export class PacketSender implements ClientUpload {
   }
 
   abort(): void {
-    clearTimeout(this.timer);
+    this.timer.cancel();
     for (const controller of this.inFlight) controller.abort();
     this.inFlight.clear();
     this.fail(new Error('the tunnel is closed'));
@@ -67,13 +68,10 @@ export class PacketSender implements ClientUpload {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.failure === undefined && this.waitingBytes > 0 && this.inFlight.size < this.limits.maxInFlight && this.timer === undefined) {
-        const wait = this.lastStart + drawFromRange(this.limits.intervalMs) - performance.now();
-        if (wait > 0) {
-          this.timer = setTimeout(() => {
-            this.timer = undefined;
-            this.pump();
-          }, wait);
+      while (this.failure === undefined && this.waitingBytes > 0 && this.inFlight.size < this.limits.maxInFlight && !this.timer.armed) {
+        const due = this.lastStart + drawFromRange(this.limits.intervalMs);
+        if (due > performance.now()) {
+          this.timer.at(due, () => this.pump());
           break;
         }
         this.send(this.take());
@@ -120,8 +118,10 @@ export class PacketSender implements ClientUpload {
   private send(payload: Buffer): void {
     const controller = new AbortController();
     this.inFlight.add(controller);
+    const posted = this.post(this.seq++, payload, controller.signal);
+    // Stamped once the POST has begun, so the next one starts a whole interval after it, not a little less.
     this.lastStart = performance.now();
-    this.post(this.seq++, payload, controller.signal).then(
+    posted.then(
       () => {
         this.inFlight.delete(controller);
         this.pump();
