@@ -19,7 +19,7 @@ describe('PacketSender: the pace of packet-up POSTs', function () {
       },
       { maxBytes, intervalMs: { from: intervalMs, to: intervalMs }, maxInFlight: 4 },
     );
-    const source = Buffer.alloc(packets * maxBytes, 0).map((_, i) => i % 251);
+    const source = Buffer.from(Array.from({ length: packets * maxBytes }, (_, i) => i % 251));
     return new Promise((resolve, reject) => {
       let offset = 0;
       const writeNext = (error?: Error | null): void => {
