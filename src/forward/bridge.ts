@@ -47,7 +47,8 @@ export function bridge(socket: Socket, connection: Connection, options: BridgeOp
   // other's own errors (a write to a reset socket) are consequences, not causes.
   let failure: TransportError | undefined;
   let connected = options.outgoing !== true || !socket.connecting;
-  socket.once('connect', () => (connected = true));
+  // Only while connecting: an accepted socket would keep a listener that never fires for the tunnel's life.
+  if (!connected) socket.once('connect', () => (connected = true));
   socket.on('error', (error) => {
     failure ??= connected ? socketFailed(options.socketAddress, error) : connectFailed(options.socketAddress, error);
   });

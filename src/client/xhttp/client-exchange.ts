@@ -31,8 +31,11 @@ export interface ClientExchange {
   readonly sessionId: number | undefined;
   /** The HTTP/2 stream, both ways at once (a stream-one tunnel as it is); undefined on HTTP/1.1. */
   readonly stream: ClientHttp2Stream | undefined;
-  /** Cuts it: RST_STREAM(CANCEL) without END_STREAM, or the HTTP/1.1 socket destroyed. */
-  cancel(): void;
+  /**
+   * Cuts it: RST_STREAM(CANCEL) without END_STREAM, or the HTTP/1.1 socket destroyed. A function of its
+   * own, not a method: a split tunnel keeps it for its life without keeping the whole exchange.
+   */
+  readonly cancel: () => void;
   /** Stops new tunnels on its connection (a non-200 on a download): the pool's eviction, nothing on HTTP/1.1. */
   evictConnection(reason: Error): void;
 }

@@ -133,11 +133,9 @@ async function streamUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connec
   ]);
   const early = tunnel.plan.dial.zeroRtt;
   const { answer } = await (early ? answerLater(tunnel, download, post) : answerNow(tunnel, download, post));
-  const split = new ClientSplitTunnel(
-    { answer, session: download.session, cancel: () => download.cancel() },
-    new StreamSender(post.upload, () => post.cancel()),
-    { lingerMs: undefined },
-  );
+  const split = new ClientSplitTunnel({ answer, session: download.session, cancel: download.cancel }, new StreamSender(post.upload, post.cancel), {
+    lingerMs: undefined,
+  });
   // The upload's own answer carries only padding; another status than 200 ends the tunnel.
   awaitOk(post, tunnel.plan.dial.responseTimeoutMs, false).then(
     (response) => response.body.resume(),
@@ -206,7 +204,8 @@ async function packetUp(tunnel: TunnelPlan, signal: AbortSignal): Promise<Connec
     intervalMs: tunnel.plan.xhttp.minPostsIntervalMs,
     maxInFlight: MAX_POSTS_IN_FLIGHT,
   };
-  const split = new ClientSplitTunnel({ answer, session: download.session, cancel: () => download.cancel() }, new PacketSender(post, limits), {
+  // `download.cancel` alone: a closure over `download` would keep its finished exchange for the tunnel's life.
+  const split = new ClientSplitTunnel({ answer, session: download.session, cancel: download.cancel }, new PacketSender(post, limits), {
     lingerMs: PACKET_UP_LINGER_MS,
   });
   return accepting(connectionOf(tunnel, split, download, false), answer);

@@ -28,7 +28,8 @@ export class PacketSender implements ClientUpload {
   private readonly waiting: Buffer[] = [];
   private waitingBytes = 0;
   private seq = 0;
-  private inFlight = new Set<AbortController>();
+  // Made by a POST sent, dropped once none is out: a held tunnel between writes keeps no empty set.
+  private inFlight: Set<AbortController> | undefined;
   private lastStart = -Infinity;
   private readonly timer = new DueTimer();
   private heldWrite: ((error?: Error | null) => void) | undefined;
@@ -58,8 +59,9 @@ export class PacketSender implements ClientUpload {
 
   abort(): void {
     this.timer.cancel();
-    for (const controller of this.inFlight) controller.abort();
-    this.inFlight.clear();
+    const inFlight = this.inFlight;
+    this.inFlight = undefined;
+    for (const controller of inFlight ?? []) controller.abort();
     this.fail(new Error('the tunnel is closed'));
   }
 
@@ -68,7 +70,7 @@ export class PacketSender implements ClientUpload {
     if (this.pumping) return;
     this.pumping = true;
     try {
-      while (this.failure === undefined && this.waitingBytes > 0 && this.inFlight.size < this.limits.maxInFlight && !this.timer.armed) {
+      while (this.failure === undefined && this.waitingBytes > 0 && this.posting < this.limits.maxInFlight && !this.timer.armed) {
         const due = this.lastStart + drawFromRange(this.limits.intervalMs);
         if (due > performance.now()) {
           this.timer.at(due, () => this.pump());
@@ -80,7 +82,7 @@ export class PacketSender implements ClientUpload {
     } finally {
       this.pumping = false;
     }
-    if (this.ending !== undefined && this.waitingBytes === 0 && this.inFlight.size === 0 && this.failure === undefined) {
+    if (this.ending !== undefined && this.waitingBytes === 0 && this.posting === 0 && this.failure === undefined) {
       const ended = this.ending;
       this.ending = undefined;
       ended();
@@ -117,17 +119,23 @@ export class PacketSender implements ClientUpload {
 
   private send(payload: Buffer): void {
     const controller = new AbortController();
-    this.inFlight.add(controller);
+    const inFlight = (this.inFlight ??= new Set());
+    inFlight.add(controller);
     const posted = this.post(this.seq++, payload, controller.signal);
     // Stamped once the POST has begun, so the next one starts a whole interval after it, not a little less.
     this.lastStart = performance.now();
     posted.then(
       () => {
-        this.inFlight.delete(controller);
+        inFlight.delete(controller);
+        if (this.inFlight === inFlight && inFlight.size === 0) this.inFlight = undefined;
         this.pump();
       },
       (error: unknown) => this.fail(error instanceof Error ? error : new Error(String(error))),
     );
+  }
+
+  private get posting(): number {
+    return this.inFlight?.size ?? 0;
   }
 
   private fail(error: Error): void {

@@ -26,7 +26,8 @@ export type PacketPlace =
  * ```
  */
 export class ReorderQueue {
-  private readonly held = new Map<number, Buffer>();
+  // Made by a packet kept, dropped once all are taken: a held tunnel that sent its packets keeps no empty table.
+  private held: Map<number, Buffer> | undefined;
   private nextSeq = 0;
   private bytes = 0;
 
@@ -43,7 +44,7 @@ export class ReorderQueue {
 
   /** Packets held, in order or not. */
   get size(): number {
-    return this.held.size;
+    return this.held?.size ?? 0;
   }
 
   /** Bytes held. */
@@ -53,12 +54,12 @@ export class ReorderQueue {
 
   /** Whether the next packet in order has come (the reader can take something). */
   get ready(): boolean {
-    return this.held.has(this.nextSeq);
+    return this.held?.has(this.nextSeq) ?? false;
   }
 
   /** Where a packet with `seq` would go now. */
   place(seq: number): PacketPlace {
-    if (seq < this.nextSeq || this.held.has(seq)) return 'duplicate';
+    if (seq < this.nextSeq || this.held?.has(seq) === true) return 'duplicate';
     if (seq < this.nextSeq + this.window) return 'in-window';
     return seq < this.nextSeq + this.farLimit ? 'ahead' : 'too-far';
   }
@@ -67,7 +68,7 @@ export class ReorderQueue {
   put(seq: number, payload: Buffer): PacketPlace {
     const place = this.place(seq);
     if (place !== 'in-window') return place;
-    this.held.set(seq, payload);
+    (this.held ??= new Map()).set(seq, payload);
     this.bytes += payload.length;
     return place;
   }
@@ -75,9 +76,11 @@ export class ReorderQueue {
   /** The next packet in order, if it has come; an empty packet just moves the seq on, as in Xray. */
   take(): Buffer | undefined {
     for (;;) {
-      const payload = this.held.get(this.nextSeq);
-      if (payload === undefined) return undefined;
-      this.held.delete(this.nextSeq);
+      const held = this.held;
+      const payload = held?.get(this.nextSeq);
+      if (held === undefined || payload === undefined) return undefined;
+      held.delete(this.nextSeq);
+      if (held.size === 0) this.held = undefined;
       this.nextSeq += 1;
       this.bytes -= payload.length;
       if (payload.length > 0) return payload;
@@ -86,7 +89,7 @@ export class ReorderQueue {
 
   /** Drops everything held (the session ended). */
   clear(): void {
-    this.held.clear();
+    this.held = undefined;
     this.bytes = 0;
   }
 }

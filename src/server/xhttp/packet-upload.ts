@@ -23,7 +23,8 @@ export class PacketUpload implements UploadFeed {
   private tunnel: SplitTunnel | undefined;
   private finishing = false;
   private released = false;
-  private readonly waiters = new Set<() => void>();
+  // Made by the first packet that has to wait: most uploads never have one, and a held tunnel would keep an empty set.
+  private waiters: Set<() => void> | undefined;
 
   constructor(
     window: number,
@@ -51,14 +52,15 @@ export class PacketUpload implements UploadFeed {
   roomFor(seq: number): Promise<PacketOutcome> {
     const place = this.place(seq);
     if (place !== 'ahead') return Promise.resolve(place);
+    const waiters = (this.waiters ??= new Set());
     return new Promise((resolve) => {
       const check = () => {
         const now = this.place(seq);
         if (now === 'ahead') return;
-        this.waiters.delete(check);
+        waiters.delete(check);
         resolve(now);
       };
-      this.waiters.add(check);
+      waiters.add(check);
     });
   }
 
@@ -99,6 +101,7 @@ export class PacketUpload implements UploadFeed {
   }
 
   private wake(): void {
+    if (this.waiters === undefined || this.waiters.size === 0) return;
     for (const waiter of [...this.waiters]) waiter();
   }
 }

@@ -32,6 +32,8 @@ export interface SessionTableStats {
 export class SessionTable {
   private readonly sessions = new Map<string, XhttpSession>();
   private readonly budget: ByteBudget;
+  // One object for every session: a spread per session gave each its own hidden class, held for the tunnel's life.
+  private readonly sessionOptions: SessionOptions;
   private awaiting = 0;
   private readonly watcher: SessionWatcher = {
     downloadCame: () => {
@@ -45,6 +47,7 @@ export class SessionTable {
 
   constructor(private readonly limits: SessionTableLimits) {
     this.budget = new ByteBudget(limits.maxPendingBytes);
+    this.sessionOptions = { downloadTimeoutMs: limits.downloadTimeoutMs, window: limits.window, pendingBudget: this.budget };
   }
 
   /** The session with `id`, made if there is none; `full` when too many await their download. */
@@ -52,7 +55,7 @@ export class SessionTable {
     const found = this.sessions.get(id);
     if (found !== undefined) return found;
     if (this.awaiting >= this.limits.maxPendingSessions) return 'full';
-    const session = new XhttpSession(id, { ...this.limits, pendingBudget: this.budget }, this.watcher);
+    const session = new XhttpSession(id, this.sessionOptions, this.watcher);
     this.awaiting++;
     this.sessions.set(id, session);
     return session;
