@@ -10,13 +10,6 @@ export interface PingMark {
   readonly busy: boolean;
 }
 
-// The floor a queue is measured from is the shortest round trip of this many recent rounds: a peer slowed
-// by a busy machine for seconds raises it, and no queue of the sender's own survives that long, since the
-// pace drains it every cycle of eight rounds.
-const FLOOR_ROUNDS = 16;
-// The queue now is read from the shortest of this many latest PINGs: half a round at eight a round.
-const RECENT_RTTS = 4;
-
 /**
  * A sender's view of its own delivery, from PING acknowledgements the way BBR reads TCP's ACKs. A round
  * ends when a PING sent after it began comes back (one round trip); the bytes written between the
@@ -39,9 +32,7 @@ export class DeliveryRate {
   private samples: { readonly rate: number; readonly round: number }[] = [];
   private busyRounds = 0;
   /** The round under way: the acknowledgement that began it (when, and for which PING), whether the sender stayed busy. */
-  private round = { startedAt: Number.NaN, from: { written: 0, sentAt: Number.NaN }, busy: true, minRtt: Number.POSITIVE_INFINITY };
-  private roundMinRtts: number[] = [];
-  private recentRtts: number[] = [];
+  private round = { startedAt: Number.NaN, from: { written: 0, sentAt: Number.NaN }, busy: true };
 
   /** Bytes known to have reached the peer. */
   get delivered(): number {
@@ -60,16 +51,6 @@ export class DeliveryRate {
     return best;
   }
 
-  /**
-   * How long bytes stand in the path now, in ms: the shortest of the last few round trips over the
-   * shortest of the recent rounds. A single late PING (a busy event loop) does not count; a peer slowed
-   * for seconds raises the floor instead.
-   */
-  get queueMs(): number {
-    if (this.recentRtts.length === 0) return 0;
-    return Math.max(0, Math.min(...this.recentRtts) - Math.min(this.round.minRtt, ...this.roundMinRtts));
-  }
-
   /** Rounds passed while busy. */
   get rounds(): number {
     return this.busyRounds;
@@ -82,13 +63,9 @@ export class DeliveryRate {
 
   /** The PING of `mark` was acknowledged now. Returns true when that ended a round in which the sender was busy. */
   acked(mark: PingMark, now: number): boolean {
-    const rtt = now - mark.sentAt;
-    this.minRtt = Math.min(this.minRtt, rtt);
-    this.recentRtts.push(rtt);
-    if (this.recentRtts.length > RECENT_RTTS) this.recentRtts.shift();
+    this.minRtt = Math.min(this.minRtt, now - mark.sentAt);
     this.deliveredBytes = Math.max(this.deliveredBytes, mark.written);
     const round = this.round;
-    round.minRtt = Math.min(round.minRtt, rtt);
     round.busy &&= mark.busy;
     if (mark.sentAt < round.startedAt) return false;
     // The bytes between the two PINGs over the longer of the times between their sending and between
@@ -100,9 +77,7 @@ export class DeliveryRate {
       this.busyRounds++;
       this.samples = this.samples.filter((sample) => sample.round > this.busyRounds - RATE_ROUNDS);
     }
-    this.roundMinRtts.push(round.minRtt);
-    if (this.roundMinRtts.length > FLOOR_ROUNDS) this.roundMinRtts.shift();
-    this.round = { startedAt: now, from: mark, busy: true, minRtt: Number.POSITIVE_INFINITY };
+    this.round = { startedAt: now, from: mark, busy: true };
     return round.busy;
   }
 }
