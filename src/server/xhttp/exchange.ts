@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Http2Session, ServerHttp2Stream } from 'node:http2';
 import type { Readable, Writable } from 'node:stream';
 import type { XhttpRequestFacts } from '../../protocol/xhttp/classify-request.js';
@@ -15,6 +16,27 @@ export interface CorsAsk {
   readonly origin: string | undefined;
   readonly method: string | undefined;
   readonly headers: string | undefined;
+}
+
+/**
+ * The {@link CorsAsk} of a request's headers, HTTP/1.1 or HTTP/2 (lower-case names).
+ *
+ * @example
+ * ```ts
+ * corsAskOf({ origin: 'https://a.test' }); // { origin: 'https://a.test', method: undefined, headers: undefined }
+ * ```
+ */
+export function corsAskOf(headers: IncomingHttpHeaders): CorsAsk {
+  return {
+    origin: firstValue(headers.origin),
+    method: firstValue(headers['access-control-request-method']),
+    headers: firstValue(headers['access-control-request-headers']),
+  };
+}
+
+/** A header's first value, where Node gives a repeated one as an array. */
+export function firstValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 /**

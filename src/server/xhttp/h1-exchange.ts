@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { remoteAddress, type ForwardedForTrust } from '../../protocol/remote-address.js';
-import type { ExchangeEnd, XhttpExchange } from './exchange.js';
+import { corsAskOf, type ExchangeEnd, type XhttpExchange } from './exchange.js';
 
 /**
  * An HTTP/1.1 request and response as an {@link XhttpExchange}. A connection the client closes is its
@@ -25,11 +25,7 @@ export function h1Exchange(request: IncomingMessage, response: ServerResponse, t
       referer: request.headers.referer,
       contentLength: length === undefined ? undefined : Number(length),
     },
-    cors: {
-      origin: request.headers.origin,
-      method: first(request.headers['access-control-request-method']),
-      headers: first(request.headers['access-control-request-headers']),
-    },
+    cors: corsAskOf(request.headers),
     remoteAddress: remoteAddress(request.headers['x-forwarded-for'], request.socket.remoteAddress, trust),
     body: request,
     response,
@@ -69,8 +65,4 @@ export function h1Exchange(request: IncomingMessage, response: ServerResponse, t
 
 function endOf(request: IncomingMessage, response: ServerResponse): ExchangeEnd {
   return response.writableFinished && request.complete ? 'finished' : 'cancelled';
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }

@@ -3,7 +3,7 @@ import { remoteAddress, type ForwardedForTrust } from '../../protocol/remote-add
 import { connectionLost } from '../../session/session-failure.js';
 import type { XhttpRequestFacts } from '../../protocol/xhttp/classify-request.js';
 import type { ResponseHeaders } from '../../protocol/xhttp/response-headers.js';
-import type { CorsAsk, ExchangeEnd, XhttpExchange } from './exchange.js';
+import { corsAskOf, firstValue, type CorsAsk, type ExchangeEnd, type XhttpExchange } from './exchange.js';
 
 /**
  * An HTTP/2 stream as an {@link XhttpExchange}. A reset with CANCEL on a live session is the client's
@@ -40,14 +40,10 @@ class H2Exchange implements XhttpExchange {
       method: headers[':method'] ?? 'GET',
       authority: headers[':authority'] ?? headers.host,
       path: headers[':path'] ?? '',
-      referer: first(headers.referer),
+      referer: firstValue(headers.referer),
       contentLength: length === undefined ? undefined : Number(length),
     };
-    this.cors = {
-      origin: first(headers.origin),
-      method: first(headers['access-control-request-method']),
-      headers: first(headers['access-control-request-headers']),
-    };
+    this.cors = corsAskOf(headers);
     this.remoteAddress = remoteAddress(headers['x-forwarded-for'], this.session?.socket?.remoteAddress, trust);
   }
 
@@ -103,8 +99,4 @@ function endOf(stream: ServerHttp2Stream, session: Http2Session | undefined): Ex
   const code = stream.rstCode;
   if (code === undefined || code === constants.NGHTTP2_NO_ERROR) return 'finished';
   return code === constants.NGHTTP2_CANCEL ? 'cancelled' : 'lost';
-}
-
-function first(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
