@@ -44,7 +44,7 @@ export function handleXhttp(exchange: XhttpExchange, context: XhttpHubContext): 
     case 'Refuse':
       return refuse(exchange, context, decision);
     case 'Preflight': {
-      const headers = preflightHeaders(origin(exchange), exchange.cors.method, exchange.cors.headers, context.rules.paddingBytes);
+      const headers = preflightHeaders(exchange.cors.origin, exchange.cors.method, exchange.cors.headers, context.rules.paddingBytes);
       return exchange.respond(200, headers, false);
     }
     case 'StreamOne':
@@ -62,7 +62,7 @@ function streamOne(exchange: XhttpExchange, context: XhttpHubContext): void {
   if (!context.connections.observed) return refuse(exchange, context, { status: 503, reason: 'no-handler' });
   const slot = context.tunnels.take();
   if (slot === 'full') return refuse(exchange, context, FULL);
-  exchange.respond(200, downloadHeaders(origin(exchange), context.responses), true);
+  exchange.respond(200, downloadHeaders(exchange.cors.origin, context.responses), true);
   // Over HTTP/2 the stream is the whole tunnel, as v2ray's PUT; over HTTP/1.1 request and response are two halves.
   const tunnel = exchange.stream ?? new SplitTunnel(exchange);
   tunnel.once('close', slot);
@@ -82,7 +82,7 @@ function download(exchange: XhttpExchange, sessionId: string, context: XhttpHubC
     return refuse(exchange, context, { status: 409, reason: 'conflict' });
   }
   tunnel.once('close', slot);
-  exchange.respond(200, downloadHeaders(origin(exchange), context.responses), true);
+  exchange.respond(200, downloadHeaders(exchange.cors.origin, context.responses), true);
   handOver(tunnel, exchange, context);
 }
 
@@ -93,7 +93,7 @@ function streamUp(exchange: XhttpExchange, sessionId: string, context: XhttpHubC
   const padEveryMs = exchange.facts.referer === undefined ? undefined : context.streamUpPaddingMs;
   const upload = session.streamUpload(exchange, { graceMs: context.uploadGraceMs, ownResponse: { padEveryMs, paddingBytes: context.rules.paddingBytes } });
   if (upload === 'conflict') return refuse(exchange, context, { status: 409, reason: 'conflict' });
-  exchange.respond(200, streamUpHeaders(origin(exchange), context.responses), true);
+  exchange.respond(200, streamUpHeaders(exchange.cors.origin, context.responses), true);
   upload.answered();
 }
 
@@ -116,7 +116,7 @@ async function packet(exchange: XhttpExchange, sessionId: string, seq: number, c
   const outcome = upload.put(seq, body.payload);
   if (outcome === 'over-budget') return refuse(exchange, context, { status: 503, reason: 'busy' });
   if (outcome === 'closed') return refuse(exchange, context, { status: 410, reason: 'session-closed' });
-  const headers = commonHeaders(origin(exchange), context.rules.paddingBytes);
+  const headers = commonHeaders(exchange.cors.origin, context.rules.paddingBytes);
   exchange.respond(200, body.payload.length === 0 ? Object.assign(headers, { 'cache-control': 'no-store' }) : headers, false);
 }
 
@@ -148,7 +148,7 @@ const FULL = { status: 503, reason: 'server-full' } as const;
 
 function refuse(exchange: XhttpExchange, context: XhttpHubContext, refusal: Pick<XhttpRejection, 'status' | 'reason'>): void {
   // A 404 says nothing: no padding, no CORS, as Xray's.
-  exchange.respond(refusal.status, refusal.status === 404 ? {} : commonHeaders(origin(exchange), context.rules.paddingBytes), false);
+  exchange.respond(refusal.status, refusal.status === 404 ? {} : commonHeaders(exchange.cors.origin, context.rules.paddingBytes), false);
   const { authority, path } = exchange.facts;
   context.events.next({
     type: 'rejected',
@@ -158,8 +158,4 @@ function refuse(exchange: XhttpExchange, context: XhttpHubContext, refusal: Pick
     path,
     remoteAddress: exchange.remoteAddress,
   });
-}
-
-function origin(exchange: XhttpExchange): string | undefined {
-  return exchange.cors.origin;
 }
