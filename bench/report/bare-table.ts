@@ -1,3 +1,4 @@
+import { meetsBound, type Bound } from './bound.js';
 import { formatFigure, formatRatio } from './format.js';
 import type { Figures } from './table.js';
 
@@ -8,7 +9,7 @@ interface PlatformMetric {
   readonly unit: string;
   readonly yardstick: 'bare-http2' | 'v2ray';
   /** The target on h2tunnel / yardstick; none for a figure that is only reported. */
-  readonly target?: { readonly op: '<=' | '>='; readonly ratio: number };
+  readonly target?: Bound;
 }
 
 /** Issue 26's loopback targets: h2tunnel against Node's own HTTP/2 in the same two-process shape. */
@@ -42,9 +43,8 @@ export function renderPlatformTable(figures: Figures): string {
     const figure = (chain: string) => figures[chain]?.[spec.key];
     const yardstick = figure(spec.yardstick);
     const verdict = (chain: string) => {
-      const ratio = (figure(chain) ?? NaN) / (yardstick ?? NaN);
-      if (spec.target === undefined || !Number.isFinite(ratio)) return '–';
-      return (spec.target.op === '>=' ? ratio >= spec.target.ratio : ratio <= spec.target.ratio) ? 'met' : 'MISSED';
+      const met = spec.target === undefined ? undefined : meetsBound(spec.target, (figure(chain) ?? NaN) / (yardstick ?? NaN));
+      return met === undefined ? '–' : met ? 'met' : 'MISSED';
     };
     rows.push([
       `${spec.label} (${spec.unit})`,

@@ -1,11 +1,6 @@
 import type { LinkFigures } from '../link/section.js';
+import { meetsBound, type Bound } from './bound.js';
 import { formatFigure, formatRatio } from './format.js';
-
-/** A ratio of the CLI's figure to v2ray's that a target asks for, as `<=` or `>=`. */
-interface Bound {
-  readonly op: '<=' | '>=';
-  readonly ratio: number;
-}
 
 /** The issue's target for one row: a bound, where it is judged, and another row's bound that must hold in the same run. */
 interface Target extends Bound {
@@ -114,7 +109,5 @@ function outcome(target: Target, key: string, figures: Figures, v2ray: Figures):
 }
 
 function meets(bound: Bound, key: string, cli: Figures, v2ray: Figures): boolean | undefined {
-  const ratio = (cli[key] ?? NaN) / (v2ray[key] ?? NaN);
-  if (!Number.isFinite(ratio)) return undefined;
-  return bound.op === '<=' ? ratio <= bound.ratio : ratio >= bound.ratio;
+  return meetsBound(bound, (cli[key] ?? NaN) / (v2ray[key] ?? NaN));
 }

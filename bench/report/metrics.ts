@@ -1,3 +1,5 @@
+import { meetsBound, type Bound } from './bound.js';
+
 /** One row of the comparison: how to read it and what the issue asks of it. */
 export interface MetricSpec {
   readonly key: string;
@@ -6,7 +8,7 @@ export interface MetricSpec {
   /** Whether a bigger figure is better (throughput) or a smaller one (time, memory). */
   readonly higherIsBetter: boolean;
   /** The target on the ratio h2tunnel / v2ray, when there is one. */
-  readonly target?: { readonly op: '>=' | '<='; readonly ratio: number };
+  readonly target?: Bound;
 }
 
 /** The rows of the table, in order, with issue 14's loopback targets (they replaced issue 7's). */
@@ -27,6 +29,5 @@ export const METRICS: readonly MetricSpec[] = [
 
 /** Whether `ratio` meets the metric's target (true when it has none). */
 export function meetsTarget(spec: MetricSpec, ratio: number): boolean | undefined {
-  if (spec.target === undefined || !Number.isFinite(ratio)) return undefined;
-  return spec.target.op === '>=' ? ratio >= spec.target.ratio : ratio <= spec.target.ratio;
+  return spec.target === undefined ? undefined : meetsBound(spec.target, ratio);
 }

@@ -1,16 +1,15 @@
 import type { XhttpMode } from '../chains/xhttp-chain.js';
+import { meetsBound, type Bound } from './bound.js';
 
 /** Where a figure was measured: on loopback, or through the emulated link at this RTT (ms). */
 export type Where = 'loopback' | number;
 
 /** A target on the ratio ours / Xray's of one figure. */
-export interface XhttpTarget {
+export interface XhttpTarget extends Bound {
   /** The mode it holds for; every mode when absent. */
   readonly mode?: XhttpMode;
   readonly where: Where;
   readonly key: string;
-  readonly op: '>=' | '<=';
-  readonly ratio: number;
 }
 
 /** Issue 26's targets against Xray, measured in the same run. */
@@ -47,6 +46,5 @@ export function verdict(target: XhttpTarget | undefined, ratio: number): string 
   if (target === undefined) return '';
   const head = `${target.op} ${target.ratio}x`;
   if (!Number.isFinite(ratio)) return head;
-  const met = target.op === '>=' ? ratio >= target.ratio : ratio <= target.ratio;
-  return `${head} ${met ? 'met' : 'MISSED'}`;
+  return `${head} ${meetsBound(target, ratio) === true ? 'met' : 'MISSED'}`;
 }
