@@ -1,5 +1,6 @@
 import type { HostPort } from '../../settings/address.js';
 import type { ResolvedDialSettings } from '../../settings/settings.js';
+import { PairCache } from './pair-cache.js';
 import { reuseKey } from './reuse-policy.js';
 import { sessionKey } from './session-key.js';
 
@@ -13,7 +14,7 @@ export interface PoolKey {
 // (dial remembers both): building the two strings again and hashing them fresh in the pool's Map was
 // ~1.5 % of the library client's CPU per tunnel. Remembered weakly, by those objects, which are ours
 // and never change.
-const remembered = new WeakMap<ResolvedDialSettings, WeakMap<HostPort, PoolKey>>();
+const remembered = new PairCache<ResolvedDialSettings, HostPort, PoolKey>();
 
 /**
  * The {@link sessionKey} and pool of a lease to `destination` with `settings`, the same strings for the
@@ -25,12 +26,8 @@ const remembered = new WeakMap<ResolvedDialSettings, WeakMap<HostPort, PoolKey>>
  * ```
  */
 export function poolKeyOf(destination: HostPort, settings: ResolvedDialSettings): PoolKey {
-  let byDestination = remembered.get(settings);
-  if (byDestination === undefined) remembered.set(settings, (byDestination = new WeakMap()));
-  let known = byDestination.get(destination);
-  if (known === undefined) {
-    const key = sessionKey(destination, settings.security);
-    byDestination.set(destination, (known = { key, pool: key + reuseKey(settings.reuse) }));
-  }
-  return known;
+  const known = remembered.get(settings, destination);
+  if (known !== undefined) return known;
+  const key = sessionKey(destination, settings.security);
+  return remembered.set(settings, destination, { key, pool: key + reuseKey(settings.reuse) });
 }
